@@ -1,0 +1,129 @@
+#pragma once
+/// The pending-event set, ordered by (time, insertion sequence): simultaneous events run in
+/// the order they were scheduled, so a replication is deterministic (as in SimCpp20).
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace funnelsim::sim {
+
+enum class EventKind : std::uint8_t {
+  lead_candidate,     ///< a Poisson point of a territory; accepted as a lead by thinning
+  source_candidate,   ///< a Poisson point of a marketing source
+  opportunity_start,  ///< a scheduled lead (a referral) enters its first stage
+  stage_end,          ///< an opportunity leaves its stage: advance, win or lose
+  stall,              ///< an opportunity sat longer than the stage allows: lost
+  hire,               ///< a vacant territory gets a new rep
+  leave,              ///< a rep leaves
+  week_end,           ///< funnel snapshot
+  quarter_end,        ///< the last week end of a quarter
+};
+
+struct Event {
+  double time = 0.0;  ///< days, never negative
+  std::uint64_t sequence = 0;
+  EventKind kind = EventKind::week_end;
+  std::uint32_t target = 0;      ///< opportunity, territory or source index
+  std::uint32_t generation = 0;  ///< guards against events of a recycled opportunity
+};
+
+/// A calendar queue of quarter-day buckets. Why not one binary heap: a branch-sized funnel keeps
+/// thousands of events pending, most of them days ahead, and a heap of all of them costs a
+/// cache-missing sift per event. Here an event for a later day is appended to its day's
+/// bucket in O(1); only the current day's events (a few hundred) form a heap, built when the
+/// day begins. Events beyond the ring's horizon wait in a heap of their own.
+class EventQueue {
+ public:
+  void clear() {
+    for (std::vector<Event>& bucket : ring_)
+      bucket.clear();
+    today_.clear();
+    later_.clear();
+    day_ = 0;
+    in_ring_ = 0;
+    size_ = 0;
+    next_sequence_ = 0;
+  }
+
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+
+  void schedule(double time, EventKind kind, std::uint32_t target, std::uint32_t generation = 0) {
+    const Event event{time, next_sequence_++, kind, target, generation};
+    const auto day = static_cast<std::int64_t>(time * BUCKETS_PER_DAY);
+    if (day <= day_) {
+      today_.push_back(event);
+      std::push_heap(today_.begin(), today_.end(), Later{});
+    } else if (day < day_ + RING) {
+      ring_[static_cast<std::size_t>(day) % RING].push_back(event);
+      ++in_ring_;
+    } else {
+      later_.push_back(event);
+      std::push_heap(later_.begin(), later_.end(), Later{});
+    }
+    ++size_;
+  }
+
+  /// The earliest event; the queue must not be empty.
+  const Event& next() {
+    advance();
+    return today_.front();
+  }
+
+  Event pop() {
+    advance();
+    std::pop_heap(today_.begin(), today_.end(), Later{});
+    const Event event = today_.back();
+    today_.pop_back();
+    --size_;
+    return event;
+  }
+
+ private:
+  // Buckets are a quarter of a day wide, so that the current bucket's heap stays small; the
+  // ring spans 512 days, past the longest common stage duration.
+  static constexpr double BUCKETS_PER_DAY = 32.0;
+  static constexpr std::int64_t RING = 4096;
+
+  // A function object, not a function pointer, so that the heap algorithms inline it.
+  struct Later {
+    bool operator()(const Event& a, const Event& b) const {
+      return a.time > b.time || (a.time == b.time && a.sequence > b.sequence);
+    }
+  };
+
+  /// Moves to the first bucket with events and makes it the heap of current events.
+  void advance() {
+    while (today_.empty()) {
+      if (in_ring_ == 0) {
+        // Nothing in the ring: jump straight to the day of the earliest far event.
+        day_ = std::max(day_ + 1, static_cast<std::int64_t>(later_.front().time * BUCKETS_PER_DAY));
+      } else {
+        ++day_;
+      }
+      std::vector<Event>& bucket = ring_[static_cast<std::size_t>(day_) % RING];
+      in_ring_ -= bucket.size();
+      today_.swap(bucket);
+      while (!later_.empty() &&
+             static_cast<std::int64_t>(later_.front().time * BUCKETS_PER_DAY) <= day_) {
+        std::pop_heap(later_.begin(), later_.end(), Later{});
+        today_.push_back(later_.back());
+        later_.pop_back();
+      }
+      std::make_heap(today_.begin(), today_.end(), Later{});
+    }
+  }
+
+  std::array<std::vector<Event>, RING> ring_;
+  std::vector<Event> today_;
+  std::vector<Event> later_;
+  std::int64_t day_ = 0;  ///< the current bucket's number: floor(time x BUCKETS_PER_DAY)
+  std::size_t in_ring_ = 0;
+  std::size_t size_ = 0;
+  std::uint64_t next_sequence_ = 0;
+};
+
+}  // namespace funnelsim::sim

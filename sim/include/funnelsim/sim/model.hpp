@@ -1,0 +1,162 @@
+#pragma once
+/// The validated model of a sales organisation that the engine simulates.
+///
+/// Everything here is plain data that the scenario loader has already checked:
+/// the engine trusts it and never validates. Times are in days unless a name says
+/// otherwise; amounts are in 万 (10,000 RMB), as in the playbook.
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace funnelsim::sim {
+
+/// One bucket of an empirical distribution, such as the playbook's "2–5 万: 389 deals".
+/// Within the bucket the value follows the maximum-entropy law for its bounds and mean:
+/// a truncated exponential on [min, max], or a shifted exponential when `max` is infinite.
+/// Without a mean the bucket is uniform (it must then be bounded).
+struct EmpiricalBucket {
+  double min = 0.0;
+  double max = std::numeric_limits<double>::infinity();
+  double weight = 1.0;  ///< relative frequency; the loader normalises the table
+  double mean = std::numeric_limits<double>::quiet_NaN();  ///< NaN: uniform in the bucket
+};
+
+enum class DistributionKind {
+  fixed,
+  exponential,
+  gamma,
+  lognormal,
+  uniform,
+  triangular,
+  empirical
+};
+
+/// A non-negative random quantity (a stage duration in days, a deal size in 万).
+/// Which fields are meaningful depends on `kind`; use the named constructors.
+struct Distribution {
+  DistributionKind kind = DistributionKind::fixed;
+  double value = 0.0;                    ///< fixed
+  double mean = 0.0;                     ///< exponential, gamma, lognormal
+  double cv = 0.0;                       ///< gamma, lognormal: coefficient of variation (sd / mean)
+  double min = 0.0;                      ///< uniform, triangular
+  double mode = 0.0;                     ///< triangular
+  double max = 0.0;                      ///< uniform, triangular
+  std::vector<EmpiricalBucket> buckets;  ///< empirical
+
+  static Distribution fixed(double value);
+  static Distribution exponential(double mean);
+  static Distribution gamma(double mean, double cv);
+  static Distribution lognormal(double mean, double cv);
+  static Distribution uniform(double min, double max);
+  static Distribution triangular(double min, double mode, double max);
+  static Distribution empirical(std::vector<EmpiricalBucket> buckets);
+
+  /// The exact expectation, for closed-form checks and forecasts.
+  double expected_value() const;
+};
+
+/// One step of a segment's funnel. `win_probability` is cumulative, as in the playbook:
+/// the probability that an opportunity in this stage is eventually won.
+struct Stage {
+  std::string name;
+  double win_probability = 1.0;  ///< in (0, 1], strictly increasing along the segment
+  Distribution days;             ///< time spent in the stage before it resolves
+  double stall_days = std::numeric_limits<double>::infinity();  ///< lost if it sits longer
+};
+
+/// A deal type (small or large projects) with its own funnel and deal sizes.
+struct Segment {
+  std::string name;
+  std::vector<Stage> stages;
+  Distribution deal_size;  ///< 万
+  /// Share of leads that are existing customers. They win at `existing_win_probability`
+  /// overall instead of the first stage's probability (playbook §3: 47% versus 23%).
+  double existing_share = 0.0;
+  double existing_win_probability = 0.0;
+};
+
+/// Per-rep heterogeneity: multipliers drawn once per rep, lognormal with mean 1.
+/// A coefficient of variation of 0 switches a multiplier off.
+struct Skill {
+  double prospecting_cv = 0.0;
+  double win_cv = 0.0;
+  double deal_size_cv = 0.0;
+};
+
+/// A new hire's prospecting rate grows linearly from `start` × the standard to the full
+/// standard over `weeks`. Zero weeks switches ramp-up off.
+struct Ramp {
+  double weeks = 0.0;
+  double start = 1.0;
+};
+
+enum class LeaverOpportunities { lost, reassigned };
+
+/// Reps leave at `annual_rate` (a Poisson hazard per year of tenure); the territory stays
+/// vacant for `vacancy_weeks`, then a new hire starts (ramping up, if configured).
+struct Attrition {
+  double annual_rate = 0.0;
+  double vacancy_weeks = 0.0;
+  LeaverOpportunities open_opportunities = LeaverOpportunities::reassigned;
+};
+
+/// Reps of one kind: each rep owns a territory (a slot) that prospects as a Poisson process.
+struct Team {
+  std::string name;
+  std::size_t segment = 0;  ///< index into Model::segments
+  int headcount = 0;
+  double prospects_per_week = 0.0;
+  std::vector<double> quota_per_quarter;  ///< 万 per rep, one entry per measured quarter
+  Skill skill;
+  Ramp ramp;
+  Attrition attrition;
+};
+
+enum class LeadSourceKind { referral, marketing };
+
+/// A branch-level source of leads on top of the reps' own prospecting.
+/// referral: each win of `team` brings Poisson(`per_win`) leads to the same rep, each after
+/// `delay_days`. marketing: Poisson leads at `leads_per_week`, each given to an active rep of
+/// `team` chosen uniformly.
+struct LeadSource {
+  std::string name;
+  LeadSourceKind kind = LeadSourceKind::marketing;
+  std::size_t team = 0;  ///< index into Model::teams
+  double per_win = 0.0;
+  Distribution delay_days = Distribution::fixed(0.0);
+  double leads_per_week = 0.0;
+};
+
+struct Calendar {
+  int weeks_per_quarter = 13;
+  int quarters = 4;      ///< measured quarters
+  int warmup_weeks = 0;  ///< simulated first and discarded
+
+  int measured_weeks() const { return weeks_per_quarter * quarters; }
+  int total_weeks() const { return warmup_weeks + measured_weeks(); }
+};
+
+/// A whole sales organisation, ready to simulate.
+struct Model {
+  std::string name;
+  Calendar calendar;
+  std::vector<Segment> segments;
+  std::vector<Team> teams;
+  std::vector<LeadSource> sources;
+  /// The organisation's quota per measured quarter, 万; attainment = bookings / quota.
+  std::vector<double> quota;
+
+  int rep_count() const;
+  /// Index of the first rep of each team in the flat rep order (teams in order, then slots).
+  std::vector<int> first_rep_of_team() const;
+};
+
+/// Stable 64-bit name hash (FNV-1a), used to key random streams by name rather than by
+/// position, so that adding a team or a source does not reshuffle the others' draws.
+std::uint64_t stable_hash(std::string_view text);
+
+}  // namespace funnelsim::sim

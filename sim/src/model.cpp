@@ -1,0 +1,150 @@
+#include "funnelsim/sim/model.hpp"
+
+#include <cmath>
+#include <numeric>
+
+#include "funnelsim/sim/results.hpp"
+
+namespace funnelsim::sim {
+
+Distribution Distribution::fixed(double value) {
+  Distribution d;
+  d.kind = DistributionKind::fixed;
+  d.value = value;
+  return d;
+}
+
+Distribution Distribution::exponential(double mean) {
+  Distribution d;
+  d.kind = DistributionKind::exponential;
+  d.mean = mean;
+  return d;
+}
+
+Distribution Distribution::gamma(double mean, double cv) {
+  Distribution d;
+  d.kind = DistributionKind::gamma;
+  d.mean = mean;
+  d.cv = cv;
+  return d;
+}
+
+Distribution Distribution::lognormal(double mean, double cv) {
+  Distribution d;
+  d.kind = DistributionKind::lognormal;
+  d.mean = mean;
+  d.cv = cv;
+  return d;
+}
+
+Distribution Distribution::uniform(double min, double max) {
+  Distribution d;
+  d.kind = DistributionKind::uniform;
+  d.min = min;
+  d.max = max;
+  return d;
+}
+
+Distribution Distribution::triangular(double min, double mode, double max) {
+  Distribution d;
+  d.kind = DistributionKind::triangular;
+  d.min = min;
+  d.mode = mode;
+  d.max = max;
+  return d;
+}
+
+Distribution Distribution::empirical(std::vector<EmpiricalBucket> buckets) {
+  Distribution d;
+  d.kind = DistributionKind::empirical;
+  d.buckets = std::move(buckets);
+  return d;
+}
+
+double Distribution::expected_value() const {
+  switch (kind) {
+    case DistributionKind::fixed:
+      return value;
+    case DistributionKind::exponential:
+    case DistributionKind::gamma:
+    case DistributionKind::lognormal:
+      return mean;
+    case DistributionKind::uniform:
+      return 0.5 * (min + max);
+    case DistributionKind::triangular:
+      return (min + mode + max) / 3.0;
+    case DistributionKind::empirical: {
+      double total_weight = 0.0;
+      double sum = 0.0;
+      for (const EmpiricalBucket& bucket : buckets) {
+        const double bucket_mean =
+            std::isnan(bucket.mean) ? 0.5 * (bucket.min + bucket.max) : bucket.mean;
+        total_weight += bucket.weight;
+        sum += bucket.weight * bucket_mean;
+      }
+      return total_weight > 0.0 ? sum / total_weight : 0.0;
+    }
+  }
+  return 0.0;
+}
+
+int Model::rep_count() const {
+  int reps = 0;
+  for (const Team& team : teams) {
+    reps += team.headcount;
+  }
+  return reps;
+}
+
+std::vector<int> Model::first_rep_of_team() const {
+  std::vector<int> first(teams.size(), 0);
+  int next = 0;
+  for (std::size_t t = 0; t < teams.size(); ++t) {
+    first[t] = next;
+    next += teams[t].headcount;
+  }
+  return first;
+}
+
+std::uint64_t stable_hash(std::string_view text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;  // FNV prime
+  }
+  return hash;
+}
+
+ResultShape::ResultShape(const Model& model)
+    : quarters(model.calendar.quarters),
+      weeks(model.calendar.measured_weeks()),
+      reps(model.rep_count()) {
+  for (const Segment& segment : model.segments) {
+    stages_per_segment.push_back(static_cast<int>(segment.stages.size()));
+  }
+}
+
+void ReplicationResult::reset(const ResultShape& shape) {
+  const auto q = static_cast<std::size_t>(shape.quarters);
+  const auto w = static_cast<std::size_t>(shape.weeks);
+  bookings.assign(q, 0.0);
+  wins.assign(q, 0);
+  rep_bookings.assign(static_cast<std::size_t>(shape.reps) * q, 0.0);
+  segments.resize(shape.stages_per_segment.size());
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    const auto stages = static_cast<std::size_t>(shape.stages_per_segment[s]);
+    SegmentResult& segment = segments[s];
+    segment.bookings.assign(q, 0.0);
+    segment.wins.assign(q, 0);
+    segment.leads.assign(q, 0);
+    segment.funnel_count.assign(w * stages, 0);
+    segment.funnel_amount.assign(w * stages, 0.0);
+    segment.opportunities = 0;
+    segment.stage_entries = 0;
+  }
+  events = 0;
+  leads_resolved = 0;
+  lead_points = 0;
+}
+
+}  // namespace funnelsim::sim

@@ -1,0 +1,566 @@
+// One replication of the model: a discrete-event simulation of every rep's funnel.
+//
+// Leads: each territory prospects as a Poisson process of rate lambda(t) = standard x skill x
+// ramp(t) (0 while vacant). It is built by thinning a unit-rate Poisson process on
+// time x level: "chunk" j holds the points whose level lies in [j, j + 1), each a rate-1 process
+// in time (points per week) with uniform levels, and a point is a lead when its level is below
+// lambda(t). Raising a rate therefore keeps every existing lead (same chunk, same index, same
+// streams) and adds new ones: the common random numbers that variant comparisons need.
+//
+// Opportunities: on entering stage i an opportunity draws, from its own stream for that stage,
+// its outcome (advance with probability a_i^k, a_i = p(i) / p(i + 1), p(after last) = 1) and its
+// duration. The exponent k = ln(w) / ln(p(first)) maps the whole funnel onto an overall win
+// probability w (existing customers' rate, a rep's skill) while k = 1 reproduces the stage
+// probabilities exactly.
+
+#include <boost/random/poisson_distribution.hpp>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "funnelsim/sim/event_queue.hpp"
+#include "funnelsim/sim/random.hpp"
+#include "funnelsim/sim/runner.hpp"
+#include "funnelsim/sim/sampler.hpp"
+
+namespace funnelsim::sim {
+namespace {
+
+constexpr double DAYS_PER_WEEK = 7.0;
+constexpr double DAYS_PER_YEAR = 52.0 * DAYS_PER_WEEK;
+// Funnel amounts are summed in fixed point (1e-6 万 = 0.01 RMB) so that adding and removing
+// opportunities leaves exact totals, with no drift below zero.
+constexpr double AMOUNT_SCALE = 1e6;
+
+constexpr std::uint16_t PENDING = 0xffff;
+
+/// One Poisson chunk of a territory's lead process.
+struct Chunk {
+  RandomStream stream;
+  std::uint32_t points = 0;  ///< points drawn so far: the index of the next one
+  double level = 0.0;        ///< level of the pending point, in [chunk, chunk + 1)
+};
+
+/// A territory and the rep currently holding it.
+struct Territory {
+  std::uint32_t team = 0;
+  std::uint32_t slot = 0;        ///< position within the team
+  std::uint32_t rep_index = 0;   ///< position in the flat rep order of the results
+  std::uint32_t generation = 0;  ///< how many reps have held it before the current one
+  bool active = true;
+  double hired_at = -std::numeric_limits<double>::infinity();  ///< days
+  double prospecting = 1.0;  ///< skill multipliers of the current rep
+  double win = 1.0;
+  double deal_size = 1.0;
+  double log_win = 0.0;  ///< log of `win`
+  std::vector<Chunk> chunks;
+  std::vector<std::uint32_t> open;  ///< open opportunities, kept only when leavers lose them
+};
+
+struct Opportunity {
+  EntityKey key;
+  std::int64_t amount_fixed = 0;  ///< 万 x AMOUNT_SCALE
+  double amount = 0.0;            ///< 万
+  double win_exponent = 1.0;
+  std::uint32_t territory = 0;
+  std::uint32_t generation = 0;
+  std::uint32_t open_position = 0;  ///< index in the territory's open list
+  std::uint16_t segment = 0;
+  std::uint16_t stage = PENDING;  ///< PENDING until it enters its first stage
+  bool advances = false;          ///< outcome of the current stage, drawn on entry
+  bool alive = false;
+};
+
+/// Per-team constants derived from the model once per replication.
+struct TeamPlan {
+  std::uint64_t hash = 0;
+  std::uint32_t first_territory = 0;
+  bool track_open = false;
+  std::vector<std::uint32_t> referral_sources;
+};
+
+/// Per-segment constants.
+struct SegmentPlan {
+  explicit SegmentPlan(const Distribution& deal_size_distribution)
+      : deal_size(deal_size_distribution) {}
+
+  std::vector<Sampler> days;
+  std::vector<double> advance;  ///< a_i = p(i) / p(i + 1), p after the last stage = 1
+  std::vector<double> log_advance;
+  std::vector<double> stall_days;
+  Sampler deal_size;
+  double log_first_probability = 0.0;
+  double log_existing_probability = 0.0;
+  std::vector<std::int64_t> open_count;
+  std::vector<std::int64_t> open_amount;
+};
+
+class Replication {
+ public:
+  Replication(const Model& model, std::uint64_t seed, std::uint64_t replication,
+              ReplicationResult& out)
+      : model_(model), seed_(seed), replication_(replication), out_(out) {
+    out_.reset(ResultShape(model));
+    measured_start_ = model.calendar.warmup_weeks * DAYS_PER_WEEK;
+    quarter_days_ = model.calendar.weeks_per_quarter * DAYS_PER_WEEK;
+    end_ = model.calendar.total_weeks() * DAYS_PER_WEEK;
+    plan();
+  }
+
+  void run() {
+    for (int week = 1; week <= model_.calendar.total_weeks(); ++week) {
+      const int measured = week - model_.calendar.warmup_weeks;
+      const bool quarter_end = measured > 0 && measured % model_.calendar.weeks_per_quarter == 0;
+      queue_.schedule(week * DAYS_PER_WEEK,
+                      quarter_end ? EventKind::quarter_end : EventKind::week_end,
+                      static_cast<std::uint32_t>(week));
+    }
+    for (std::uint32_t t = 0; t < territories_.size(); ++t)
+      start_rep(t, 0.0, false);
+    for (std::uint32_t s = 0; s < model_.sources.size(); ++s) {
+      if (model_.sources[s].kind == LeadSourceKind::marketing)
+        schedule_source_point(s);
+    }
+    while (!queue_.empty() && queue_.next().time <= end_) {
+      dispatch(queue_.pop());
+    }
+  }
+
+ private:
+  void plan() {
+    for (const Segment& segment : model_.segments) {
+      SegmentPlan plan(segment.deal_size);
+      for (std::size_t i = 0; i < segment.stages.size(); ++i) {
+        const Stage& stage = segment.stages[i];
+        plan.days.emplace_back(stage.days);
+        const double next =
+            i + 1 < segment.stages.size() ? segment.stages[i + 1].win_probability : 1.0;
+        plan.advance.push_back(stage.win_probability / next);
+        plan.log_advance.push_back(std::log(stage.win_probability / next));
+        plan.stall_days.push_back(stage.stall_days);
+      }
+      plan.log_first_probability = std::log(segment.stages.front().win_probability);
+      plan.log_existing_probability =
+          segment.existing_share > 0.0 ? std::log(segment.existing_win_probability) : 0.0;
+      plan.open_count.assign(segment.stages.size(), 0);
+      plan.open_amount.assign(segment.stages.size(), 0);
+      segments_.push_back(std::move(plan));
+    }
+    const std::vector<int> first_rep = model_.first_rep_of_team();
+    for (std::uint32_t t = 0; t < model_.teams.size(); ++t) {
+      const Team& team = model_.teams[t];
+      TeamPlan plan;
+      plan.hash = stable_hash(team.name);
+      plan.first_territory = static_cast<std::uint32_t>(territories_.size());
+      plan.track_open = team.attrition.annual_rate > 0.0 &&
+                        team.attrition.open_opportunities == LeaverOpportunities::lost;
+      for (int slot = 0; slot < team.headcount; ++slot) {
+        Territory territory;
+        territory.team = t;
+        territory.slot = static_cast<std::uint32_t>(slot);
+        territory.rep_index = static_cast<std::uint32_t>(first_rep[t] + slot);
+        territories_.push_back(std::move(territory));
+      }
+      teams_.push_back(std::move(plan));
+    }
+    for (std::uint32_t s = 0; s < model_.sources.size(); ++s) {
+      const LeadSource& source = model_.sources[s];
+      // Prefixed so that a source and a team of the same name never share streams.
+      const std::uint64_t hash = stable_hash("source:" + source.name);
+      source_hashes_.push_back(hash);
+      source_delays_.emplace_back(source.delay_days);
+      source_streams_.emplace_back(seed_, replication_, EntityKey{hash, 0},
+                                   Purpose::source_arrivals);
+      source_points_.push_back(0);
+      if (source.kind == LeadSourceKind::referral)
+        teams_[source.team].referral_sources.push_back(s);
+    }
+    active_by_team_.resize(model_.teams.size());
+  }
+
+  // --- dispatch -------------------------------------------------------------------------------
+
+  void dispatch(const Event& event) {
+    now_ = event.time;
+    switch (event.kind) {
+      case EventKind::lead_candidate:
+        on_lead_candidate(event.target, event.generation);
+        break;
+      case EventKind::source_candidate:
+        on_source_candidate(event.target);
+        break;
+      case EventKind::opportunity_start:
+        if (current(event)) {
+          ++out_.events;
+          enter_stage(event.target, 0);
+        }
+        break;
+      case EventKind::stage_end:
+        if (current(event)) {
+          ++out_.events;
+          on_stage_end(event.target);
+        }
+        break;
+      case EventKind::stall:
+        if (current(event)) {
+          ++out_.events;
+          close(event.target, false);
+        }
+        break;
+      case EventKind::hire:
+        ++out_.events;
+        start_rep(event.target, now_, true);
+        break;
+      case EventKind::leave:
+        ++out_.events;
+        on_leave(event.target);
+        break;
+      case EventKind::week_end:
+      case EventKind::quarter_end:
+        ++out_.events;
+        on_week_end(static_cast<int>(event.target));
+        break;
+    }
+  }
+
+  bool current(const Event& event) const {
+    const Opportunity& opportunity = opportunities_[event.target];
+    return opportunity.alive && opportunity.generation == event.generation;
+  }
+
+  /// Measured quarter of time `t`, or -1 during warm-up.
+  int quarter_of(double t) const {
+    if (t < measured_start_)
+      return -1;
+    const int quarter = static_cast<int>((t - measured_start_) / quarter_days_);
+    return quarter < model_.calendar.quarters ? quarter : model_.calendar.quarters - 1;
+  }
+
+  // --- reps -----------------------------------------------------------------------------------
+
+  EntityKey rep_key(const Territory& territory) const {
+    return {teams_[territory.team].hash,
+            (static_cast<std::uint64_t>(territory.slot) << 32) | territory.generation};
+  }
+
+  static double skill_multiplier(RandomStream& stream, double cv) {
+    if (cv <= 0.0)
+      return 1.0;
+    // Lognormal with mean 1 and the given coefficient of variation.
+    const double sigma2 = std::log1p(cv * cv);
+    return boost::random::lognormal_distribution<double>(-0.5 * sigma2, std::sqrt(sigma2))(stream);
+  }
+
+  void start_rep(std::uint32_t index, double t, bool new_hire) {
+    Territory& territory = territories_[index];
+    const Team& team = model_.teams[territory.team];
+    territory.active = true;
+    if (new_hire) {
+      ++territory.generation;
+      territory.hired_at = t;
+    }
+    RandomStream traits(seed_, replication_, rep_key(territory), Purpose::rep_traits);
+    territory.prospecting = skill_multiplier(traits, team.skill.prospecting_cv);
+    territory.win = skill_multiplier(traits, team.skill.win_cv);
+    territory.log_win = std::log(territory.win);
+    territory.deal_size = skill_multiplier(traits, team.skill.deal_size_cv);
+    active_by_team_[territory.team].push_back(index);
+
+    // Chunks are keyed by territory, not by rep, so a replacement keeps the territory's
+    // points; a faster rep needs more chunks, which start from day 0 like the others.
+    const auto needed =
+        static_cast<std::size_t>(std::ceil(team.prospects_per_week * territory.prospecting));
+    while (territory.chunks.size() < needed)
+      add_chunk(index);
+
+    if (team.attrition.annual_rate > 0.0) {
+      RandomStream tenure(seed_, replication_, rep_key(territory), Purpose::tenure);
+      const double years =
+          boost::random::exponential_distribution<double>(team.attrition.annual_rate)(tenure);
+      queue_.schedule(t + years * DAYS_PER_YEAR, EventKind::leave, index);
+    }
+  }
+
+  void on_leave(std::uint32_t index) {
+    Territory& territory = territories_[index];
+    const Team& team = model_.teams[territory.team];
+    territory.active = false;
+    std::vector<std::uint32_t>& active = active_by_team_[territory.team];
+    std::erase(active, index);
+    if (teams_[territory.team].track_open) {
+      while (!territory.open.empty())
+        close(territory.open.back(), false);
+    }
+    queue_.schedule(now_ + team.attrition.vacancy_weeks * DAYS_PER_WEEK, EventKind::hire, index);
+  }
+
+  /// The territory's prospecting rate at `t`, leads per week.
+  double lead_rate(const Territory& territory, double t) const {
+    if (!territory.active)
+      return 0.0;
+    const Team& team = model_.teams[territory.team];
+    double rate = team.prospects_per_week * territory.prospecting;
+    if (team.ramp.weeks > 0.0) {
+      const double tenure_weeks = (t - territory.hired_at) / DAYS_PER_WEEK;
+      if (tenure_weeks < team.ramp.weeks) {
+        rate *= team.ramp.start + (1.0 - team.ramp.start) * tenure_weeks / team.ramp.weeks;
+      }
+    }
+    return rate;
+  }
+
+  // --- lead arrivals --------------------------------------------------------------------------
+
+  void add_chunk(std::uint32_t index) {
+    Territory& territory = territories_[index];
+    const auto chunk = static_cast<std::uint32_t>(territory.chunks.size());
+    const EntityKey key{teams_[territory.team].hash,
+                        (static_cast<std::uint64_t>(territory.slot) << 32) | chunk};
+    territory.chunks.push_back(
+        Chunk{RandomStream(seed_, replication_, key, Purpose::lead_arrivals)});
+    // A chunk added after day 0 replays its points up to now, so its leads do not depend on
+    // when it was added.
+    double t = 0.0;
+    for (;;) {
+      t = next_point(territory.chunks.back(), chunk, t);
+      if (t >= now_)
+        break;
+      ++territory.chunks.back().points;
+    }
+    queue_.schedule(t, EventKind::lead_candidate, index, chunk);
+  }
+
+  /// Draws the chunk's next point after `t`: its time (returned) and level.
+  static double next_point(Chunk& chunk, std::uint32_t number, double t) {
+    const double gap_weeks = boost::random::exponential_distribution<double>(1.0)(chunk.stream);
+    chunk.level = number + chunk.stream.uniform01();
+    return t + gap_weeks * DAYS_PER_WEEK;
+  }
+
+  void on_lead_candidate(std::uint32_t index, std::uint32_t chunk_number) {
+    Territory& territory = territories_[index];
+    Chunk& chunk = territory.chunks[chunk_number];
+    const std::uint32_t point = chunk.points++;
+    ++out_.lead_points;
+    if (chunk.level < lead_rate(territory, now_)) {
+      ++out_.events;
+      const EntityKey key{teams_[territory.team].hash,
+                          (static_cast<std::uint64_t>(territory.slot) << 40) |
+                              (static_cast<std::uint64_t>(chunk_number) << 32) | point};
+      enter_stage(create(index, key), 0);
+    }
+    queue_.schedule(next_point(chunk, chunk_number, now_), EventKind::lead_candidate, index,
+                    chunk_number);
+  }
+
+  void schedule_source_point(std::uint32_t source) {
+    const double gap_weeks = boost::random::exponential_distribution<double>(
+        model_.sources[source].leads_per_week)(source_streams_[source]);
+    queue_.schedule(now_ + gap_weeks * DAYS_PER_WEEK, EventKind::source_candidate, source);
+  }
+
+  void on_source_candidate(std::uint32_t source) {
+    const std::uint32_t point = source_points_[source]++;
+    ++out_.lead_points;
+    const std::vector<std::uint32_t>& active = active_by_team_[model_.sources[source].team];
+    if (!active.empty()) {
+      ++out_.events;
+      const EntityKey key{source_hashes_[source], point};
+      RandomStream assignment(seed_, replication_, key, Purpose::assignment);
+      const auto pick = static_cast<std::size_t>(assignment.uniform01() * active.size());
+      enter_stage(create(active[std::min(pick, active.size() - 1)], key), 0);
+    }
+    schedule_source_point(source);
+  }
+
+  void on_win_referrals(const Opportunity& won) {
+    for (const std::uint32_t s : teams_[territories_[won.territory].team].referral_sources) {
+      const LeadSource& source = model_.sources[s];
+      RandomStream stream(seed_, replication_, won.key, Purpose::referrals,
+                          static_cast<std::uint32_t>(source_hashes_[s]));
+      const int count = boost::random::poisson_distribution<int, double>(source.per_win)(stream);
+      const Sampler& delay = source_delays_[s];
+      for (int j = 0; j < count; ++j) {
+        const EntityKey key{mix64(source_hashes_[s], won.key.hi),
+                            mix64(won.key.lo, static_cast<std::uint64_t>(j))};
+        const std::uint32_t id = create(won.territory, key);
+        queue_.schedule(now_ + delay(stream), EventKind::opportunity_start, id,
+                        opportunities_[id].generation);
+      }
+    }
+  }
+
+  // --- opportunities --------------------------------------------------------------------------
+
+  /// A new opportunity of the territory's rep, with its customer kind and deal size drawn.
+  std::uint32_t create(std::uint32_t territory_index, EntityKey key) {
+    std::uint32_t id;
+    if (free_.empty()) {
+      id = static_cast<std::uint32_t>(opportunities_.size());
+      opportunities_.emplace_back();
+    } else {
+      id = free_.back();
+      free_.pop_back();
+    }
+    const Territory& territory = territories_[territory_index];
+    const std::size_t segment_index = model_.teams[territory.team].segment;
+    const Segment& segment = model_.segments[segment_index];
+    SegmentPlan& plan = segments_[segment_index];
+
+    Opportunity& opportunity = opportunities_[id];
+    opportunity.key = key;
+    opportunity.territory = territory_index;
+    opportunity.segment = static_cast<std::uint16_t>(segment_index);
+    opportunity.stage = PENDING;
+    opportunity.alive = true;
+    ++out_.segments[segment_index].opportunities;
+    ++opportunity.generation;
+
+    RandomStream intake(seed_, replication_, key, Purpose::intake);
+    const double kind_draw = intake.uniform01();
+    const bool existing = kind_draw < segment.existing_share;
+    opportunity.amount = plan.deal_size(intake) * territory.deal_size;
+    opportunity.amount_fixed = static_cast<std::int64_t>(opportunity.amount * AMOUNT_SCALE + 0.5);
+    opportunity.amount = static_cast<double>(opportunity.amount_fixed) / AMOUNT_SCALE;
+
+    // log of the overall win probability, capped at 1 (log 0).
+    const double log_win =
+        std::min(0.0, (existing ? plan.log_existing_probability : plan.log_first_probability) +
+                          territory.log_win);
+    opportunity.win_exponent =
+        plan.log_first_probability < 0.0 ? log_win / plan.log_first_probability : 1.0;
+
+    if (teams_[territory.team].track_open) {
+      Territory& owner = territories_[territory_index];
+      opportunity.open_position = static_cast<std::uint32_t>(owner.open.size());
+      owner.open.push_back(id);
+    }
+    return id;
+  }
+
+  void enter_stage(std::uint32_t id, std::uint16_t stage) {
+    Opportunity& opportunity = opportunities_[id];
+    SegmentPlan& plan = segments_[opportunity.segment];
+    opportunity.stage = stage;
+    ++out_.segments[opportunity.segment].stage_entries;
+    ++plan.open_count[stage];
+    plan.open_amount[stage] += opportunity.amount_fixed;
+    if (stage == 0) {
+      const int quarter = quarter_of(now_);
+      if (quarter >= 0)
+        ++out_.segments[opportunity.segment].leads[quarter];
+    }
+
+    RandomStream stream(seed_, replication_, opportunity.key, Purpose::stage, stage);
+    const double outcome_draw = stream.uniform01();
+    opportunity.advances =
+        outcome_draw < (opportunity.win_exponent == 1.0
+                            ? plan.advance[stage]
+                            : std::exp(opportunity.win_exponent * plan.log_advance[stage]));
+    const double days = plan.days[stage](stream);
+    if (days > plan.stall_days[stage]) {
+      queue_.schedule(now_ + plan.stall_days[stage], EventKind::stall, id, opportunity.generation);
+    } else {
+      queue_.schedule(now_ + days, EventKind::stage_end, id, opportunity.generation);
+    }
+  }
+
+  void on_stage_end(std::uint32_t id) {
+    Opportunity& opportunity = opportunities_[id];
+    if (!opportunity.advances) {
+      close(id, false);
+    } else if (opportunity.stage + 1u < segments_[opportunity.segment].advance.size()) {
+      leave_stage(opportunity);
+      enter_stage(id, static_cast<std::uint16_t>(opportunity.stage + 1));
+    } else {
+      close(id, true);
+    }
+  }
+
+  void leave_stage(const Opportunity& opportunity) {
+    if (opportunity.stage == PENDING)
+      return;
+    SegmentPlan& plan = segments_[opportunity.segment];
+    --plan.open_count[opportunity.stage];
+    plan.open_amount[opportunity.stage] -= opportunity.amount_fixed;
+  }
+
+  void close(std::uint32_t id, bool won) {
+    Opportunity& opportunity = opportunities_[id];
+    leave_stage(opportunity);
+    opportunity.alive = false;
+    ++out_.leads_resolved;
+    if (won) {
+      const int quarter = quarter_of(now_);
+      if (quarter >= 0) {
+        const auto q = static_cast<std::size_t>(quarter);
+        SegmentResult& segment = out_.segments[opportunity.segment];
+        segment.bookings[q] += opportunity.amount;
+        ++segment.wins[q];
+        out_.bookings[q] += opportunity.amount;
+        ++out_.wins[q];
+        const std::uint32_t rep = territories_[opportunity.territory].rep_index;
+        out_.rep_bookings[rep * out_.bookings.size() + q] += opportunity.amount;
+      }
+      on_win_referrals(opportunity);
+    }
+    Territory& owner = territories_[opportunity.territory];
+    if (teams_[owner.team].track_open) {
+      const std::uint32_t moved = owner.open.back();
+      owner.open[opportunity.open_position] = moved;
+      opportunities_[moved].open_position = opportunity.open_position;
+      owner.open.pop_back();
+    }
+    free_.push_back(id);
+  }
+
+  // --- calendar -------------------------------------------------------------------------------
+
+  void on_week_end(int week) {
+    const int measured = week - model_.calendar.warmup_weeks - 1;
+    if (measured < 0)
+      return;
+    for (std::size_t s = 0; s < segments_.size(); ++s) {
+      const SegmentPlan& plan = segments_[s];
+      SegmentResult& result = out_.segments[s];
+      const std::size_t stages = plan.open_count.size();
+      for (std::size_t i = 0; i < stages; ++i) {
+        result.funnel_count[measured * stages + i] = plan.open_count[i];
+        result.funnel_amount[measured * stages + i] =
+            static_cast<double>(plan.open_amount[i]) / AMOUNT_SCALE;
+      }
+    }
+  }
+
+  const Model& model_;
+  const std::uint64_t seed_;
+  const std::uint64_t replication_;
+  ReplicationResult& out_;
+
+  double now_ = 0.0;
+  double measured_start_ = 0.0;
+  double quarter_days_ = 0.0;
+  double end_ = 0.0;
+
+  EventQueue queue_;
+  std::vector<SegmentPlan> segments_;
+  std::vector<TeamPlan> teams_;
+  std::vector<Territory> territories_;
+  std::vector<std::vector<std::uint32_t>> active_by_team_;
+  std::vector<std::uint64_t> source_hashes_;
+  std::vector<RandomStream> source_streams_;
+  std::vector<Sampler> source_delays_;
+  std::vector<std::uint32_t> source_points_;
+  std::vector<Opportunity> opportunities_;
+  std::vector<std::uint32_t> free_;
+};
+
+}  // namespace
+
+void simulate_replication(const Model& model, std::uint64_t seed, std::uint64_t replication,
+                          ReplicationResult& out) {
+  Replication(model, seed, replication, out).run();
+}
+
+}  // namespace funnelsim::sim

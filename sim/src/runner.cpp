@@ -1,0 +1,71 @@
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "funnelsim/sim/runner.hpp"
+
+namespace funnelsim::sim {
+namespace {
+
+struct Batch {
+  std::size_t first = 0;
+  std::vector<ReplicationResult> results;
+};
+
+}  // namespace
+
+RunStats run_replications(const Model& model, const RunOptions& options, ResultSink& sink) {
+  RunStats stats;
+  const std::size_t batch_size = std::max<std::size_t>(1, options.batch);
+  const int threads =
+      options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+  const std::size_t end = options.first_replication + options.replications;
+  std::size_t next = options.first_replication;
+
+  // A pipeline: batches are issued in order, simulated in parallel, and handed to the sink
+  // serially in order. Tokens bound the batches in flight, so memory does not grow with the
+  // replication count, and the sink's writing overlaps the simulation of later batches.
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        static_cast<std::size_t>(threads) * 2,
+        tbb::make_filter<void, std::shared_ptr<Batch>>(
+            tbb::filter_mode::serial_in_order,
+            [&](tbb::flow_control& control) -> std::shared_ptr<Batch> {
+              if (next >= end || (options.stop && options.stop->load())) {
+                if (next < end)
+                  stats.stopped_early = true;
+                control.stop();
+                return nullptr;
+              }
+              auto batch = std::make_shared<Batch>();
+              batch->first = next;
+              batch->results.resize(std::min(batch_size, end - next));
+              next += batch->results.size();
+              return batch;
+            }) &
+            tbb::make_filter<std::shared_ptr<Batch>, std::shared_ptr<Batch>>(
+                tbb::filter_mode::parallel,
+                [&](std::shared_ptr<Batch> batch) {
+                  for (std::size_t i = 0; i < batch->results.size(); ++i) {
+                    simulate_replication(model, options.seed, batch->first + i, batch->results[i]);
+                  }
+                  return batch;
+                }) &
+            tbb::make_filter<std::shared_ptr<Batch>, void>(
+                tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Batch> batch) {
+                  sink.consume(batch->first, batch->results);
+                  stats.replications_done += batch->results.size();
+                  for (const ReplicationResult& result : batch->results) {
+                    stats.events += result.events;
+                    stats.leads_resolved += result.leads_resolved;
+                  }
+                }));
+  });
+  return stats;
+}
+
+}  // namespace funnelsim::sim
