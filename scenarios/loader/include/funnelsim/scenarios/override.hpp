@@ -1,0 +1,39 @@
+#pragma once
+/// Overrides on a parsed scenario tree, the primitive behind `--set` (and scenario variants).
+///
+/// Unlike load.hpp this header exposes yaml-cpp types: include it only where yaml-cpp is
+/// linked.
+
+#include <string>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+
+#include "funnelsim/scenarios/load.hpp"
+
+namespace funnelsim::scenarios {
+
+/// Sets the node at `path` in `root` to a copy of `value`.
+///
+/// `path` is a key path as in error messages: keys separated by dots, list items named by
+/// their `name` (or by 0-based index in lists of unnamed items), e.g.
+/// `segments.small.stages.intent.win_probability`. A missing mapping key is created (and a
+/// missing intermediate mapping too); validation later rejects keys the schema does not know.
+/// The copy carries no marks, so validation errors in it are reported against `origin`.
+/// Throws InputError(origin, 0, 0, path, ...) when the path names no item of a list or
+/// walks into a scalar.
+void apply_override(YAML::Node& root, std::string_view path, const YAML::Node& value,
+                    std::string_view origin);
+
+/// Splits a `path=value` assignment at its first '=', parses the value as YAML and applies
+/// it with apply_override. Throws InputError(origin, 0, 0, ...) for a missing '=' or a value
+/// that is not valid YAML.
+void apply_assignment(YAML::Node& root, std::string_view assignment,
+                      std::string_view origin = "--set");
+
+/// Validates a parsed (and possibly overridden) scenario tree. Nodes with marks are reported
+/// against `source_name`, nodes without marks (created by overrides) against `unmarked_origin`.
+LoadedScenario load_scenario_tree(const YAML::Node& root, const std::string& source_name,
+                                  std::string_view unmarked_origin = "--set");
+
+}  // namespace funnelsim::scenarios

@@ -1,0 +1,47 @@
+#include "readers.hpp"
+
+namespace funnelsim::scenarios::detail {
+
+sim::Calendar read_calendar(const std::optional<Field>& field) {
+  sim::Calendar calendar;
+  if (!field) {
+    return calendar;
+  }
+  field->check_keys({"weeks_per_quarter", "quarters", "warmup_weeks"}, "calendar");
+  if (const auto weeks = field->get("weeks_per_quarter")) {
+    calendar.weeks_per_quarter = weeks->integer(1, 52);
+  }
+  if (const auto quarters = field->get("quarters")) {
+    calendar.quarters = quarters->integer(1, 400);
+  }
+  if (const auto warmup = field->get("warmup_weeks")) {
+    calendar.warmup_weeks = warmup->integer(0, 5200);
+  }
+  return calendar;
+}
+
+sim::Model read_model(const Field& root) {
+  if (!root.node().IsMap()) {
+    root.fail("the top level must be a mapping, got " + root.describe());
+  }
+  root.check_keys({"name", "description", "calendar", "segments", "teams", "sources", "quota"});
+  sim::Model model;
+  model.name = root.at("name").text();
+  if (model.name.empty()) {
+    root.at("name").fail("must not be empty");
+  }
+  if (const auto description = root.get("description")) {
+    description->text();
+  }
+  model.calendar = read_calendar(root.get("calendar"));
+
+  NameList segment_names("segment");
+  model.segments = read_segments(root.at("segments"), segment_names);
+  NameList team_names("team");
+  model.teams = read_teams(root.at("teams"), segment_names, model.calendar, team_names);
+  model.sources = read_sources(root.get("sources"), team_names);
+  model.quota = read_quota(root.get("quota"), root, model.teams, model.calendar);
+  return model;
+}
+
+}  // namespace funnelsim::scenarios::detail

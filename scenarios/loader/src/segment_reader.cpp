@@ -1,0 +1,59 @@
+#include "distribution_reader.hpp"
+#include "readers.hpp"
+
+namespace funnelsim::scenarios::detail {
+namespace {
+
+std::vector<sim::Stage> read_stages(const Field& field) {
+  NameList names("stage");
+  std::vector<sim::Stage> stages;
+  std::optional<Field> previous_probability;
+  for (const Field& item : field.named_items()) {
+    item.check_keys({"name", "win_probability", "days", "stall_days"}, "a stage");
+    sim::Stage stage;
+    stage.name = names.add(item);
+    const Field probability = item.at("win_probability");
+    stage.win_probability = probability.number(Range::probability());
+    // Probabilities are cumulative (playbook §1): each stage is closer to a win than the last.
+    if (previous_probability && stage.win_probability <= stages.back().win_probability) {
+      probability.fail("win probabilities must increase along the funnel: '" + stage.name +
+                       "' has " + probability.describe() + " after '" + stages.back().name + "' " +
+                       previous_probability->describe());
+    }
+    previous_probability = probability;
+    stage.days = read_distribution(item.at("days"), FixedValue::positive);
+    if (const auto stall = item.get("stall_days")) {
+      stage.stall_days = stall->number(Range::positive());
+    }
+    stages.push_back(std::move(stage));
+  }
+  return stages;
+}
+
+}  // namespace
+
+std::vector<sim::Segment> read_segments(const Field& field, NameList& names) {
+  std::vector<sim::Segment> segments;
+  for (const Field& item : field.named_items()) {
+    item.check_keys({"name", "stages", "deal_size", "existing_share", "existing_win_probability"},
+                    "a segment");
+    sim::Segment segment;
+    segment.name = names.add(item);
+    segment.stages = read_stages(item.at("stages"));
+    segment.deal_size = read_distribution(item.at("deal_size"), FixedValue::positive);
+    if (const auto share = item.get("existing_share")) {
+      segment.existing_share = share->number(Range::fraction());
+    }
+    if (segment.existing_share > 0.0) {
+      segment.existing_win_probability =
+          item.at("existing_win_probability").number(Range::probability());
+    } else if (const auto probability = item.get("existing_win_probability")) {
+      // Unused without existing customers, but still a probability.
+      segment.existing_win_probability = probability->number(Range::fraction());
+    }
+    segments.push_back(std::move(segment));
+  }
+  return segments;
+}
+
+}  // namespace funnelsim::scenarios::detail

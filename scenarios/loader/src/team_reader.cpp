@@ -1,0 +1,101 @@
+#include "readers.hpp"
+
+namespace funnelsim::scenarios::detail {
+namespace {
+
+constexpr int MAX_HEADCOUNT = 100000;
+
+/// A number, or a list of numbers cycled over the measured quarters (entry q % length).
+std::vector<double> read_quarterly(const Field& field, const Range& range,
+                                   const sim::Calendar& calendar) {
+  std::vector<double> entries;
+  if (field.node().IsSequence()) {
+    for (const Field& item : field.non_empty_items()) {
+      entries.push_back(item.number(range));
+    }
+  } else if (field.node().IsScalar()) {
+    entries.push_back(field.number(range));
+  } else {
+    field.fail("must be a number or a list of numbers, got " + field.describe());
+  }
+  std::vector<double> per_quarter;
+  for (int quarter = 0; quarter < calendar.quarters; ++quarter) {
+    per_quarter.push_back(entries[static_cast<std::size_t>(quarter) % entries.size()]);
+  }
+  return per_quarter;
+}
+
+sim::Skill read_skill(const Field& field) {
+  field.check_keys({"prospecting_cv", "win_cv", "deal_size_cv"}, "skill");
+  sim::Skill skill;
+  if (const auto cv = field.get("prospecting_cv")) {
+    skill.prospecting_cv = cv->number(Range::non_negative());
+  }
+  if (const auto cv = field.get("win_cv")) {
+    skill.win_cv = cv->number(Range::non_negative());
+  }
+  if (const auto cv = field.get("deal_size_cv")) {
+    skill.deal_size_cv = cv->number(Range::non_negative());
+  }
+  return skill;
+}
+
+sim::Ramp read_ramp(const Field& field) {
+  field.check_keys({"weeks", "start"}, "ramp");
+  sim::Ramp ramp;
+  ramp.weeks = field.at("weeks").number(Range::non_negative());
+  if (const auto start = field.get("start")) {
+    ramp.start = start->number(Range::probability());
+  }
+  return ramp;
+}
+
+sim::Attrition read_attrition(const Field& field) {
+  field.check_keys({"annual_rate", "vacancy_weeks", "open_opportunities"}, "attrition");
+  sim::Attrition attrition;
+  attrition.annual_rate = field.at("annual_rate").number(Range::non_negative());
+  if (const auto weeks = field.get("vacancy_weeks")) {
+    attrition.vacancy_weeks = weeks->number(Range::non_negative());
+  }
+  if (const auto open = field.get("open_opportunities")) {
+    attrition.open_opportunities = open->choice({"lost", "reassigned"}) == "lost"
+                                       ? sim::LeaverOpportunities::lost
+                                       : sim::LeaverOpportunities::reassigned;
+  }
+  return attrition;
+}
+
+}  // namespace
+
+std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
+                                  const sim::Calendar& calendar, NameList& names) {
+  std::vector<sim::Team> teams;
+  for (const Field& item : field.named_items()) {
+    item.check_keys({"name", "segment", "headcount", "prospects_per_week", "quota_per_quarter",
+                     "skill", "ramp", "attrition"},
+                    "a team");
+    sim::Team team;
+    team.name = names.add(item);
+    team.segment = segments.resolve(item.at("segment"));
+    team.headcount = item.at("headcount").integer(0, MAX_HEADCOUNT);
+    team.prospects_per_week = item.at("prospects_per_week").number(Range::positive());
+    if (const auto quota = item.get("quota_per_quarter")) {
+      team.quota_per_quarter = read_quarterly(*quota, Range::non_negative(), calendar);
+    } else {
+      team.quota_per_quarter.assign(static_cast<std::size_t>(calendar.quarters), 0.0);
+    }
+    if (const auto skill = item.get("skill")) {
+      team.skill = read_skill(*skill);
+    }
+    if (const auto ramp = item.get("ramp")) {
+      team.ramp = read_ramp(*ramp);
+    }
+    if (const auto attrition = item.get("attrition")) {
+      team.attrition = read_attrition(*attrition);
+    }
+    teams.push_back(std::move(team));
+  }
+  return teams;
+}
+
+}  // namespace funnelsim::scenarios::detail
