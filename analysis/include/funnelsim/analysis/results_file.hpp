@@ -1,0 +1,152 @@
+#pragma once
+/// The results file: one HDF5 file per run holding every replication's outcomes, written
+/// as replications arrive and read back for summaries and comparisons.
+///
+/// The layout is documented field by field in analysis/RESULTS.md; it is readable with
+/// h5py or h5dump without funnelsim. Amounts are in 万 (10,000 RMB).
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "funnelsim/sim/model.hpp"
+#include "funnelsim/sim/runner.hpp"
+
+namespace funnelsim::analysis {
+
+/// The root `filetype` attribute that marks a funnelsim results file.
+inline constexpr std::string_view RESULTS_FILETYPE = "funnelsim-results";
+/// The layout this code writes and the newest it reads (root `layout_version`).
+inline constexpr std::int64_t RESULTS_LAYOUT_VERSION = 1;
+
+/// A results file could not be written or read. The message starts with the file's path:
+/// "results.h5: not a funnelsim results file (no 'filetype' attribute)".
+class ResultsError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// What the caller knows about a run before it starts; stored as root attributes.
+struct RunMetadata {
+  std::string scenario_yaml;  ///< the resolved scenario text
+  std::string scenario_name;
+  std::uint64_t seed = 0;
+  std::size_t replications_planned = 0;
+  std::size_t first_replication = 0;  ///< number of the first replication stored
+};
+
+/// The root attributes of a results file.
+struct FileMetadata {
+  std::string filetype;
+  std::int64_t layout_version = 0;
+  std::string funnelsim_version;
+  std::string scenario_yaml;
+  std::string scenario_name;
+  std::uint64_t seed = 0;
+  std::size_t replications = 0;  ///< stored, per variant
+  std::size_t replications_planned = 0;
+  std::size_t first_replication = 0;
+  bool complete = false;  ///< false when the run stopped before all planned replications
+  int quarters = 0;       ///< measured quarters
+  int weeks_per_quarter = 0;
+  int warmup_weeks = 0;
+};
+
+/// Writes a results file atomically: everything goes to a temporary file beside the target
+/// (`.<target-name>.tmp-<pid>`), which commit() renames onto the target. Without commit()
+/// the temporary file is removed and an existing target is left untouched.
+///
+/// Memory does not grow with the replication count: each batch is written as it arrives.
+class ResultsWriter {
+ public:
+  /// Throws ResultsError if `target` exists and `overwrite` is false, or if the temporary
+  /// file cannot be created in the target's directory.
+  ResultsWriter(std::filesystem::path target, RunMetadata metadata, bool overwrite);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  /// Creates the group /variants/<name> and its datasets for `model`, whose resolved scenario
+  /// text is `resolved_yaml`. The returned sink accepts that variant's replications in order,
+  /// starting at RunMetadata::first_replication; it belongs to the writer and lives until
+  /// commit() or the writer's destruction. Every variant must share the first one's calendar.
+  sim::ResultSink& add_variant(const std::string& name, const sim::Model& model,
+                               const std::string& resolved_yaml);
+
+  /// Records that `replications_done` replications were stored (datasets of variants that
+  /// received more are cut to that count), marks the file complete when that is the planned
+  /// count, then closes the file and renames it onto the target. Throws ResultsError if a
+  /// variant received fewer replications, if no variant was added, or on any HDF5 failure.
+  void commit(std::size_t replications_done);
+
+  /// The temporary file written until commit().
+  const std::filesystem::path& temporary_path() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// A 2-D array of doubles in row-major order, such as bookings [replication, quarter].
+struct Matrix {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  std::vector<double> values;  ///< rows × cols, row-major
+
+  double at(std::size_t row, std::size_t col) const { return values.at(row * cols + col); }
+};
+
+/// An array of any rank in row-major order, such as funnel_count [replication, week, stage].
+struct Array {
+  std::vector<std::size_t> shape;
+  std::vector<double> values;  ///< the product of `shape`, row-major
+};
+
+/// A dataset's shape and self-description (its `units`, `description` and `dims` attributes).
+struct DatasetInfo {
+  std::vector<std::size_t> shape;
+  std::string units;
+  std::string description;
+  std::vector<std::string> dims;
+};
+
+/// Reads a results file. The constructor checks that the file is HDF5, carries
+/// filetype "funnelsim-results" and a layout_version this code understands, and throws
+/// ResultsError otherwise (other programs' HDF5, truncated files, newer layouts).
+class ResultsReader {
+ public:
+  explicit ResultsReader(const std::filesystem::path& path);
+  ~ResultsReader();
+  ResultsReader(const ResultsReader&) = delete;
+  ResultsReader& operator=(const ResultsReader&) = delete;
+
+  /// The root attributes.
+  const FileMetadata& metadata() const;
+  /// The variants' names, in the order they were written.
+  std::vector<std::string> variants() const;
+  /// The segments of a variant, in the model's order.
+  std::vector<std::string> segments(const std::string& variant) const;
+  /// The shape and description of a variant's dataset, such as "segments/small/funnel_count".
+  DatasetInfo dataset_info(const std::string& variant, const std::string& dataset) const;
+  /// A 2-D dataset of a variant, converted to double: "bookings", "wins", "attainment",
+  /// "rep_quota", "segments/small/leads". Throws ResultsError if missing or not 2-D numeric.
+  Matrix read_matrix(const std::string& variant, const std::string& dataset) const;
+  /// A numeric dataset of any rank, converted to double, such as "rep_bookings".
+  Array read_array(const std::string& variant, const std::string& dataset) const;
+  /// A 1-D numeric dataset of a variant, converted to double, such as "quota".
+  std::vector<double> read_vector(const std::string& variant, const std::string& dataset) const;
+  /// A 1-D string dataset of a variant, such as "rep_team".
+  std::vector<std::string> read_strings(const std::string& variant,
+                                        const std::string& dataset) const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace funnelsim::analysis

@@ -1,0 +1,42 @@
+#pragma once
+/// Small statistics over replications: means, standard deviations, quantiles and binomial
+/// confidence intervals. Functions throw std::invalid_argument on empty input or NaN.
+
+#include <cstddef>
+#include <span>
+
+namespace funnelsim::analysis {
+
+/// The standard normal quantile for a two-sided 95% interval.
+inline constexpr double Z_95 = 1.959963984540054;
+
+/// A closed interval [lower, upper].
+struct Interval {
+  double lower = 0.0;
+  double upper = 0.0;
+};
+
+/// Arithmetic mean. Throws std::invalid_argument if `values` is empty.
+double mean(std::span<const double> values);
+
+/// Sample standard deviation (divisor n - 1); NaN for fewer than two values.
+double sample_sd(std::span<const double> values);
+
+/// Standard error of the mean, sample_sd / sqrt(n); NaN for fewer than two values.
+double standard_error(std::span<const double> values);
+
+/// The `probability` quantile of values already sorted ascending, by linear interpolation
+/// between order statistics: Hyndman & Fan (1996) type 7, the default of R and NumPy.
+/// With n values x(1) <= ... <= x(n), h = (n - 1) p + 1 and the quantile is
+/// x(⌊h⌋) + (h - ⌊h⌋) (x(⌊h⌋ + 1) - x(⌊h⌋)). `probability` must be in [0, 1].
+double quantile_sorted(std::span<const double> sorted_values, double probability);
+
+/// As quantile_sorted, for values in any order (sorts a copy). Throws on NaN.
+double quantile(std::span<const double> values, double probability);
+
+/// Wilson score interval for a binomial proportion `successes` / `trials` (Wilson 1927),
+/// which unlike the normal approximation stays inside [0, 1] and behaves at 0 and n.
+/// Throws std::invalid_argument if trials is 0 or successes > trials.
+Interval wilson_interval(std::size_t successes, std::size_t trials, double z = Z_95);
+
+}  // namespace funnelsim::analysis

@@ -1,0 +1,52 @@
+#include "hdf5_handle.hpp"
+
+#include "funnelsim/analysis/results_file.hpp"
+
+namespace funnelsim::analysis::hdf5 {
+namespace {
+
+// Walking upward starts at the most specific error ("truncated file: eof = ..."), which
+// says more to a user than the API-level "unable to open file".
+herr_t keep_innermost(unsigned position, const H5E_error2_t* error, void* client) {
+  if (position == 0 && error->desc != nullptr) {
+    *static_cast<std::string*>(client) = error->desc;
+  }
+  return 0;
+}
+
+std::string innermost_error() {
+  std::string description;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &description);
+  H5Eclear2(H5E_DEFAULT);
+  return description;
+}
+
+}  // namespace
+
+void silence_errors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+void fail(std::string_view where, std::string_view what) {
+  std::string message = std::string(where) + ": " + std::string(what);
+  const std::string detail = innermost_error();
+  if (!detail.empty()) {
+    message += " (HDF5: " + detail + ")";
+  }
+  throw ResultsError(message);
+}
+
+Datatype utf8_string_type() {
+  Datatype type(H5Tcopy(H5T_C_S1));
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  return type;
+}
+
+PropertyList creation_properties(hid_t property_class, std::string_view where) {
+  PropertyList properties(check(H5Pcreate(property_class), where, "cannot create property list"));
+  check(H5Pset_obj_track_times(properties.get(), false), where, "cannot turn off time tracking");
+  return properties;
+}
+
+}  // namespace funnelsim::analysis::hdf5

@@ -1,0 +1,84 @@
+#pragma once
+// Internal: RAII ownership of HDF5 identifiers and the conversion of HDF5 failures into
+// ResultsError. Only the analysis library's sources include this (HDF5 stays private).
+
+#include <hdf5.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace funnelsim::analysis::hdf5 {
+
+/// Owns one HDF5 identifier and closes it with `Close`. Move-only.
+template <herr_t (*Close)(hid_t)>
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  ~Handle() { reset(); }
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+  /// Closes now, ignoring failure (for destructors and error paths).
+  void reset() {
+    if (id_ >= 0) {
+      Close(id_);
+    }
+    id_ = H5I_INVALID_HID;
+  }
+  /// Closes now and returns HDF5's status (closing a file flushes it, which can fail).
+  herr_t close() {
+    const herr_t status = id_ >= 0 ? Close(id_) : 0;
+    id_ = H5I_INVALID_HID;
+    return status;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+using File = Handle<H5Fclose>;
+using Group = Handle<H5Gclose>;
+using Dataset = Handle<H5Dclose>;
+using Dataspace = Handle<H5Sclose>;
+using Datatype = Handle<H5Tclose>;
+using Attribute = Handle<H5Aclose>;
+using PropertyList = Handle<H5Pclose>;
+
+/// Turns off HDF5's printing of its error stack on the calling thread (the library is
+/// built thread-safe, so the setting is per thread); failures become ResultsError instead.
+void silence_errors();
+
+/// Throws ResultsError "<where>: <what>: <HDF5's innermost error message>".
+[[noreturn]] void fail(std::string_view where, std::string_view what);
+
+/// Returns `status` (an hid_t, herr_t, htri_t, hssize_t...), or fails with `what` if it is
+/// negative, HDF5's mark of failure.
+template <typename Status>
+Status check(Status status, std::string_view where, std::string_view what) {
+  if (status < 0) {
+    fail(where, what);
+  }
+  return status;
+}
+
+/// A variable-length UTF-8 string type, as h5py writes `str`.
+Datatype utf8_string_type();
+
+/// A property list of `property_class` with object time tracking off, so that two runs
+/// write byte-identical files.
+PropertyList creation_properties(hid_t property_class, std::string_view where);
+
+}  // namespace funnelsim::analysis::hdf5

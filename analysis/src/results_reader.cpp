@@ -1,0 +1,254 @@
+#include <algorithm>
+
+#include "funnelsim/analysis/results_file.hpp"
+#include "hdf5_attribute.hpp"
+#include "hdf5_handle.hpp"
+
+namespace funnelsim::analysis {
+
+using hdf5::check;
+
+namespace {
+
+herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* names) {
+  static_cast<std::vector<std::string>*>(names)->emplace_back(name);
+  return 0;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) {
+    text += (text.empty() ? "" : ", ") + name;
+  }
+  return text.empty() ? "none" : text;
+}
+
+}  // namespace
+
+class ResultsReader::Impl {
+ public:
+  explicit Impl(const std::filesystem::path& path);
+
+  const FileMetadata& metadata() const { return metadata_; }
+  /// "results.h5: variants/baseline/bookings", for messages.
+  std::string dataset_context(const std::string& variant, const std::string& dataset) const {
+    return where_ + ": variants/" + variant + "/" + dataset;
+  }
+  std::vector<std::string> members(const std::string& group_path) const;
+  hdf5::Dataset open_dataset(const std::string& variant, const std::string& dataset) const;
+  /// A numeric dataset of rank `rank` (any rank if negative), converted to double; its dims
+  /// go to `shape`.
+  std::vector<double> read_numeric(const std::string& variant, const std::string& dataset, int rank,
+                                   std::vector<hsize_t>& shape) const;
+  DatasetInfo dataset_info(const std::string& variant, const std::string& dataset) const;
+
+ private:
+  void read_metadata();
+  std::size_t read_count(const std::string& name) const;
+
+  std::string where_;
+  hdf5::File file_;
+  FileMetadata metadata_;
+};
+
+ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_(path.string()) {
+  hdf5::silence_errors();
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw ResultsError(where_ + ": no such file");
+  }
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw ResultsError(where_ + ": not an HDF5 file");
+  }
+  file_ = hdf5::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!file_.valid()) {
+    hdf5::fail(where_, "cannot open (truncated or damaged HDF5 file?)");
+  }
+  read_metadata();
+}
+
+void ResultsReader::Impl::read_metadata() {
+  const hid_t root = file_.get();
+  if (!hdf5::has_attribute(root, "filetype", where_)) {
+    throw ResultsError(where_ + ": not a funnelsim results file (no 'filetype' attribute)");
+  }
+  metadata_.filetype = hdf5::read_string_attribute(root, "filetype", where_);
+  if (metadata_.filetype != RESULTS_FILETYPE) {
+    throw ResultsError(where_ + ": not a funnelsim results file (filetype is '" +
+                       metadata_.filetype + "', expected '" + std::string(RESULTS_FILETYPE) + "')");
+  }
+  metadata_.layout_version = hdf5::read_int64_attribute(root, "layout_version", where_);
+  if (metadata_.layout_version > RESULTS_LAYOUT_VERSION) {
+    throw ResultsError(where_ + ": layout_version " + std::to_string(metadata_.layout_version) +
+                       " is newer than this funnelsim reads (" +
+                       std::to_string(RESULTS_LAYOUT_VERSION) + "); use a newer funnelsim");
+  }
+  if (metadata_.layout_version < 1) {
+    throw ResultsError(where_ + ": unknown layout_version " +
+                       std::to_string(metadata_.layout_version));
+  }
+  metadata_.funnelsim_version = hdf5::read_string_attribute(root, "funnelsim_version", where_);
+  metadata_.scenario_yaml = hdf5::read_string_attribute(root, "scenario", where_);
+  metadata_.scenario_name = hdf5::read_string_attribute(root, "scenario_name", where_);
+  metadata_.seed = hdf5::read_uint64_attribute(root, "seed", where_);
+  metadata_.replications = read_count("replications");
+  metadata_.replications_planned = read_count("replications_planned");
+  metadata_.first_replication = read_count("first_replication");
+  metadata_.complete = hdf5::read_int64_attribute(root, "complete", where_) != 0;
+  metadata_.quarters = static_cast<int>(read_count("quarters"));
+  metadata_.weeks_per_quarter = static_cast<int>(read_count("weeks_per_quarter"));
+  metadata_.warmup_weeks = static_cast<int>(read_count("warmup_weeks"));
+  if (check(H5Lexists(root, "variants", H5P_DEFAULT), where_, "cannot look up 'variants'") <= 0) {
+    throw ResultsError(where_ + ": missing group 'variants'");
+  }
+}
+
+std::size_t ResultsReader::Impl::read_count(const std::string& name) const {
+  const std::int64_t value = hdf5::read_int64_attribute(file_.get(), name, where_);
+  if (value < 0) {
+    throw ResultsError(where_ + ": attribute '" + name + "' must be >= 0, got " +
+                       std::to_string(value));
+  }
+  return static_cast<std::size_t>(value);
+}
+
+std::vector<std::string> ResultsReader::Impl::members(const std::string& group_path) const {
+  const hdf5::Group group(H5Gopen2(file_.get(), group_path.c_str(), H5P_DEFAULT));
+  if (!group.valid()) {
+    hdf5::fail(where_, "no group '" + group_path + "'");
+  }
+  std::vector<std::string> names;
+  if (H5Literate(group.get(), H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, collect_name, &names) < 0) {
+    // Files written by other tools may not track creation order.
+    names.clear();
+    check(H5Literate(group.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_name, &names),
+          where_, "cannot list '" + group_path + "'");
+  }
+  return names;
+}
+
+hdf5::Dataset ResultsReader::Impl::open_dataset(const std::string& variant,
+                                                const std::string& dataset) const {
+  const std::string variant_path = "variants/" + variant;
+  if (variant.empty() || variant.find('/') != std::string::npos ||
+      H5Lexists(file_.get(), variant_path.c_str(), H5P_DEFAULT) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw ResultsError(where_ + ": no variant '" + variant +
+                       "' (variants: " + joined(members("variants")) + ")");
+  }
+  const std::string path = variant_path + "/" + dataset;
+  hdf5::Dataset opened(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT));
+  if (!opened.valid()) {
+    H5Eclear2(H5E_DEFAULT);
+    throw ResultsError(where_ + ": no dataset '" + dataset + "' in variant '" + variant + "'");
+  }
+  return opened;
+}
+
+std::vector<double> ResultsReader::Impl::read_numeric(const std::string& variant,
+                                                      const std::string& dataset, int rank,
+                                                      std::vector<hsize_t>& shape) const {
+  const std::string context = dataset_context(variant, dataset);
+  const hdf5::Dataset opened = open_dataset(variant, dataset);
+  const hdf5::Datatype type(check(H5Dget_type(opened.get()), context, "bad type"));
+  const H5T_class_t type_class = H5Tget_class(type.get());
+  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) {
+    throw ResultsError(context + ": not numeric");
+  }
+  const hdf5::Dataspace space(check(H5Dget_space(opened.get()), context, "bad dataspace"));
+  const int found_rank = H5Sget_simple_extent_ndims(space.get());
+  if (found_rank < 0 || (rank >= 0 && found_rank != rank)) {
+    throw ResultsError(context + ": has " + std::to_string(found_rank) + " dimensions, expected " +
+                       std::to_string(rank));
+  }
+  shape.assign(static_cast<std::size_t>(found_rank), 0);
+  H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
+  std::size_t count = 1;
+  for (const hsize_t dim : shape) {
+    count *= dim;
+  }
+  std::vector<double> values(count);
+  if (count > 0) {
+    check(H5Dread(opened.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          context, "cannot read");
+  }
+  return values;
+}
+
+DatasetInfo ResultsReader::Impl::dataset_info(const std::string& variant,
+                                              const std::string& dataset) const {
+  const std::string context = dataset_context(variant, dataset);
+  const hdf5::Dataset opened = open_dataset(variant, dataset);
+  const hdf5::Dataspace space(check(H5Dget_space(opened.get()), context, "bad dataspace"));
+  const int rank = check(H5Sget_simple_extent_ndims(space.get()), context, "bad dataspace");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank), 0);
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  DatasetInfo info;
+  info.shape.assign(dims.begin(), dims.end());
+  info.units = hdf5::read_string_attribute(opened.get(), "units", context);
+  info.description = hdf5::read_string_attribute(opened.get(), "description", context);
+  info.dims = hdf5::read_strings_attribute(opened.get(), "dims", context);
+  return info;
+}
+
+ResultsReader::ResultsReader(const std::filesystem::path& path)
+    : impl_(std::make_unique<Impl>(path)) {}
+
+ResultsReader::~ResultsReader() = default;
+
+const FileMetadata& ResultsReader::metadata() const {
+  return impl_->metadata();
+}
+
+std::vector<std::string> ResultsReader::variants() const {
+  hdf5::silence_errors();
+  return impl_->members("variants");
+}
+
+std::vector<std::string> ResultsReader::segments(const std::string& variant) const {
+  hdf5::silence_errors();
+  impl_->open_dataset(variant, "bookings");  // names the variant clearly if it is missing
+  return impl_->members("variants/" + variant + "/segments");
+}
+
+DatasetInfo ResultsReader::dataset_info(const std::string& variant,
+                                        const std::string& dataset) const {
+  hdf5::silence_errors();
+  return impl_->dataset_info(variant, dataset);
+}
+
+Matrix ResultsReader::read_matrix(const std::string& variant, const std::string& dataset) const {
+  hdf5::silence_errors();
+  std::vector<hsize_t> shape;
+  Matrix matrix;
+  matrix.values = impl_->read_numeric(variant, dataset, 2, shape);
+  matrix.rows = shape[0];
+  matrix.cols = shape[1];
+  return matrix;
+}
+
+Array ResultsReader::read_array(const std::string& variant, const std::string& dataset) const {
+  hdf5::silence_errors();
+  std::vector<hsize_t> shape;
+  Array array;
+  array.values = impl_->read_numeric(variant, dataset, -1, shape);
+  array.shape.assign(shape.begin(), shape.end());
+  return array;
+}
+
+std::vector<double> ResultsReader::read_vector(const std::string& variant,
+                                               const std::string& dataset) const {
+  hdf5::silence_errors();
+  std::vector<hsize_t> shape;
+  return impl_->read_numeric(variant, dataset, 1, shape);
+}
+
+std::vector<std::string> ResultsReader::read_strings(const std::string& variant,
+                                                     const std::string& dataset) const {
+  hdf5::silence_errors();
+  const hdf5::Dataset opened = impl_->open_dataset(variant, dataset);
+  return hdf5::read_strings_dataset(opened.get(), impl_->dataset_context(variant, dataset));
+}
+
+}  // namespace funnelsim::analysis

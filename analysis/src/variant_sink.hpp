@@ -1,0 +1,75 @@
+#pragma once
+// Internal: the group /variants/<name> of a results file and the sink that appends that
+// variant's replications to it.
+
+#include <hdf5.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "funnelsim/sim/model.hpp"
+#include "funnelsim/sim/results.hpp"
+#include "funnelsim/sim/runner.hpp"
+#include "hdf5_handle.hpp"
+#include "results_datasets.hpp"
+
+namespace funnelsim::analysis {
+
+class VariantSink final : public sim::ResultSink {
+ public:
+  /// Creates /variants/<name> under `variants_group` with every dataset of `model`.
+  VariantSink(hid_t variants_group, const std::string& name, const sim::Model& model,
+              const std::string& resolved_yaml, std::size_t first_replication,
+              std::size_t planned_replications, const std::string& where);
+
+  /// Appends replications `first`, `first + 1`, ...; they must follow the last one stored.
+  void consume(std::size_t first, std::span<const sim::ReplicationResult> results) override;
+
+  const std::string& name() const { return name_; }
+  /// Replications stored so far.
+  std::size_t stored() const { return stored_; }
+  /// Cuts every replication dataset to `replications` rows.
+  void truncate(std::size_t replications);
+
+ private:
+  struct SegmentDatasets {
+    ReplicationDataset bookings;
+    ReplicationDataset wins;
+    ReplicationDataset leads;
+    ReplicationDataset funnel_count;
+    ReplicationDataset funnel_amount;
+  };
+
+  void check_shape(std::size_t replication, const sim::ReplicationResult& result) const;
+  void write_batch(std::size_t first_row, std::span<const sim::ReplicationResult> results);
+  /// Concatenates one field (of each replication, or of its segment `segment`) over the
+  /// batch, in replication order, into the reused buffer for T.
+  template <typename T, typename Record>
+  const T* gather(std::span<const sim::ReplicationResult> results, std::vector<T> Record::*field,
+                  std::size_t segment = 0);
+  std::vector<ReplicationDataset*> all_datasets();
+
+  std::string name_;
+  std::string where_;
+  sim::ResultShape shape_;
+  std::vector<double> quota_;  ///< 万 per measured quarter
+  std::size_t first_replication_;
+  std::size_t stored_ = 0;
+
+  hdf5::Group group_;
+  std::unique_ptr<ReplicationDataset> bookings_;
+  std::unique_ptr<ReplicationDataset> wins_;
+  std::unique_ptr<ReplicationDataset> attainment_;
+  std::unique_ptr<ReplicationDataset> rep_bookings_;
+  std::vector<SegmentDatasets> segments_;
+
+  // Reused between batches so that memory stays at one batch.
+  std::vector<double> double_rows_;
+  std::vector<std::int64_t> integer_rows_;
+};
+
+}  // namespace funnelsim::analysis
