@@ -24,22 +24,30 @@ enum class EventKind : std::uint8_t {
 
 struct Event {
   double time = 0.0;  ///< days, never negative
-  std::uint64_t sequence = 0;
-  EventKind kind = EventKind::week_end;
+  /// Insertion order, to break ties in time. 32 bits keep an event at 24 bytes; a replication
+  /// of over 4 billion events would wrap it, which changes (deterministically) only the order
+  /// of events scheduled for the very same instant.
+  std::uint32_t sequence = 0;
   std::uint32_t target = 0;      ///< opportunity, territory or source index
   std::uint32_t generation = 0;  ///< guards against events of a recycled opportunity
+  EventKind kind = EventKind::week_end;
 };
 
-/// A calendar queue of quarter-day buckets. Why not one binary heap: a branch-sized funnel keeps
-/// thousands of events pending, most of them days ahead, and a heap of all of them costs a
-/// cache-missing sift per event. Here an event for a later day is appended to its day's
-/// bucket in O(1); only the current day's events (a few hundred) form a heap, built when the
-/// day begins. Events beyond the ring's horizon wait in a heap of their own.
+/// A calendar queue of 1/32-day buckets. Why not one binary heap: a company-sized funnel keeps
+/// tens of thousands of events pending, most of them days ahead, and a heap of all of them
+/// costs a cache-missing sift per event. Here an event for a later bucket is pushed onto that
+/// bucket's list in O(1); only the current bucket's events (a few dozen) form a heap, built
+/// when the bucket begins. The lists live in one pool of nodes recycled last-in first-out,
+/// so scheduling writes to memory that is still in cache. Events beyond the ring's horizon
+/// wait in a heap of their own.
 class EventQueue {
  public:
+  EventQueue() { head_.fill(NONE); }
+
   void clear() {
-    for (std::vector<Event>& bucket : ring_)
-      bucket.clear();
+    head_.fill(NONE);
+    nodes_.clear();
+    free_ = NONE;
     today_.clear();
     later_.clear();
     day_ = 0;
@@ -52,13 +60,22 @@ class EventQueue {
   std::size_t size() const { return size_; }
 
   void schedule(double time, EventKind kind, std::uint32_t target, std::uint32_t generation = 0) {
-    const Event event{time, next_sequence_++, kind, target, generation};
+    const Event event{time, next_sequence_++, target, generation, kind};
     const auto day = static_cast<std::int64_t>(time * BUCKETS_PER_DAY);
     if (day <= day_) {
       today_.push_back(event);
       std::push_heap(today_.begin(), today_.end(), Later{});
     } else if (day < day_ + RING) {
-      ring_[static_cast<std::size_t>(day) % RING].push_back(event);
+      std::uint32_t& head = head_[static_cast<std::size_t>(day) % RING];
+      std::uint32_t node = free_;
+      if (node == NONE) {
+        node = static_cast<std::uint32_t>(nodes_.size());
+        nodes_.emplace_back();
+      } else {
+        free_ = nodes_[node].next;
+      }
+      nodes_[node] = Node{event, head};
+      head = node;
       ++in_ring_;
     } else {
       later_.push_back(event);
@@ -88,6 +105,14 @@ class EventQueue {
   static constexpr double BUCKETS_PER_DAY = 32.0;
   static constexpr std::int64_t RING = 4096;
 
+  static constexpr std::uint32_t NONE = 0xffffffff;
+
+  /// An event waiting in a bucket's list.
+  struct Node {
+    Event event;
+    std::uint32_t next = NONE;
+  };
+
   // A function object, not a function pointer, so that the heap algorithms inline it.
   struct Later {
     bool operator()(const Event& a, const Event& b) const {
@@ -104,9 +129,16 @@ class EventQueue {
       } else {
         ++day_;
       }
-      std::vector<Event>& bucket = ring_[static_cast<std::size_t>(day_) % RING];
-      in_ring_ -= bucket.size();
-      today_.swap(bucket);
+      std::uint32_t& head = head_[static_cast<std::size_t>(day_) % RING];
+      while (head != NONE) {
+        Node& node = nodes_[head];
+        today_.push_back(node.event);
+        const std::uint32_t next = node.next;
+        node.next = free_;
+        free_ = head;
+        head = next;
+        --in_ring_;
+      }
       while (!later_.empty() &&
              static_cast<std::int64_t>(later_.front().time * BUCKETS_PER_DAY) <= day_) {
         std::pop_heap(later_.begin(), later_.end(), Later{});
@@ -117,13 +149,15 @@ class EventQueue {
     }
   }
 
-  std::array<std::vector<Event>, RING> ring_;
+  std::array<std::uint32_t, RING> head_;  ///< first node of each bucket's list
+  std::vector<Node> nodes_;
+  std::uint32_t free_ = NONE;  ///< recycled nodes, last freed first
   std::vector<Event> today_;
   std::vector<Event> later_;
   std::int64_t day_ = 0;  ///< the current bucket's number: floor(time x BUCKETS_PER_DAY)
   std::size_t in_ring_ = 0;
   std::size_t size_ = 0;
-  std::uint64_t next_sequence_ = 0;
+  std::uint32_t next_sequence_ = 0;
 };
 
 }  // namespace funnelsim::sim
