@@ -1,0 +1,74 @@
+// The funnelsim command: parses the command line, runs a subcommand, and is the only place
+// that prints errors and chooses exit codes.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/scenarios/error.hpp"
+
+namespace cli = funnelsim::cli;
+
+namespace {
+
+constexpr const char* DESCRIPTION =
+    "funnelsim: Monte Carlo simulation of sales funnels.\n"
+    "Feeds synthetic leads through a scenario's funnel stages, rep by rep and week by week,\n"
+    "and writes the distribution of bookings, wins and quota attainment to an HDF5 file.\n";
+
+constexpr const char* EPILOG =
+    "\nExamples:\n"
+    "  funnelsim validate scenarios/branch.yaml\n"
+    "  funnelsim run scenarios/branch.yaml -o results.h5\n"
+    "  funnelsim run scenarios/branch.yaml -o more-reps.h5 --set teams.territory.headcount=12\n"
+    "  funnelsim summary results.h5\n"
+    "\nExit codes: 0 success, 1 runtime failure, 2 bad usage or bad input, 130 interrupted.\n"
+    "Scenario keys are documented in scenarios/README.md; the results layout in "
+    "analysis/RESULTS.md.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{DESCRIPTION, "funnelsim"};
+  app.footer(EPILOG);
+  app.set_version_flag("--version", std::string("funnelsim ") + FUNNELSIM_VERSION);
+  app.require_subcommand(1);
+
+  const std::vector<cli::Command> commands = {
+      cli::add_run_command(app),
+      cli::add_validate_command(app),
+      cli::add_summary_command(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(error);
+    }
+    std::fprintf(stderr, "funnelsim: %s\nRun 'funnelsim --help' for usage.\n", error.what());
+    return cli::BAD_INPUT;
+  }
+
+  try {
+    for (const cli::Command& command : commands) {
+      if (command.parser->parsed())
+        return command.run();
+    }
+  } catch (const funnelsim::scenarios::InputError& error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    return cli::BAD_INPUT;
+  } catch (const cli::UsageError& error) {
+    std::fprintf(stderr, "funnelsim: %s\n", error.what());
+    return cli::BAD_INPUT;
+  } catch (const funnelsim::analysis::ResultsError& error) {
+    std::fprintf(stderr, "funnelsim: %s\n", error.what());
+    return cli::BAD_INPUT;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "funnelsim: error: %s\n", error.what());
+    return cli::RUNTIME_FAILURE;
+  }
+  return cli::BAD_INPUT;
+}

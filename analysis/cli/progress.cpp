@@ -1,0 +1,75 @@
+#include "progress.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace funnelsim::cli {
+namespace {
+
+std::string clock_time(double seconds) {
+  const auto total = static_cast<long>(seconds + 0.5);
+  char text[32];
+  if (total >= 3600) {
+    std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60, total % 60);
+  } else {
+    std::snprintf(text, sizeof text, "%ld:%02ld", total / 60, total % 60);
+  }
+  return text;
+}
+
+}  // namespace
+
+bool stderr_is_terminal() {
+  return isatty(STDERR_FILENO) == 1;
+}
+
+ProgressSink::ProgressSink(sim::ResultSink& inner, std::size_t total, bool enabled,
+                           std::string label)
+    : inner_(inner),
+      total_(total),
+      enabled_(enabled),
+      label_(std::move(label)),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
+
+ProgressSink::~ProgressSink() {
+  finish();
+}
+
+void ProgressSink::consume(std::size_t first, std::span<const sim::ReplicationResult> results) {
+  inner_.consume(first, results);
+  done_ += results.size();
+  draw(done_ == total_);
+}
+
+void ProgressSink::draw(bool force) {
+  if (!enabled_)
+    return;
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_draw_ < std::chrono::milliseconds(100))
+    return;
+  last_draw_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double fraction = total_ > 0 ? static_cast<double>(done_) / total_ : 1.0;
+  const double rate = elapsed > 0.0 ? done_ / elapsed : 0.0;
+  const double left = rate > 0.0 ? (total_ - done_) / rate : 0.0;
+  constexpr int WIDTH = 28;
+  const int filled = static_cast<int>(fraction * WIDTH);
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(WIDTH, '.');
+  std::fprintf(stderr, "\r%s [%s] %zu/%zu replications  %.0f/s  %s left ", label_.c_str(),
+               bar.c_str(), done_, total_, rate, clock_time(left).c_str());
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void ProgressSink::finish() {
+  if (!drawn_)
+    return;
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+  drawn_ = false;
+}
+
+}  // namespace funnelsim::cli

@@ -1,0 +1,173 @@
+// The funnelsim command end to end, as a user runs it: exit codes, messages, and the
+// guarantee that bad input or a refused target leaves no output behind.
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;  ///< stdout and stderr together
+};
+
+Outcome funnelsim(const std::string& arguments) {
+  const std::string command = std::string(FUNNELSIM_CLI) + " " + arguments + " 2>&1";
+  Outcome outcome;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+    outcome.output += buffer;
+  const int status = pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return outcome;
+}
+
+int shell(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// A scratch directory removed at the end of the test.
+struct Scratch {
+  Scratch() : path(fs::temp_directory_path() / ("funnelsim-cli-" + std::to_string(getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Scratch() { fs::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+  std::size_t entries() const {
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), {}));
+  }
+  fs::path path;
+};
+
+const std::string BRANCH = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/branch.yaml";
+const std::string BAD = std::string(FUNNELSIM_SOURCE_DIR) + "/tests/bad_inputs/";
+
+}  // namespace
+
+TEST_CASE("run writes a results file that summary reads", "[cli]") {
+  Scratch scratch;
+  const std::string out = scratch.file("results.h5");
+  const Outcome run = funnelsim("run " + BRANCH + " -o " + out + " -n 40 --quiet");
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.output.empty());      // --quiet, and no terminal for a progress bar
+  CHECK(scratch.entries() == 1);  // the temporary file was renamed, nothing else left
+
+  const Outcome summary = funnelsim("summary " + out);
+  INFO(summary.output);
+  CHECK(summary.exit_code == 0);
+  CHECK(summary.output.find("P(quota met)") != std::string::npos);
+  CHECK(summary.output.find("year") != std::string::npos);
+}
+
+TEST_CASE("Results are identical for one and two threads (h5diff)", "[cli][determinism]") {
+  Scratch scratch;
+  const std::string one = scratch.file("one.h5");
+  const std::string two = scratch.file("two.h5");
+  REQUIRE(funnelsim("run " + BRANCH + " -o " + one + " -n 30 --seed 9 --threads 1 -q").exit_code ==
+          0);
+  REQUIRE(funnelsim("run " + BRANCH + " -o " + two + " -n 30 --seed 9 --threads 2 -q").exit_code ==
+          0);
+  CHECK(shell("h5diff " + one + " " + two) == 0);
+  // And a different seed differs.
+  const std::string other = scratch.file("other.h5");
+  REQUIRE(funnelsim("run " + BRANCH + " -o " + other + " -n 30 --seed 10 -q").exit_code == 0);
+  CHECK(shell("h5diff -q " + one + " " + other +
+              " /variants/baseline/bookings "
+              "/variants/baseline/bookings > /dev/null") == 1);
+}
+
+TEST_CASE("Results read cleanly with h5py, outside funnelsim", "[cli][interop]") {
+  Scratch scratch;
+  const std::string out = scratch.file("results.h5");
+  REQUIRE(funnelsim("run " + BRANCH + " -o " + out + " -n 20 -q").exit_code == 0);
+  const std::string script = std::string(FUNNELSIM_SOURCE_DIR) + "/tests/check_results_h5py.py";
+  CHECK(shell("/usr/bin/python3 " + script + " " + out) == 0);
+}
+
+TEST_CASE("An existing target is refused without --force and kept intact", "[cli]") {
+  Scratch scratch;
+  const std::string out = scratch.file("results.h5");
+  { std::ofstream(out) << "precious"; }
+  const Outcome refused = funnelsim("run " + BRANCH + " -o " + out + " -n 5 -q");
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("--force") != std::string::npos);
+  std::ifstream kept(out);
+  std::string content;
+  kept >> content;
+  CHECK(content == "precious");
+
+  CHECK(funnelsim("run " + BRANCH + " -o " + out + " -n 5 -q --force").exit_code == 0);
+  CHECK(scratch.entries() == 1);
+}
+
+TEST_CASE("Bad input exits with 2, names file, line and key, and writes nothing", "[cli]") {
+  Scratch scratch;
+  const std::string out = scratch.file("results.h5");
+  SECTION("an invalid scenario file") {
+    const Outcome bad = funnelsim("run " + BAD + "probability_above_one.yaml -o " + out + " -q");
+    INFO(bad.output);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output.find("probability_above_one.yaml:") != std::string::npos);
+    CHECK(bad.output.find("win_probability") != std::string::npos);
+  }
+  SECTION("an override naming a missing team") {
+    const Outcome bad =
+        funnelsim("run " + BRANCH + " -o " + out + " --set teams.teritory.headcount=3");
+    INFO(bad.output);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output.find("territory") != std::string::npos);  // the suggestion
+  }
+  SECTION("a missing scenario file") {
+    const Outcome bad = funnelsim("run " + scratch.file("nope.yaml") + " -o " + out);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output.find("nope.yaml") != std::string::npos);
+  }
+  SECTION("bad usage") {
+    CHECK(funnelsim("run " + BRANCH).exit_code == 2);  // no -o
+    CHECK(funnelsim("run " + BRANCH + " -o " + out + " -n 0").exit_code == 2);
+    CHECK(funnelsim("frobnicate").exit_code == 2);
+  }
+  CHECK(scratch.entries() == 0);
+}
+
+TEST_CASE("validate explains the scenario and checks it", "[cli]") {
+  const Outcome good = funnelsim("validate " + BRANCH);
+  INFO(good.output);
+  CHECK(good.exit_code == 0);
+  // The playbook's standard funnel: 50 leads a week give intent 50, solution 28.6,
+  // negotiation 14.3.
+  CHECK(good.output.find("intent 50.0 solution 28.6 negotiation 14.3") != std::string::npos);
+  CHECK(funnelsim("validate " + BAD + "probability_above_one.yaml").exit_code == 2);
+}
+
+TEST_CASE("summary refuses files that are not funnelsim results", "[cli]") {
+  Scratch scratch;
+  const std::string junk = scratch.file("junk.h5");
+  { std::ofstream(junk) << "not an HDF5 file at all"; }
+  const Outcome bad = funnelsim("summary " + junk);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("junk.h5") != std::string::npos);
+  CHECK(funnelsim("summary " + scratch.file("missing.h5")).exit_code == 2);
+}
+
+TEST_CASE("Help teaches and the version answers", "[cli]") {
+  const Outcome help = funnelsim("--help");
+  CHECK(help.exit_code == 0);
+  CHECK(help.output.find("Examples:") != std::string::npos);
+  const Outcome run_help = funnelsim("run --help");
+  CHECK(run_help.exit_code == 0);
+  CHECK(run_help.output.find("--set") != std::string::npos);
+  CHECK(funnelsim("--version").exit_code == 0);
+}
