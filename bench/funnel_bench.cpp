@@ -1,0 +1,200 @@
+// The engine's speed on scenarios/company.yaml, measured side by side in one run:
+// events per second per core, the RNG floor (the same draws without the simulation), and the
+// speedup from 1 to 2 threads (and to all cores where more exist). Prints figures; asserts
+// nothing: floors are read off by a person and recorded in bench/README.md.
+
+#include <algorithm>
+#include <boost/random/gamma_distribution.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/sim/random.hpp"
+#include "funnelsim/sim/runner.hpp"
+#include "funnelsim/sim/sampler.hpp"
+
+namespace sim = funnelsim::sim;
+
+namespace {
+
+/// Totals over replications: what the RNG floor must draw.
+class CountingSink final : public sim::ResultSink {
+ public:
+  void consume(std::size_t, std::span<const sim::ReplicationResult> results) override {
+    for (const sim::ReplicationResult& result : results) {
+      events += result.events;
+      leads_resolved += result.leads_resolved;
+      lead_points += result.lead_points;
+      if (opportunities.empty()) {
+        opportunities.assign(result.segments.size(), 0);
+        stage_entries.assign(result.segments.size(), 0);
+      }
+      for (std::size_t s = 0; s < result.segments.size(); ++s) {
+        opportunities[s] += result.segments[s].opportunities;
+        stage_entries[s] += result.segments[s].stage_entries;
+      }
+    }
+  }
+  std::uint64_t events = 0;
+  std::uint64_t leads_resolved = 0;
+  std::uint64_t lead_points = 0;
+  std::vector<std::uint64_t> opportunities;
+  std::vector<std::uint64_t> stage_entries;
+};
+
+struct Timed {
+  double seconds = 0.0;
+  CountingSink counts;
+};
+
+Timed time_run(const sim::Model& model, std::size_t replications, int threads) {
+  Timed timed;
+  sim::RunOptions options;
+  options.seed = 42;
+  options.replications = replications;
+  options.threads = threads;
+  options.batch = 1;
+  const auto start = std::chrono::steady_clock::now();
+  sim::run_replications(model, options, timed.counts);
+  timed.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return timed;
+}
+
+/// Draws the same number and kinds of variates as the run, from fresh streams exactly where
+/// the engine makes them, on one thread. Returns seconds.
+double rng_floor(const sim::Model& model, const CountingSink& counts, double& checksum) {
+  const auto start = std::chrono::steady_clock::now();
+  double sum = 0.0;
+  // Territory and source points: an exponential gap and a uniform level from a long stream.
+  sim::RandomStream points(1, 0, {1, 1}, sim::Purpose::lead_arrivals);
+  for (std::uint64_t i = 0; i < counts.lead_points; ++i) {
+    sum += boost::random::exponential_distribution<double>(1.0)(points) + points.uniform01();
+  }
+  for (std::size_t s = 0; s < model.segments.size(); ++s) {
+    const sim::Segment& segment = model.segments[s];
+    const sim::Sampler deal_size(segment.deal_size);
+    std::vector<sim::Sampler> days;
+    for (const sim::Stage& stage : segment.stages)
+      days.emplace_back(stage.days);
+    // Each opportunity: a fresh intake stream, the customer kind and the deal size.
+    for (std::uint64_t i = 0; i < counts.opportunities[s]; ++i) {
+      sim::RandomStream intake(1, 0, {s, i}, sim::Purpose::intake);
+      sum += intake.uniform01() + deal_size(intake);
+    }
+    // Each stage entry: a fresh stream, the outcome and the duration.
+    for (std::uint64_t i = 0; i < counts.stage_entries[s]; ++i) {
+      sim::RandomStream stream(1, 0, {s, i}, sim::Purpose::stage, 0);
+      sum += stream.uniform01() + days[i % days.size()](stream);
+    }
+  }
+  checksum = sum;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Counts the raw 64-bit draws a distribution takes per variate.
+struct CountingEngine {
+  using result_type = std::uint64_t;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  result_type operator()() {
+    ++calls;
+    return stream();
+  }
+  sim::RandomStream stream{7, 0, {0, 0}, sim::Purpose::stage};
+  std::uint64_t calls = 0;
+};
+
+template <class Draw>
+double draws_per_variate(Draw draw) {
+  CountingEngine engine;
+  constexpr int N = 200000;
+  double sink = 0.0;
+  for (int i = 0; i < N; ++i)
+    sink += draw(engine);
+  if (sink < 0.0)
+    std::puts("");
+  return static_cast<double>(engine.calls) / N;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string scenario = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/company.yaml";
+  std::size_t replications = 8;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--replications" && i + 1 < argc) {
+      replications = std::strtoul(argv[++i], nullptr, 10);
+    } else if (arg == "--scenario" && i + 1 < argc) {
+      scenario = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: funnelsim_bench [--replications N] [--scenario FILE]\n");
+      return 2;
+    }
+  }
+  const sim::Model model = funnelsim::scenarios::load_scenario_file(scenario).model;
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  std::printf(
+      "scenario: %s (%d reps, %d weeks simulated), %zu replications, seed 42, %d cores"
+      " (best of 3 runs each)\n",
+      model.name.c_str(), model.rep_count(), model.calendar.total_weeks(), replications, cores);
+
+  // Each configuration runs three times, interleaved, and keeps its fastest: the figures of a
+  // shared machine are noisy, and the minimum is the least disturbed measurement.
+  time_run(model, 1, 1);  // warm caches and the allocator
+  Timed one = time_run(model, replications, 1);
+  Timed two = time_run(model, replications, 2);
+  for (int round = 1; round < 3; ++round) {
+    Timed again = time_run(model, replications, 1);
+    if (again.seconds < one.seconds)
+      one = again;
+    again = time_run(model, replications, 2);
+    if (again.seconds < two.seconds)
+      two = again;
+  }
+  const double events = static_cast<double>(one.counts.events);
+  std::printf("events per replication: %.0f\n", events / replications);
+  std::printf("events/s per core: %.2f M (1 thread, %.2f s)\n", events / one.seconds / 1e6,
+              one.seconds);
+  std::printf("leads/s per core: %.2f M (opportunities from first stage to outcome)\n",
+              one.counts.leads_resolved / one.seconds / 1e6);
+  double checksum = 0.0;
+  double floor = rng_floor(model, one.counts, checksum);
+  for (int round = 1; round < 3; ++round)
+    floor = std::min(floor, rng_floor(model, one.counts, checksum));
+  std::printf("rng floor: %.2f s for the same %.3g stream openings and draws (checksum %.6g)\n",
+              floor, static_cast<double>(one.counts.lead_points), checksum);
+  std::printf("rng floor ratio: %.2f (run time / RNG floor; 1.0 is the floor)\n",
+              one.seconds / floor);
+  std::printf("speedup: %.2f from 1 to 2 threads (%.2f s)\n", one.seconds / two.seconds,
+              two.seconds);
+  if (cores > 2) {
+    Timed all = time_run(model, replications, cores);
+    for (int round = 1; round < 3; ++round) {
+      Timed again = time_run(model, replications, cores);
+      if (again.seconds < all.seconds)
+        all = again;
+    }
+    std::printf("speedup: %.2f from 1 to %d threads (%.2f s)\n", one.seconds / all.seconds, cores,
+                all.seconds);
+  }
+
+  std::printf(
+      "raw draws per variate: boost gamma (shape 6.25) %.1f, Marsaglia-Tsang gamma (shape 6.25) "
+      "%.1f,"
+      " exponential %.1f, uniform_01 %.1f\n",
+      draws_per_variate([](CountingEngine& e) {
+        return boost::random::gamma_distribution<double>(1.0 / 0.16, 7 * 0.16)(e);
+      }),
+      draws_per_variate([sampler = sim::Sampler(sim::Distribution::gamma(7, 0.4))](
+                            CountingEngine& e) { return sampler(e); }),
+      draws_per_variate([](CountingEngine& e) {
+        return boost::random::exponential_distribution<double>(1.0)(e);
+      }),
+      draws_per_variate([](CountingEngine& e) { return boost::random::uniform_01<double>()(e); }));
+  return 0;
+}
