@@ -67,7 +67,7 @@ TEST_CASE("Golden values of Philox4x64-10 streams", "[random][golden]") {
   CHECK(stream() == 0x7e68b68aec7ba23bULL);
 }
 
-TEST_CASE("uniform01 is in [0, 1) with 53 random bits", "[random]") {
+TEST_CASE("uniform01 lies in the half-open unit interval", "[random]") {
   sim::RandomStream stream(1, 2, {3, 4}, sim::Purpose::intake);
   double sum = 0.0;
   constexpr int N = 100000;

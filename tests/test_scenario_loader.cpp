@@ -356,7 +356,7 @@ TEST_CASE("a referral delay may be 0 days, a stage duration may not", "[loader]"
   CHECK(error.message() == "must be > 0, got 0");
 }
 
-TEST_CASE("--set overrides by key path", "[loader]") {
+TEST_CASE("Overrides (--set) address keys by path", "[loader]") {
   SECTION("a team's headcount") {
     const sim::Model model = load_scenario_file(BRANCH, {"teams.territory.headcount=12"}).model;
     CHECK(model.teams[0].headcount == 12);
@@ -399,7 +399,7 @@ TEST_CASE("--set overrides by key path", "[loader]") {
   }
 }
 
-TEST_CASE("--set errors name the override", "[loader]") {
+TEST_CASE("Override (--set) errors name the override", "[loader]") {
   const std::string text = minimal_scenario();
   SECTION("a list item that does not exist") {
     const InputError error = error_of(text, {"segments.smal.deal_size=3"});
