@@ -56,12 +56,8 @@ ResultsWriter::Impl::Impl(std::filesystem::path target, RunMetadata metadata, bo
   if (std::filesystem::exists(target_, error) && !overwrite) {
     throw ResultsError(where_ + " exists; use --force to replace it");
   }
-  // Built by appending: GCC 12 warns falsely (-Wrestrict) on "." + std::string.
-  std::string name = ".";
-  name += target_.filename().string();
-  name += ".tmp-";
-  name += std::to_string(static_cast<long long>(::getpid()));
-  temporary_ = directory / name;
+  temporary_ = directory / ("." + target_.filename().string() + ".tmp-" +
+                            std::to_string(static_cast<long long>(::getpid())));
 
   try {
     create_file();
