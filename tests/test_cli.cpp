@@ -171,3 +171,17 @@ TEST_CASE("Help teaches and the version answers", "[cli]") {
   CHECK(run_help.output.find("--set") != std::string::npos);
   CHECK(funnelsim("--version").exit_code == 0);
 }
+
+TEST_CASE("Ctrl-C keeps the finished replications in a file marked incomplete", "[cli]") {
+  Scratch scratch;
+  const std::string out = scratch.file("stopped.h5");
+  const std::string company = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/company.yaml";
+  // 2000 company replications take minutes; the interrupt arrives after about one second.
+  const int code = shell("sh -c '" + std::string(FUNNELSIM_CLI) + " run " + company + " -o " + out +
+                         " -n 2000 -q 2>/dev/null & pid=$!; sleep 1; kill -INT $pid; wait $pid'");
+  CHECK(code == 130);
+  CHECK(scratch.entries() == 1);  // the results, and no temporary file
+  const Outcome summary = funnelsim("summary " + out);
+  CHECK(summary.exit_code == 0);
+  CHECK(summary.output.find("INCOMPLETE: stopped after") != std::string::npos);
+}
