@@ -28,5 +28,12 @@ struct Command {
 Command add_run_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
 Command add_summary_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
+Command add_plan_command(CLI::App& app);
+Command add_forecast_command(CLI::App& app);
+// The subcommands of 'plan'.
+Command add_plan_headcount_command(CLI::App& plan);
+Command add_plan_prospecting_command(CLI::App& plan);
+Command add_plan_funnel_command(CLI::App& plan);
 
 }  // namespace funnelsim::cli

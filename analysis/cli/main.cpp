@@ -37,9 +37,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   const std::vector<cli::Command> commands = {
-      cli::add_run_command(app),
-      cli::add_validate_command(app),
-      cli::add_summary_command(app),
+      cli::add_run_command(app),     cli::add_validate_command(app), cli::add_summary_command(app),
+      cli::add_compare_command(app), cli::add_plan_command(app),     cli::add_forecast_command(app),
   };
 
   try {

@@ -114,6 +114,8 @@ struct Team {
   Skill skill;
   Ramp ramp;
   Attrition attrition;
+  double cost_per_rep_per_quarter = 0.0;  ///< 万 per rep (filled territory or not) per quarter
+  double commission_rate = 0.0;           ///< share of the team's bookings paid as commission
 };
 
 enum class LeadSourceKind { referral, marketing };
