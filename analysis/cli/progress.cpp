@@ -24,52 +24,52 @@ bool stderr_is_terminal() {
   return isatty(STDERR_FILENO) == 1;
 }
 
-ProgressSink::ProgressSink(sim::ResultSink& inner, std::size_t total, bool enabled,
-                           std::string label)
-    : inner_(inner),
-      total_(total),
-      enabled_(enabled),
+ProgressBar::ProgressBar(bool enabled, std::string label)
+    : enabled_(enabled),
       label_(std::move(label)),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-ProgressSink::~ProgressSink() {
+ProgressBar::~ProgressBar() {
   finish();
 }
 
-void ProgressSink::consume(std::size_t first, std::span<const sim::ReplicationResult> results) {
-  inner_.consume(first, results);
-  done_ += results.size();
-  draw(done_ == total_);
-}
-
-void ProgressSink::draw(bool force) {
+void ProgressBar::update(std::size_t done, std::size_t total) {
   if (!enabled_)
     return;
   const auto now = std::chrono::steady_clock::now();
-  if (!force && now - last_draw_ < std::chrono::milliseconds(100))
+  if (done < total && now - last_draw_ < std::chrono::milliseconds(100))
     return;
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double fraction = total_ > 0 ? static_cast<double>(done_) / total_ : 1.0;
-  const double rate = elapsed > 0.0 ? done_ / elapsed : 0.0;
-  const double left = rate > 0.0 ? (total_ - done_) / rate : 0.0;
+  const double fraction = total > 0 ? static_cast<double>(done) / total : 1.0;
+  const double rate = elapsed > 0.0 ? done / elapsed : 0.0;
+  const double left = rate > 0.0 ? (total - done) / rate : 0.0;
   constexpr int WIDTH = 28;
-  const int filled = static_cast<int>(fraction * WIDTH);
-  std::string bar(static_cast<std::size_t>(filled), '#');
+  std::string bar(static_cast<std::size_t>(fraction * WIDTH), '#');
   bar.resize(WIDTH, '.');
   std::fprintf(stderr, "\r%s [%s] %zu/%zu replications  %.0f/s  %s left ", label_.c_str(),
-               bar.c_str(), done_, total_, rate, clock_time(left).c_str());
+               bar.c_str(), done, total, rate, clock_time(left).c_str());
   std::fflush(stderr);
   drawn_ = true;
 }
 
-void ProgressSink::finish() {
+void ProgressBar::finish() {
   if (!drawn_)
     return;
   std::fprintf(stderr, "\r\033[K");
   std::fflush(stderr);
   drawn_ = false;
+}
+
+ProgressSink::ProgressSink(sim::ResultSink& inner, std::size_t total, bool enabled,
+                           std::string label)
+    : inner_(inner), total_(total), bar_(enabled, std::move(label)) {}
+
+void ProgressSink::consume(std::size_t first, std::span<const sim::ReplicationResult> results) {
+  inner_.consume(first, results);
+  done_ += results.size();
+  bar_.update(done_, total_);
 }
 
 }  // namespace funnelsim::cli

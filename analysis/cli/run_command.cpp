@@ -3,13 +3,16 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
 
 #include "commands.hpp"
+#include "funnelsim/analysis/experiment.hpp"
 #include "funnelsim/analysis/results_file.hpp"
-#include "funnelsim/scenarios/load.hpp"
-#include "funnelsim/sim/runner.hpp"
+#include "funnelsim/scenarios/variants.hpp"
 #include "options.hpp"
 #include "progress.hpp"
+#include "trace_csv.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -21,8 +24,12 @@ struct RunArgs {
   std::uint64_t seed = 42;
   int threads = 0;
   std::vector<std::string> overrides;
+  std::string precision;
+  std::optional<std::size_t> replication;
+  std::string trace;
   bool force = false;
   bool quiet = false;
+  bool replications_given = false;
 };
 
 std::atomic<bool> interrupted{false};
@@ -33,62 +40,112 @@ extern "C" void on_interrupt(int) {
   std::signal(SIGINT, SIG_DFL);
 }
 
+/// "1%" or "0.01" as a fraction in (0, 1).
+double parse_precision(const std::string& text) {
+  std::size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  const bool percent = used + 1 == text.size() && text.back() == '%';
+  if (used == 0 || (used != text.size() && !percent)) {
+    throw UsageError("--precision: expected a relative half-width such as 1% or 0.01, got '" +
+                     text + "'");
+  }
+  if (percent)
+    value /= 100.0;
+  if (!(value > 0.0 && value < 1.0)) {
+    throw UsageError("--precision: must be between 0 and 100%, got '" + text + "'");
+  }
+  return value;
+}
+
 int run(const RunArgs& args) {
   // Everything the user gave is checked before the first replication.
-  const scenarios::LoadedScenario scenario =
-      scenarios::load_scenario_file(args.scenario, args.overrides);
+  const scenarios::ScenarioSet scenario =
+      scenarios::load_scenario_set(args.scenario, args.overrides);
+  const std::optional<double> precision =
+      args.precision.empty() ? std::nullopt : std::optional(parse_precision(args.precision));
+  std::size_t replications = args.replications;
+  std::size_t first = 0;
+  if (args.replication) {
+    first = *args.replication;
+    if (!args.replications_given)
+      replications = 1;
+  }
+  if (!args.trace.empty() && replications != 1) {
+    throw UsageError("--trace records one replication: use it with --replication K");
+  }
   const std::filesystem::path target(args.output);
+  if (std::filesystem::is_directory(target))
+    throw UsageError(args.output + ": is a directory");
   if (std::filesystem::exists(target) && !args.force) {
     throw UsageError(args.output + ": exists; use --force to replace it");
   }
-  if (std::filesystem::is_directory(target)) {
-    throw UsageError(args.output + ": is a directory");
-  }
 
+  const sim::Model& baseline = scenario.variants.front().scenario.model;
   analysis::RunMetadata metadata;
   metadata.scenario_yaml = scenario.resolved_yaml;
-  metadata.scenario_name = scenario.model.name;
+  metadata.scenario_name = baseline.name;
   metadata.seed = args.seed;
-  metadata.replications_planned = args.replications;
+  metadata.replications_planned = replications;
+  metadata.first_replication = first;
 
-  sim::RunOptions options;
+  std::vector<analysis::ExperimentVariant> variants;
+  for (const scenarios::ScenarioVariant& variant : scenario.variants) {
+    variants.push_back({variant.name, &variant.scenario.model, variant.scenario.resolved_yaml});
+  }
+  analysis::ExperimentOptions options;
   options.seed = args.seed;
-  options.replications = args.replications;
+  options.max_replications = replications;
+  options.first_replication = first;
   options.threads = args.threads;
+  options.precision = precision;
   options.stop = &interrupted;
 
   const auto start = std::chrono::steady_clock::now();
-  sim::RunStats stats;
+  analysis::ExperimentResult result;
   try {
     analysis::ResultsWriter writer(target, metadata, args.force);
-    sim::ResultSink& sink = writer.add_variant("baseline", scenario.model, scenario.resolved_yaml);
-    ProgressSink progress(sink, args.replications, !args.quiet && stderr_is_terminal(),
-                          scenario.model.name);
+    ProgressBar bar(!args.quiet && stderr_is_terminal(), baseline.name);
     std::signal(SIGINT, on_interrupt);
-    stats = sim::run_replications(scenario.model, options, progress);
+    result = analysis::run_experiment(
+        variants, options, writer,
+        [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
     std::signal(SIGINT, SIG_DFL);
-    progress.finish();
-    writer.commit(stats.replications_done);
+    bar.finish();
+    writer.commit(result.replications);
   } catch (const analysis::ResultsError& error) {
     throw std::runtime_error(error.what());
+  }
+  if (!args.trace.empty() && !result.stopped_early) {
+    write_trace_csv(args.trace, baseline, args.seed, first);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  if (stats.stopped_early) {
+  if (result.stopped_early) {
     std::fprintf(stderr,
                  "funnelsim: interrupted: wrote %s with %zu of %zu replications, marked "
                  "incomplete\n",
-                 args.output.c_str(), stats.replications_done, args.replications);
+                 args.output.c_str(), result.replications, replications);
     return INTERRUPTED;
   }
   if (!args.quiet) {
-    std::fprintf(stderr,
-                 "funnelsim: wrote %s: %zu replications of '%s', seed %llu, %.3g events in "
-                 "%.2f s\n",
-                 args.output.c_str(), stats.replications_done, scenario.model.name.c_str(),
-                 static_cast<unsigned long long>(args.seed), static_cast<double>(stats.events),
+    std::fprintf(stderr, "funnelsim: wrote %s: %zu replications", args.output.c_str(),
+                 result.replications);
+    if (variants.size() > 1)
+      std::fprintf(stderr, " of %zu variants", variants.size());
+    std::fprintf(stderr, " of '%s', seed %llu, %.3g events in %.2f s\n", baseline.name.c_str(),
+                 static_cast<unsigned long long>(args.seed), static_cast<double>(result.events),
                  seconds);
+    if (precision) {
+      std::fprintf(stderr, "funnelsim: precision %.2f%% (target %.2f%%)%s\n",
+                   100.0 * result.precision, 100.0 * *precision,
+                   result.precision <= *precision ? "" : ": not reached within -n, raise it");
+    }
   }
   return SUCCESS;
 }
@@ -101,9 +158,12 @@ Command add_run_command(CLI::App& app) {
       "run", "Simulate a scenario's replications in parallel and write the results (HDF5)");
   add_scenario_options(*command, args->scenario, args->overrides);
   command->add_option("-o,--output", args->output, "Results file to write (HDF5)")->required();
-  command->add_option("-n,--replications", args->replications, "Monte Carlo replications")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+  CLI::Option* count =
+      command
+          ->add_option("-n,--replications", args->replications,
+                       "Monte Carlo replications of every variant (the ceiling with --precision)")
+          ->capture_default_str()
+          ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
   command
       ->add_option("--seed", args->seed,
                    "Random seed: the same scenario, seed and build give identical results")
@@ -111,12 +171,26 @@ Command add_run_command(CLI::App& app) {
   command->add_option("--threads", args->threads, "Worker threads (0: all cores)")
       ->capture_default_str()
       ->check(CLI::Range(0, 4096));
+  command->add_option("--precision", args->precision,
+                      "Add replications until the 95% interval of mean bookings (and of each\n"
+                      "variant's difference from the baseline) is within this share of the\n"
+                      "baseline's mean, e.g. 1%; -n is the ceiling");
+  command->add_option("--replication", args->replication,
+                      "Start at replication K (with -n 1 unless -n is given): reproduces that\n"
+                      "replication of a larger run exactly");
+  command->add_option("--trace", args->trace,
+                      "With --replication K: write the baseline's events of that replication\n"
+                      "as CSV (time_days, week, rep, team, opportunity, event, segment, stage,\n"
+                      "amount)");
   command->add_flag("--force", args->force, "Replace the output file if it exists");
   command->add_flag("-q,--quiet", args->quiet, "No progress bar or closing report");
+  command->callback([args, count] { args->replications_given = count->count() > 0; });
   command->footer(
-      "\nThe file is written beside the target and renamed when complete: a failed run leaves\n"
-      "no partial file and an existing target untouched. Ctrl-C stops early and keeps the\n"
-      "finished replications in a file marked incomplete (exit code 130).");
+      "\nEvery variant and sweep value of the scenario runs on the same random numbers as the\n"
+      "baseline (compare them with 'funnelsim compare'). The file is written beside the target\n"
+      "and renamed when complete: a failed run leaves no partial file and an existing target\n"
+      "untouched. Ctrl-C stops early and keeps the finished replications in a file marked\n"
+      "incomplete (exit code 130).");
   return {command, [args] { return run(*args); }};
 }
 

@@ -22,6 +22,7 @@ class ResultsWriter::Impl {
   sim::ResultSink& add_variant(const std::string& name, const sim::Model& model,
                                const std::string& resolved_yaml);
   void commit(std::size_t replications_done);
+  void set_root_attribute(const std::string& name, double value);
   const std::filesystem::path& temporary_path() const { return temporary_; }
 
  private:
@@ -151,6 +152,15 @@ void ResultsWriter::Impl::write_calendar(const sim::Calendar& calendar) {
   calendar_ = calendar;
 }
 
+void ResultsWriter::Impl::set_root_attribute(const std::string& name, double value) {
+  hdf5::silence_errors();
+  if (committed_) {
+    throw ResultsError(where_ + ": attribute '" + name + "' set after commit");
+  }
+  const double values[] = {value};
+  hdf5::write_doubles_attribute(file_.get(), name, values, where_);
+}
+
 void ResultsWriter::Impl::commit(std::size_t replications_done) {
   hdf5::silence_errors();
   if (committed_) {
@@ -198,6 +208,10 @@ sim::ResultSink& ResultsWriter::add_variant(const std::string& name, const sim::
 
 void ResultsWriter::commit(std::size_t replications_done) {
   impl_->commit(replications_done);
+}
+
+void ResultsWriter::set_root_attribute(const std::string& name, double value) {
+  impl_->set_root_attribute(name, value);
 }
 
 const std::filesystem::path& ResultsWriter::temporary_path() const {

@@ -26,7 +26,8 @@ double truncated_exponential_tilt(double mean_fraction) {
   return 0.5 * (low + high);
 }
 
-Sampler::Sampler(const Distribution& distribution) : kind_(distribution.kind) {
+Sampler::Sampler(const Distribution& distribution)
+    : kind_(distribution.kind), scale_(distribution.scale) {
   switch (kind_) {
     case DistributionKind::fixed:
       a_ = distribution.value;

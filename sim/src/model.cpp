@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "funnelsim/sim/results.hpp"
+#include "funnelsim/sim/trace.hpp"
 
 namespace funnelsim::sim {
 
@@ -62,6 +63,10 @@ Distribution Distribution::empirical(std::vector<EmpiricalBucket> buckets) {
 }
 
 double Distribution::expected_value() const {
+  return scale * unscaled_expected_value();
+}
+
+double Distribution::unscaled_expected_value() const {
   switch (kind) {
     case DistributionKind::fixed:
       return value;
@@ -104,6 +109,28 @@ std::vector<int> Model::first_rep_of_team() const {
     next += teams[t].headcount;
   }
   return first;
+}
+
+const char* to_string(TraceEvent event) {
+  switch (event) {
+    case TraceEvent::lead:
+      return "lead";
+    case TraceEvent::advance:
+      return "advance";
+    case TraceEvent::win:
+      return "win";
+    case TraceEvent::loss:
+      return "loss";
+    case TraceEvent::stall:
+      return "stall";
+    case TraceEvent::dropped:
+      return "dropped";
+    case TraceEvent::hire:
+      return "hire";
+    case TraceEvent::leave:
+      return "leave";
+  }
+  return "?";
 }
 
 std::uint64_t stable_hash(std::string_view text) {

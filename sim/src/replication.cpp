@@ -9,9 +9,9 @@
 //
 // Opportunities: on entering stage i an opportunity draws, from its own stream for that stage,
 // its outcome (advance with probability a_i^k, a_i = p(i) / p(i + 1), p(after last) = 1) and its
-// duration. The exponent k = ln(w) / ln(p(first)) maps the whole funnel onto an overall win
-// probability w (existing customers' rate, a rep's skill) while k = 1 reproduces the stage
-// probabilities exactly.
+// duration. For existing customers the exponent k = ln(q) / ln(p(first)) maps the whole funnel
+// onto their own overall win probability q; for new customers k = 1 reproduces the stage
+// probabilities exactly. A rep's win skill multiplies the first stage's advance probability.
 
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
@@ -53,22 +53,23 @@ struct Territory {
   double prospecting = 1.0;  ///< skill multipliers of the current rep
   double win = 1.0;
   double deal_size = 1.0;
-  double log_win = 0.0;  ///< log of `win`
   std::vector<Chunk> chunks;
   std::vector<std::uint32_t> open;  ///< open opportunities, kept only when leavers lose them
 };
 
 struct Opportunity {
   EntityKey key;
-  std::int64_t amount_fixed = 0;  ///< 万 x AMOUNT_SCALE
-  double amount = 0.0;            ///< 万
-  double win_exponent = 1.0;
+  std::int64_t amount_fixed = 0;      ///< 万 x AMOUNT_SCALE
+  double amount = 0.0;                ///< 万
+  double win_exponent = 1.0;          ///< k: existing customers advance with a_i^k
+  double first_advance_factor = 1.0;  ///< the rep's win skill, on the first stage's advance
   std::uint32_t territory = 0;
   std::uint32_t generation = 0;
   std::uint32_t open_position = 0;  ///< index in the territory's open list
   std::uint16_t segment = 0;
   std::uint16_t stage = PENDING;  ///< PENDING until it enters its first stage
   bool advances = false;          ///< outcome of the current stage, drawn on entry
+  std::uint64_t serial = 0;       ///< 1, 2, ... in order of creation, for traces
   bool alive = false;
 };
 
@@ -99,8 +100,8 @@ struct SegmentPlan {
 class Replication {
  public:
   Replication(const Model& model, std::uint64_t seed, std::uint64_t replication,
-              ReplicationResult& out)
-      : model_(model), seed_(seed), replication_(replication), out_(out) {
+              ReplicationResult& out, TraceObserver* trace)
+      : model_(model), seed_(seed), replication_(replication), out_(out), trace_(trace) {
     out_.reset(ResultShape(model));
     measured_start_ = model.calendar.warmup_weeks * DAYS_PER_WEEK;
     quarter_days_ = model.calendar.weeks_per_quarter * DAYS_PER_WEEK;
@@ -205,7 +206,7 @@ class Replication {
       case EventKind::stall:
         if (current(event)) {
           ++out_.events;
-          close(event.target, false);
+          close(event.target, TraceEvent::stall);
         }
         break;
       case EventKind::hire:
@@ -259,11 +260,11 @@ class Replication {
     if (new_hire) {
       ++territory.generation;
       territory.hired_at = t;
+      trace_rep(TraceEvent::hire, territory);
     }
     RandomStream traits(seed_, replication_, rep_key(territory), Purpose::rep_traits);
     territory.prospecting = skill_multiplier(traits, team.skill.prospecting_cv);
     territory.win = skill_multiplier(traits, team.skill.win_cv);
-    territory.log_win = std::log(territory.win);
     territory.deal_size = skill_multiplier(traits, team.skill.deal_size_cv);
     active_by_team_[territory.team].push_back(index);
 
@@ -286,11 +287,12 @@ class Replication {
     Territory& territory = territories_[index];
     const Team& team = model_.teams[territory.team];
     territory.active = false;
+    trace_rep(TraceEvent::leave, territory);
     std::vector<std::uint32_t>& active = active_by_team_[territory.team];
     std::erase(active, index);
     if (teams_[territory.team].track_open) {
       while (!territory.open.empty())
-        close(territory.open.back(), false);
+        close(territory.open.back(), TraceEvent::dropped);
     }
     queue_.schedule(now_ + team.attrition.vacancy_weeks * DAYS_PER_WEEK, EventKind::hire, index);
   }
@@ -367,9 +369,21 @@ class Replication {
     if (!active.empty()) {
       ++out_.events;
       const EntityKey key{source_hashes_[source], point};
-      RandomStream assignment(seed_, replication_, key, Purpose::assignment);
-      const auto pick = static_cast<std::size_t>(assignment.uniform01() * active.size());
-      enter_stage(create(active[std::min(pick, active.size() - 1)], key), 0);
+      // Rendezvous hashing: the lead goes to the active rep with the highest score of
+      // (lead, territory). Adding a rep moves only the leads that now score highest with it,
+      // and a vacancy moves only the vacant territory's leads: every other assignment, and so
+      // every other rep's results, stay as they were (common random numbers).
+      std::uint32_t chosen = active.front();
+      std::uint64_t best = 0;
+      const std::uint64_t lead = mix64(key.hi, key.lo);
+      for (const std::uint32_t candidate : active) {
+        const std::uint64_t score = mix64(lead, territories_[candidate].slot);
+        if (score >= best) {
+          best = score;
+          chosen = candidate;
+        }
+      }
+      enter_stage(create(chosen, key), 0);
     }
     schedule_source_point(source);
   }
@@ -414,6 +428,7 @@ class Replication {
     opportunity.segment = static_cast<std::uint16_t>(segment_index);
     opportunity.stage = PENDING;
     opportunity.alive = true;
+    opportunity.serial = ++created_;
     ++out_.segments[segment_index].opportunities;
     ++opportunity.generation;
 
@@ -424,12 +439,14 @@ class Replication {
     opportunity.amount_fixed = static_cast<std::int64_t>(opportunity.amount * AMOUNT_SCALE + 0.5);
     opportunity.amount = static_cast<double>(opportunity.amount_fixed) / AMOUNT_SCALE;
 
-    // log of the overall win probability, capped at 1 (log 0).
-    const double log_win =
-        std::min(0.0, (existing ? plan.log_existing_probability : plan.log_first_probability) +
-                          territory.log_win);
-    opportunity.win_exponent =
-        plan.log_first_probability < 0.0 ? log_win / plan.log_first_probability : 1.0;
+    // Existing customers win at their own overall rate q: every stage's advance probability
+    // becomes a_i^k with k = ln q / ln p(first). A rep's win skill multiplies the first
+    // stage's advance only, so that raising any stage probability never turns a win into a
+    // loss (common random numbers stay monotone), and the overall rate is p(first) x skill.
+    opportunity.win_exponent = existing && plan.log_first_probability < 0.0
+                                   ? plan.log_existing_probability / plan.log_first_probability
+                                   : 1.0;
+    opportunity.first_advance_factor = territory.win;
 
     if (teams_[territory.team].track_open) {
       Territory& owner = territories_[territory_index];
@@ -450,14 +467,17 @@ class Replication {
       const int quarter = quarter_of(now_);
       if (quarter >= 0)
         ++out_.segments[opportunity.segment].leads[quarter];
+      trace_opportunity(TraceEvent::lead, opportunity);
     }
 
     RandomStream stream(seed_, replication_, opportunity.key, Purpose::stage, stage);
     const double outcome_draw = stream.uniform01();
-    opportunity.advances =
-        outcome_draw < (opportunity.win_exponent == 1.0
-                            ? plan.advance[stage]
-                            : std::exp(opportunity.win_exponent * plan.log_advance[stage]));
+    double advance = opportunity.win_exponent == 1.0
+                         ? plan.advance[stage]
+                         : std::exp(opportunity.win_exponent * plan.log_advance[stage]);
+    if (stage == 0)
+      advance *= opportunity.first_advance_factor;
+    opportunity.advances = outcome_draw < advance;
     const double days = plan.days[stage](stream);
     if (days > plan.stall_days[stage]) {
       queue_.schedule(now_ + plan.stall_days[stage], EventKind::stall, id, opportunity.generation);
@@ -469,12 +489,13 @@ class Replication {
   void on_stage_end(std::uint32_t id) {
     Opportunity& opportunity = opportunities_[id];
     if (!opportunity.advances) {
-      close(id, false);
+      close(id, TraceEvent::loss);
     } else if (opportunity.stage + 1u < segments_[opportunity.segment].advance.size()) {
+      trace_opportunity(TraceEvent::advance, opportunity);
       leave_stage(opportunity);
       enter_stage(id, static_cast<std::uint16_t>(opportunity.stage + 1));
     } else {
-      close(id, true);
+      close(id, TraceEvent::win);
     }
   }
 
@@ -486,12 +507,14 @@ class Replication {
     plan.open_amount[opportunity.stage] -= opportunity.amount_fixed;
   }
 
-  void close(std::uint32_t id, bool won) {
+  /// Ends an opportunity: `outcome` is win, loss, stall or dropped.
+  void close(std::uint32_t id, TraceEvent outcome) {
     Opportunity& opportunity = opportunities_[id];
+    trace_opportunity(outcome, opportunity);
     leave_stage(opportunity);
     opportunity.alive = false;
     ++out_.leads_resolved;
-    if (won) {
+    if (outcome == TraceEvent::win) {
       const int quarter = quarter_of(now_);
       if (quarter >= 0) {
         const auto q = static_cast<std::size_t>(quarter);
@@ -513,6 +536,23 @@ class Replication {
       owner.open.pop_back();
     }
     free_.push_back(id);
+  }
+
+  // --- trace ----------------------------------------------------------------------------------
+
+  void trace_opportunity(TraceEvent event, const Opportunity& opportunity) const {
+    if (trace_ == nullptr)
+      return;
+    trace_->record(
+        TraceRecord{now_, event, static_cast<int>(territories_[opportunity.territory].rep_index),
+                    opportunity.serial, opportunity.segment,
+                    opportunity.stage == PENDING ? -1 : opportunity.stage, opportunity.amount});
+  }
+
+  void trace_rep(TraceEvent event, const Territory& territory) const {
+    if (trace_ == nullptr)
+      return;
+    trace_->record(TraceRecord{now_, event, static_cast<int>(territory.rep_index), 0, -1, -1, 0.0});
   }
 
   // --- calendar -------------------------------------------------------------------------------
@@ -537,6 +577,8 @@ class Replication {
   const std::uint64_t seed_;
   const std::uint64_t replication_;
   ReplicationResult& out_;
+  TraceObserver* const trace_;
+  std::uint64_t created_ = 0;  ///< opportunities created so far: the next one's serial - 1
 
   double now_ = 0.0;
   double measured_start_ = 0.0;
@@ -559,8 +601,8 @@ class Replication {
 }  // namespace
 
 void simulate_replication(const Model& model, std::uint64_t seed, std::uint64_t replication,
-                          ReplicationResult& out) {
-  Replication(model, seed, replication, out).run();
+                          ReplicationResult& out, TraceObserver* trace) {
+  Replication(model, seed, replication, out, trace).run();
 }
 
 }  // namespace funnelsim::sim

@@ -76,9 +76,7 @@ sim::Distribution read_empirical(const Field& field) {
   return sim::Distribution::empirical(std::move(buckets));
 }
 
-}  // namespace
-
-sim::Distribution read_distribution(const Field& field, FixedValue fixed_value) {
+sim::Distribution read_unscaled(const Field& field, FixedValue fixed_value) {
   const Range value_range =
       fixed_value == FixedValue::positive ? Range::positive() : Range::non_negative();
   if (field.node().IsScalar()) {
@@ -89,44 +87,56 @@ sim::Distribution read_distribution(const Field& field, FixedValue fixed_value) 
   }
   if (!field.has("dist")) {
     // Catch a misspelt 'dist' before reporting it missing.
-    field.check_keys({"dist", "value", "mean", "cv", "min", "mode", "max", "buckets"},
+    field.check_keys({"dist", "value", "mean", "cv", "min", "mode", "max", "buckets", "scale"},
                      "a distribution");
   }
   const std::string kind = field.at("dist").choice(
       {"fixed", "exponential", "gamma", "lognormal", "uniform", "triangular", "empirical"});
 
   if (kind == "fixed") {
-    field.check_keys({"dist", "value"}, "a fixed distribution");
+    field.check_keys({"dist", "value", "scale"}, "a fixed distribution");
     return sim::Distribution::fixed(field.at("value").number(value_range));
   }
   if (kind == "exponential") {
-    field.check_keys({"dist", "mean"}, "an exponential distribution");
+    field.check_keys({"dist", "mean", "scale"}, "an exponential distribution");
     return sim::Distribution::exponential(field.at("mean").number(Range::positive()));
   }
   if (kind == "gamma" || kind == "lognormal") {
-    field.check_keys({"dist", "mean", "cv"}, "a " + kind + " distribution");
+    field.check_keys({"dist", "mean", "cv", "scale"}, "a " + kind + " distribution");
     const double mean = field.at("mean").number(Range::positive());
     const double cv = field.at("cv").number(Range::positive());
     return kind == "gamma" ? sim::Distribution::gamma(mean, cv)
                            : sim::Distribution::lognormal(mean, cv);
   }
   if (kind == "uniform") {
-    field.check_keys({"dist", "min", "max"}, "a uniform distribution");
+    field.check_keys({"dist", "min", "max", "scale"}, "a uniform distribution");
     const double min = field.at("min").number(Range::non_negative());
     const double max =
         field.at("max").number({min, std::numeric_limits<double>::infinity(), true, false});
     return sim::Distribution::uniform(min, max);
   }
   if (kind == "triangular") {
-    field.check_keys({"dist", "min", "mode", "max"}, "a triangular distribution");
+    field.check_keys({"dist", "min", "mode", "max", "scale"}, "a triangular distribution");
     const double min = field.at("min").number(Range::non_negative());
     const double max =
         field.at("max").number({min, std::numeric_limits<double>::infinity(), true, false});
     const double mode = field.at("mode").number({min, max});
     return sim::Distribution::triangular(min, mode, max);
   }
-  field.check_keys({"dist", "buckets"}, "an empirical distribution");
+  field.check_keys({"dist", "buckets", "scale"}, "an empirical distribution");
   return read_empirical(field);
+}
+
+}  // namespace
+
+sim::Distribution read_distribution(const Field& field, FixedValue fixed_value) {
+  sim::Distribution distribution = read_unscaled(field, fixed_value);
+  if (field.node().IsMap()) {
+    if (const auto scale = field.get("scale")) {
+      distribution.scale = scale->number(Range::positive());
+    }
+  }
+  return distribution;
 }
 
 }  // namespace funnelsim::scenarios::detail

@@ -133,6 +133,32 @@ void apply_override(YAML::Node& root, std::string_view path, const YAML::Node& v
   }
 }
 
+YAML::Node lookup(YAML::Node& root, std::string_view path, std::string_view origin) {
+  const std::vector<std::string> keys = split_path(path, origin);
+  YAML::Node current;
+  current.reset(root);
+  std::string walked;
+  for (const std::string& key : keys) {
+    if (current.IsMap()) {
+      const YAML::Node& const_current = current;
+      if (!const_current[key].IsDefined()) {
+        return YAML::Node(YAML::NodeType::Undefined);
+      }
+      YAML::Node next = current[key];
+      current.reset(next);
+    } else if (current.IsSequence()) {
+      YAML::Node item = find_item(current, key, path, walked, origin);
+      current.reset(item);
+    } else {
+      throw InputError(std::string(origin), 0, 0, std::string(path),
+                       "no key inside '" + walked + "': it is a single value, " +
+                           "not a mapping or a list");
+    }
+    walked += (walked.empty() ? "" : ".") + key;
+  }
+  return current;
+}
+
 void apply_assignment(YAML::Node& root, std::string_view assignment, std::string_view origin) {
   const std::size_t equals = assignment.find('=');
   if (equals == std::string_view::npos) {

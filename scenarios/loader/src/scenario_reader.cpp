@@ -24,7 +24,9 @@ sim::Model read_model(const Field& root) {
   if (!root.node().IsMap()) {
     root.fail("the top level must be a mapping, got " + root.describe());
   }
-  root.check_keys({"name", "description", "calendar", "segments", "teams", "sources", "quota"});
+  // variants and sweep describe other models; load_scenario_variants reads them.
+  root.check_keys({"name", "description", "calendar", "segments", "teams", "sources", "quota",
+                   "variants", "sweep"});
   sim::Model model;
   model.name = root.at("name").text();
   if (model.name.empty()) {

@@ -78,6 +78,10 @@ class ResultsWriter {
   sim::ResultSink& add_variant(const std::string& name, const sim::Model& model,
                                const std::string& resolved_yaml);
 
+  /// Sets a numeric root attribute (a one-element float64 array), such as the precision a
+  /// run reached. Call before commit().
+  void set_root_attribute(const std::string& name, double value);
+
   /// Records that `replications_done` replications were stored (datasets of variants that
   /// received more are cut to that count), marks the file complete when that is the planned
   /// count, then closes the file and renames it onto the target. Throws ResultsError if a

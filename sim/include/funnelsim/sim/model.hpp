@@ -46,6 +46,9 @@ struct Distribution {
   double mode = 0.0;                     ///< triangular
   double max = 0.0;                      ///< uniform, triangular
   std::vector<EmpiricalBucket> buckets;  ///< empirical
+  /// Multiplies every variate (and the mean): scales a distribution that has no `mean`
+  /// parameter, such as an empirical deal-size table, for "+20% deal size" variants.
+  double scale = 1.0;
 
   static Distribution fixed(double value);
   static Distribution exponential(double mean);
@@ -57,6 +60,9 @@ struct Distribution {
 
   /// The exact expectation, for closed-form checks and forecasts.
   double expected_value() const;
+
+ private:
+  double unscaled_expected_value() const;
 };
 
 /// One step of a segment's funnel. `win_probability` is cumulative, as in the playbook:

@@ -24,7 +24,6 @@ enum class Purpose : std::uint32_t {
   stage = 3,            ///< an opportunity's outcome and duration in one stage (index = stage)
   referrals = 4,        ///< the number and delays of a won customer's referrals
   source_arrivals = 5,  ///< a branch-level source's Poisson points
-  assignment = 6,       ///< which rep a branch-level lead goes to
   rep_traits = 7,       ///< a rep's skill multipliers
   tenure = 8,           ///< how long a rep stays
 };

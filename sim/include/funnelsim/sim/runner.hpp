@@ -8,6 +8,7 @@
 
 #include "funnelsim/sim/model.hpp"
 #include "funnelsim/sim/results.hpp"
+#include "funnelsim/sim/trace.hpp"
 
 namespace funnelsim::sim {
 
@@ -41,8 +42,8 @@ struct RunStats {
 /// function of (seed, replication, entity, purpose) and each runs on one thread.
 RunStats run_replications(const Model& model, const RunOptions& options, ResultSink& sink);
 
-/// Simulates one replication on the calling thread.
+/// Simulates one replication on the calling thread; `trace`, if given, sees every event.
 void simulate_replication(const Model& model, std::uint64_t seed, std::uint64_t replication,
-                          ReplicationResult& out);
+                          ReplicationResult& out, TraceObserver* trace = nullptr);
 
 }  // namespace funnelsim::sim

@@ -21,7 +21,9 @@ class Sampler {
   explicit Sampler(const Distribution& distribution);
 
   template <class Engine>
-  double operator()(Engine& engine) const;
+  double operator()(Engine& engine) const {
+    return scale_ * unscaled(engine);
+  }
 
   DistributionKind kind() const { return kind_; }
 
@@ -37,11 +39,14 @@ class Sampler {
   };
 
   template <class Engine>
+  double unscaled(Engine& engine) const;
+  template <class Engine>
   double gamma(Engine& engine) const;
   template <class Engine>
   double empirical(Engine& engine) const;
 
   DistributionKind kind_;
+  double scale_ = 1.0;
   double a_ =
       0.0;  // fixed: value; exponential: mean; gamma: scale; lognormal: mu; uniform/triangular: min
   double b_ = 0.0;  // gamma: shape; lognormal: sigma; uniform/triangular: max
@@ -58,7 +63,7 @@ double truncated_exponential_mean_fraction(double tilt);
 double truncated_exponential_tilt(double mean_fraction);
 
 template <class Engine>
-double Sampler::operator()(Engine& engine) const {
+double Sampler::unscaled(Engine& engine) const {
   switch (kind_) {
     case DistributionKind::fixed:
       return a_;

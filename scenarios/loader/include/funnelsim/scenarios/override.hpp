@@ -25,6 +25,11 @@ namespace funnelsim::scenarios {
 void apply_override(YAML::Node& root, std::string_view path, const YAML::Node& value,
                     std::string_view origin);
 
+/// The node at `path` in `root` (same path syntax as apply_override), or an undefined node
+/// when the last key is missing from its mapping. Throws InputError(origin, ...) when the
+/// path names no item of a list or walks into a scalar.
+YAML::Node lookup(YAML::Node& root, std::string_view path, std::string_view origin);
+
 /// Splits a `path=value` assignment at its first '=', parses the value as YAML and applies
 /// it with apply_override. Throws InputError(origin, 0, 0, ...) for a missing '=' or a value
 /// that is not valid YAML.

@@ -1,0 +1,75 @@
+#pragma once
+/// Runs every variant of a scenario on common random numbers into one results file, block by
+/// block, optionally until a target precision is reached.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/sim/model.hpp"
+#include "funnelsim/sim/trace.hpp"
+
+namespace funnelsim::analysis {
+
+/// One variant to run: the baseline comes first.
+struct ExperimentVariant {
+  std::string name;
+  const sim::Model* model = nullptr;
+  std::string resolved_yaml;
+};
+
+struct ExperimentOptions {
+  std::uint64_t seed = 42;
+  std::size_t max_replications = 2000;  ///< all of them, or the ceiling with a precision target
+  std::size_t first_replication = 0;
+  int threads = 0;
+  /// Relative half-width of the 95% interval to reach, e.g. 0.01; none: run them all.
+  std::optional<double> precision;
+  std::size_t block = 256;  ///< replications of every variant between precision checks
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct ExperimentResult {
+  std::size_t replications = 0;  ///< of every variant
+  std::uint64_t events = 0;
+  bool stopped_early = false;  ///< by the stop flag
+  /// The largest relative half-width of the 95% intervals of the baseline's mean total
+  /// bookings and of each variant's mean paired difference (both over the baseline's mean).
+  double precision = 0.0;
+};
+
+/// Progress: replications done and planned, summed over variants.
+using ExperimentProgress = std::function<void(std::size_t done, std::size_t planned)>;
+
+/// Runs the variants into `writer` (one add_variant each; the caller commits). All variants
+/// of replication r use the same random streams, so they are paired. With a precision target
+/// the run stops after the first block at which it is reached; the root attributes
+/// `precision_target` and `precision_achieved` record it.
+ExperimentResult run_experiment(const std::vector<ExperimentVariant>& variants,
+                                const ExperimentOptions& options, ResultsWriter& writer,
+                                const ExperimentProgress& progress = {});
+
+/// The relative precision of a run from running sums (Welford) of the baseline's totals and
+/// of each variant's paired differences.
+class PrecisionTracker {
+ public:
+  explicit PrecisionTracker(std::size_t variants);
+  /// `totals[v]` is variant v's total bookings in one replication (v = 0 the baseline).
+  void add(const std::vector<double>& totals);
+  std::size_t count() const { return count_; }
+  /// 1.96 x standard error / |baseline mean|, the largest over the baseline and the variants'
+  /// differences; infinity before two replications.
+  double relative_half_width() const;
+
+ private:
+  std::size_t count_ = 0;
+  std::vector<double> mean_;  ///< [0]: baseline totals; [v]: differences variant v - baseline
+  std::vector<double> m2_;
+};
+
+}  // namespace funnelsim::analysis

@@ -1,0 +1,38 @@
+#pragma once
+/// An observer of one replication's events, for a person to read what happened (an event
+/// trace) or for tests. The engine calls it synchronously; it must not throw.
+
+#include <cstdint>
+
+namespace funnelsim::sim {
+
+enum class TraceEvent : std::uint8_t {
+  lead,     ///< an opportunity enters its first stage
+  advance,  ///< it leaves a stage for the next
+  win,      ///< it leaves the last stage won
+  loss,     ///< it leaves a stage lost
+  stall,    ///< it sat longer than the stage allows: lost
+  dropped,  ///< its rep left and the team loses leavers' opportunities
+  hire,     ///< a territory gets a new rep
+  leave,    ///< a rep leaves
+};
+
+const char* to_string(TraceEvent event);
+
+struct TraceRecord {
+  double time = 0.0;  ///< days since the start, warm-up included
+  TraceEvent event = TraceEvent::lead;
+  int rep = 0;                    ///< index in the flat rep order of the results
+  std::uint64_t opportunity = 0;  ///< numbered 1, 2, ... in order of creation; 0 for rep events
+  int segment = -1;               ///< -1 for rep events
+  int stage = -1;                 ///< the stage left (or entered, for a lead); -1 for rep events
+  double amount = 0.0;            ///< 万
+};
+
+class TraceObserver {
+ public:
+  virtual ~TraceObserver() = default;
+  virtual void record(const TraceRecord& record) = 0;
+};
+
+}  // namespace funnelsim::sim
