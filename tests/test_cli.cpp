@@ -185,3 +185,47 @@ TEST_CASE("Ctrl-C keeps the finished replications in a file marked incomplete", 
   CHECK(summary.exit_code == 0);
   CHECK(summary.output.find("INCOMPLETE: stopped after") != std::string::npos);
 }
+
+TEST_CASE("--replication K reproduces replication K of a larger run", "[cli][determinism]") {
+  Scratch scratch;
+  const std::string whole = scratch.file("whole.h5");
+  const std::string one = scratch.file("one.h5");
+  const std::string trace = scratch.file("trace.csv");
+  REQUIRE(funnelsim("run " + BRANCH + " -o " + whole + " -n 10 --seed 3 -q").exit_code == 0);
+  REQUIRE(
+      funnelsim("run " + BRANCH + " -o " + one + " --replication 7 --seed 3 -q --trace " + trace)
+          .exit_code == 0);
+  // Row 7 of the larger run equals row 0 of the single one.
+  const std::string compare = "/usr/bin/python3 -c \"import h5py,numpy,sys; a=h5py.File('" + whole +
+                              "')['variants/baseline/rep_bookings'][7]; b=h5py.File('" + one +
+                              "')['variants/baseline/rep_bookings'][0]; "
+                              "sys.exit(0 if numpy.array_equal(a,b) else 1)\"";
+  CHECK(shell(compare) == 0);
+  // The trace's won amounts in measured weeks add up to the file's bookings.
+  const std::string sum_wins =
+      "/usr/bin/python3 -c \"import csv,h5py,sys; rows=[r for r in csv.DictReader(open('" + trace +
+      "')) if r['event']=='win' and int(r['week'])>0]; total=sum(float(r['amount']) for r in "
+      "rows); booked=h5py.File('" +
+      one +
+      "')['variants/baseline/bookings'][0].sum(); sys.exit(0 if abs(total-booked)<1e-3 "
+      "else 1)\"";
+  CHECK(shell(sum_wins) == 0);
+  CHECK(funnelsim("run " + BRANCH + " -o " + scratch.file("x.h5") + " -n 3 --trace " + trace)
+            .exit_code == 2);
+}
+
+TEST_CASE("--precision stops once the interval is narrow enough", "[cli]") {
+  Scratch scratch;
+  const std::string out = scratch.file("precise.h5");
+  const Outcome run = funnelsim("run " + BRANCH + " -o " + out + " -n 20000 --precision 2%");
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  // The yearly bookings' coefficient of variation is about 14%: 2% needs about
+  // (1.96 x 0.14 / 0.02)^2 = 190 replications, reached after the first block of 256.
+  const std::string check =
+      "/usr/bin/python3 -c \"import h5py,sys; f=h5py.File('" + out +
+      "'); n=int(f.attrs['replications']); p=float(f.attrs['precision_achieved'][0]); "
+      "sys.exit(0 if n < 20000 and p <= 0.02 else 1)\"";
+  CHECK(shell(check) == 0);
+  CHECK(funnelsim("run " + BRANCH + " -o " + out + " --precision lots --force").exit_code == 2);
+}
