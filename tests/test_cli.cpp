@@ -186,7 +186,7 @@ TEST_CASE("Ctrl-C keeps the finished replications in a file marked incomplete", 
   CHECK(summary.output.find("INCOMPLETE: stopped after") != std::string::npos);
 }
 
-TEST_CASE("--replication K reproduces replication K of a larger run", "[cli][determinism]") {
+TEST_CASE("Option --replication K reproduces replication K of a larger run", "[cli][determinism]") {
   Scratch scratch;
   const std::string whole = scratch.file("whole.h5");
   const std::string one = scratch.file("one.h5");
@@ -214,7 +214,7 @@ TEST_CASE("--replication K reproduces replication K of a larger run", "[cli][det
             .exit_code == 2);
 }
 
-TEST_CASE("--precision stops once the interval is narrow enough", "[cli]") {
+TEST_CASE("Option --precision stops once the interval is narrow enough", "[cli]") {
   Scratch scratch;
   const std::string out = scratch.file("precise.h5");
   const Outcome run = funnelsim("run " + BRANCH + " -o " + out + " -n 20000 --precision 2%");

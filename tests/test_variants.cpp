@@ -82,7 +82,7 @@ TEST_CASE("A sweep expands into one variant per value, or per combination", "[va
   }
 }
 
-TEST_CASE("--set applies to the baseline before the variants", "[variants]") {
+TEST_CASE("Overrides (--set) apply to the baseline before the variants", "[variants]") {
   const auto set = load_scenario_set_text(BASE + R"(variants:
   - {name: more-prospecting, set: {teams.territory.prospects_per_week: 6}}
 )",

@@ -166,6 +166,9 @@ void ReplicationResult::reset(const ResultShape& shape) {
     segment.leads.assign(q, 0);
     segment.funnel_count.assign(w * stages, 0);
     segment.funnel_amount.assign(w * stages, 0.0);
+    segment.realized.assign(w, 0.0);
+    segment.calls_committed.assign(w, 0.0);
+    segment.calls_possible.assign(w, 0.0);
     segment.opportunities = 0;
     segment.stage_entries = 0;
   }

@@ -13,6 +13,8 @@
 // onto their own overall win probability q; for new customers k = 1 reproduces the stage
 // probabilities exactly. A rep's win skill multiplies the first stage's advance probability.
 
+#include <algorithm>
+#include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 #include <cstdint>
@@ -34,6 +36,9 @@ constexpr double DAYS_PER_YEAR = 52.0 * DAYS_PER_WEEK;
 constexpr double AMOUNT_SCALE = 1e6;
 
 constexpr std::uint16_t PENDING = 0xffff;
+constexpr std::uint8_t NOT_FORECAST = 0;
+constexpr std::uint8_t POSSIBLE = 1;
+constexpr std::uint8_t COMMITTED = 2;
 
 /// One Poisson chunk of a territory's lead process.
 struct Chunk {
@@ -69,7 +74,9 @@ struct Opportunity {
   std::uint16_t segment = 0;
   std::uint16_t stage = PENDING;  ///< PENDING until it enters its first stage
   bool advances = false;          ///< outcome of the current stage, drawn on entry
-  std::uint64_t serial = 0;       ///< 1, 2, ... in order of creation, for traces
+  std::uint8_t call = 0;  ///< the rep's call in this stage: NOT_FORECAST, POSSIBLE, COMMITTED
+  std::uint16_t close_quarter = 0;  ///< measured quarter it would close in at mean durations
+  std::uint64_t serial = 0;         ///< 1, 2, ... in order of creation, for traces
   bool alive = false;
 };
 
@@ -90,6 +97,17 @@ struct SegmentPlan {
   std::vector<double> advance;  ///< a_i = p(i) / p(i + 1), p after the last stage = 1
   std::vector<double> log_advance;
   std::vector<double> stall_days;
+  /// Standard-normal judgement draws at or above these commit, or call possible, a deal in
+  /// stage i (infinite: never).
+  std::vector<double> commit_z;
+  std::vector<double> possible_z;
+  std::vector<double> mean_days_left;  ///< mean days from entering stage i to the outcome
+  double realized_this_quarter = 0.0;  ///< 万, for the weekly snapshot
+  /// Amounts (fixed point) called committed and possible, by the measured quarter in which
+  /// the deal would close; index 0 also holds deals due before the measured quarters, the
+  /// last index those due after them. A week's call sums the quarters up to its own.
+  std::vector<std::int64_t> committed_by_quarter;
+  std::vector<std::int64_t> possible_by_quarter;
   Sampler deal_size;
   double log_first_probability = 0.0;
   double log_existing_probability = 0.0;
@@ -140,10 +158,22 @@ class Replication {
         plan.advance.push_back(stage.win_probability / next);
         plan.log_advance.push_back(std::log(stage.win_probability / next));
         plan.stall_days.push_back(stage.stall_days);
+        plan.commit_z.push_back(
+            judgement_z(stage.win_probability, model_.calls.committed_threshold));
+        plan.possible_z.push_back(
+            judgement_z(stage.win_probability, model_.calls.possible_threshold));
       }
       plan.log_first_probability = std::log(segment.stages.front().win_probability);
       plan.log_existing_probability =
           segment.existing_share > 0.0 ? std::log(segment.existing_win_probability) : 0.0;
+      plan.mean_days_left.assign(segment.stages.size(), 0.0);
+      double days_left = 0.0;
+      for (std::size_t i = segment.stages.size(); i-- > 0;) {
+        days_left += segment.stages[i].days.expected_value();
+        plan.mean_days_left[i] = days_left;
+      }
+      plan.committed_by_quarter.assign(model_.calendar.quarters + 1, 0);
+      plan.possible_by_quarter.assign(model_.calendar.quarters + 1, 0);
       plan.open_count.assign(segment.stages.size(), 0);
       plan.open_amount.assign(segment.stages.size(), 0);
       segments_.push_back(std::move(plan));
@@ -178,6 +208,17 @@ class Replication {
         teams_[source.team].referral_sources.push_back(s);
     }
     active_by_team_.resize(model_.teams.size());
+  }
+
+  /// The judgement draw Z above which a rep perceives a deal of win probability p at or above
+  /// `threshold`: p x optimism x exp(mu + sigma Z), a lognormal error with mean 1.
+  double judgement_z(double p, double threshold) const {
+    const Calls& calls = model_.calls;
+    const double gap = std::log(threshold) - std::log(p * calls.optimism);
+    if (calls.noise_cv <= 0.0)
+      return gap <= 0.0 ? 0.0 : INFINITY;
+    const double sigma2 = std::log1p(calls.noise_cv * calls.noise_cv);
+    return (gap + 0.5 * sigma2) / std::sqrt(sigma2);
   }
 
   // --- dispatch -------------------------------------------------------------------------------
@@ -479,11 +520,36 @@ class Replication {
       advance *= opportunity.first_advance_factor;
     opportunity.advances = outcome_draw < advance;
     const double days = plan.days[stage](stream);
+    judge(opportunity, plan, stage, stream);
     if (days > plan.stall_days[stage]) {
       queue_.schedule(now_ + plan.stall_days[stage], EventKind::stall, id, opportunity.generation);
     } else {
       queue_.schedule(now_ + days, EventKind::stage_end, id, opportunity.generation);
     }
+  }
+
+  /// The rep's call on entering a stage. It draws from the stage's stream after the outcome
+  /// and the duration, so calls never change those draws, and mostly from the same Philox
+  /// block (a stream of its own cost a block per stage entry: 10% of the run).
+  void judge(Opportunity& opportunity, SegmentPlan& plan, std::uint16_t stage,
+             RandomStream& stream) {
+    // perceived = p x optimism x exp(mu + sigma Z) >= threshold  <=>  Z >= a precomputed z.
+    const double z =
+        model_.calls.noise_cv > 0.0 ? boost::random::normal_distribution<double>()(stream) : 0.0;
+    opportunity.call = z >= plan.commit_z[stage]     ? COMMITTED
+                       : z >= plan.possible_z[stage] ? POSSIBLE
+                                                     : NOT_FORECAST;
+    if (opportunity.call == NOT_FORECAST)
+      return;
+    const double expected_close = now_ + plan.mean_days_left[stage];
+    const double quarters = std::floor((expected_close - measured_start_) / quarter_days_);
+    opportunity.close_quarter = static_cast<std::uint16_t>(
+        std::clamp(quarters, 0.0, static_cast<double>(model_.calendar.quarters)));
+    called(plan, opportunity)[opportunity.close_quarter] += opportunity.amount_fixed;
+  }
+
+  static std::vector<std::int64_t>& called(SegmentPlan& plan, const Opportunity& opportunity) {
+    return opportunity.call == COMMITTED ? plan.committed_by_quarter : plan.possible_by_quarter;
   }
 
   void on_stage_end(std::uint32_t id) {
@@ -505,6 +571,9 @@ class Replication {
     SegmentPlan& plan = segments_[opportunity.segment];
     --plan.open_count[opportunity.stage];
     plan.open_amount[opportunity.stage] -= opportunity.amount_fixed;
+    if (opportunity.call != NOT_FORECAST) {
+      called(plan, opportunity)[opportunity.close_quarter] -= opportunity.amount_fixed;
+    }
   }
 
   /// Ends an opportunity: `outcome` is win, loss, stall or dropped.
@@ -525,6 +594,7 @@ class Replication {
         ++out_.wins[q];
         const std::uint32_t rep = territories_[opportunity.territory].rep_index;
         out_.rep_bookings[rep * out_.bookings.size() + q] += opportunity.amount;
+        segments_[opportunity.segment].realized_this_quarter += opportunity.amount;
       }
       on_win_referrals(opportunity);
     }
@@ -570,6 +640,29 @@ class Replication {
         result.funnel_amount[measured * stages + i] =
             static_cast<double>(plan.open_amount[i]) / AMOUNT_SCALE;
       }
+      result.realized[measured] = plan.realized_this_quarter;
+    }
+    record_calls(measured);
+    if ((measured + 1) % model_.calendar.weeks_per_quarter == 0) {
+      for (SegmentPlan& plan : segments_)
+        plan.realized_this_quarter = 0.0;
+    }
+  }
+
+  /// The reps' calls at a measured week's end: the amounts of open opportunities called
+  /// committed or possible that would close by the end of the week's quarter.
+  void record_calls(int measured) {
+    const int quarter = measured / model_.calendar.weeks_per_quarter;
+    for (std::size_t s = 0; s < segments_.size(); ++s) {
+      const SegmentPlan& plan = segments_[s];
+      std::int64_t committed = 0;
+      std::int64_t possible = 0;
+      for (int q = 0; q <= quarter; ++q) {
+        committed += plan.committed_by_quarter[q];
+        possible += plan.possible_by_quarter[q];
+      }
+      out_.segments[s].calls_committed[measured] = static_cast<double>(committed) / AMOUNT_SCALE;
+      out_.segments[s].calls_possible[measured] = static_cast<double>(possible) / AMOUNT_SCALE;
     }
   }
 

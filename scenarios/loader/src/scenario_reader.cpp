@@ -20,13 +20,40 @@ sim::Calendar read_calendar(const std::optional<Field>& field) {
   return calendar;
 }
 
+/// The reps' calls (playbook §4c); every key optional.
+sim::Calls read_calls(const std::optional<Field>& field) {
+  sim::Calls calls;
+  if (!field) {
+    return calls;
+  }
+  field->check_keys({"optimism", "noise_cv", "committed_threshold", "possible_threshold"},
+                    "calls");
+  if (const auto optimism = field->get("optimism")) {
+    calls.optimism = optimism->number(Range::positive());
+  }
+  if (const auto noise = field->get("noise_cv")) {
+    calls.noise_cv = noise->number(Range::non_negative());
+  }
+  if (const auto committed = field->get("committed_threshold")) {
+    calls.committed_threshold = committed->number(Range::probability());
+  }
+  if (const auto possible = field->get("possible_threshold")) {
+    calls.possible_threshold = possible->number(Range{0.0, calls.committed_threshold, true, false});
+  } else if (calls.possible_threshold > calls.committed_threshold) {
+    field->at("committed_threshold")
+        .fail("must be at least possible_threshold (" + format_number(calls.possible_threshold) +
+              ")");
+  }
+  return calls;
+}
+
 sim::Model read_model(const Field& root) {
   if (!root.node().IsMap()) {
     root.fail("the top level must be a mapping, got " + root.describe());
   }
   // variants and sweep describe other models; load_scenario_variants reads them.
   root.check_keys({"name", "description", "calendar", "segments", "teams", "sources", "quota",
-                   "variants", "sweep"});
+                   "variants", "sweep", "calls"});
   sim::Model model;
   model.name = root.at("name").text();
   if (model.name.empty()) {
@@ -42,6 +69,7 @@ sim::Model read_model(const Field& root) {
   NameList team_names("team");
   model.teams = read_teams(root.at("teams"), segment_names, model.calendar, team_names);
   model.sources = read_sources(root.get("sources"), team_names);
+  model.calls = read_calls(root.get("calls"));
   model.quota = read_quota(root.get("quota"), root, model.teams, model.calendar);
   return model;
 }

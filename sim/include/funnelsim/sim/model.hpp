@@ -139,6 +139,19 @@ struct LeadSource {
   double leads_per_week = 0.0;
 };
 
+/// How reps call their open opportunities each week (playbook §4c): committed (sure to pay
+/// this quarter), possible, or not forecast. A rep judges an opportunity once per stage, from
+/// what it can see: the stage's probability of winning, times its optimism and a lognormal
+/// judgement error (mean 1, `noise_cv`), drawn on entering the stage. An opportunity counts in
+/// this quarter's call only if, at the stage's mean durations, it would close before the
+/// quarter ends.
+struct Calls {
+  double optimism = 1.25;            ///< > 1: reps think deals likelier than they are
+  double noise_cv = 0.3;             ///< spread of the judgement error; 0: none
+  double committed_threshold = 0.9;  ///< perceived probability to commit (course: >= 90%)
+  double possible_threshold = 0.5;   ///< perceived probability to call possible (>= 50%)
+};
+
 struct Calendar {
   int weeks_per_quarter = 13;
   int quarters = 4;      ///< measured quarters
@@ -155,6 +168,7 @@ struct Model {
   std::vector<Segment> segments;
   std::vector<Team> teams;
   std::vector<LeadSource> sources;
+  Calls calls;
   /// The organisation's quota per measured quarter, 万; attainment = bookings / quota.
   std::vector<double> quota;
 

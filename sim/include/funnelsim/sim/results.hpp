@@ -28,6 +28,9 @@ struct SegmentResult {
   std::vector<std::int64_t> leads;         ///< [quarter], opportunities entering stage 1
   std::vector<std::int64_t> funnel_count;  ///< [week][stage], open at the week's end
   std::vector<double> funnel_amount;       ///< [week][stage], 万 open at the week's end
+  std::vector<double> realized;            ///< [week], 万 won so far in the week's quarter
+  std::vector<double> calls_committed;     ///< [week], 万 the reps call committed for the quarter
+  std::vector<double> calls_possible;      ///< [week], 万 the reps call possible for the quarter
   std::uint64_t opportunities = 0;         ///< created over the whole run, warm-up included
   std::uint64_t stage_entries = 0;         ///< likewise; with the above, what the RNG floor draws
 };
