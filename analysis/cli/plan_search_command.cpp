@@ -1,18 +1,346 @@
-// Placeholder: 'plan headcount' and 'plan prospecting' are being written.
+// 'funnelsim plan headcount' and 'funnelsim plan prospecting': the smallest headcount or
+// prospecting standard with which a team makes its quarter with a wanted probability.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
+#include "funnelsim/analysis/plan.hpp"
+#include "funnelsim/scenarios/load.hpp"
+#include "options.hpp"
+#include "progress.hpp"
 
 namespace funnelsim::cli {
+namespace {
+
+enum class Search { headcount, prospecting };
+
+struct SearchArgs {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  std::string team;
+  double quota = 0.0;
+  double probability = 0.0;
+  int quarter = 0;                              // 1-based
+  const CLI::Option* quarter_option = nullptr;  // unset: all quarters pooled
+  bool json = false;
+  std::size_t replications = 1000;
+  std::uint64_t seed = 42;
+  int threads = 0;
+  bool quiet = false;
+  int max_headcount = 100000;
+  double tolerance = 0.05;
+  double max_prospects = 1000.0;
+};
+
+std::string format(const char* pattern, auto... values) {
+  char text[256];
+  std::snprintf(text, sizeof text, pattern, values...);
+  return text;
+}
+
+std::string percent(double share) {
+  return format("%.1f%%", 100.0 * share);
+}
+
+std::string percent_interval(const analysis::Interval& interval) {
+  return "[" + percent(interval.lower) + ", " + percent(interval.upper) + "]";
+}
+
+/// Decimals that print every multiple of `tolerance` exactly (0.05 -> 2, 0.5 -> 1, 1 -> 0).
+int decimals_for(double tolerance) {
+  for (int decimals = 0; decimals < 9; ++decimals) {
+    const double scaled = tolerance * std::pow(10.0, decimals);
+    if (std::abs(scaled - std::round(scaled)) < 1e-6 * scaled)
+      return decimals;
+  }
+  return 9;
+}
+
+/// How one candidate reads: "12 reps" or "5.80 a week".
+struct ValueText {
+  Search search;
+  int decimals;
+  std::string operator()(double value) const {
+    if (search == Search::headcount) {
+      return format("%.0f %s", value, value == 1.0 ? "rep" : "reps");
+    }
+    return format("%.*f a week", decimals, value);
+  }
+};
+
+std::string json_string(const std::string& text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      quoted += format("\\u%04x", static_cast<unsigned>(c));
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "\"";
+}
+
+std::string json_number(double value) {
+  return format("%.10g", value);
+}
+
+std::string json_interval(const analysis::Interval& interval) {
+  return "[" + json_number(interval.lower) + ", " + json_number(interval.upper) + "]";
+}
+
+std::string json_evaluation(const char* key, const analysis::PlanEvaluation& evaluation) {
+  return format("{\"%s\": ", key) + json_number(evaluation.value) +
+         ", \"probability\": " + json_number(evaluation.probability) +
+         ", \"interval\": " + json_interval(evaluation.interval) +
+         ", \"mean_bookings\": " + json_number(evaluation.mean_bookings) + "}";
+}
+
+std::string to_json(const SearchArgs& args, Search search, const sim::Model& model,
+                    const analysis::PlanQuestion& question, const analysis::PlanResult& plan) {
+  const char* key = search == Search::headcount ? "headcount" : "prospects_per_week";
+  const sim::Team& team = model.teams[question.team];
+  std::string json = "{\n";
+  json += "  \"scenario\": " + json_string(model.name) + ",\n";
+  json += "  \"team\": " + json_string(team.name) + ",\n";
+  json += "  \"quota\": " + json_number(question.quota) + ",\n";
+  json += "  \"target_probability\": " + json_number(question.probability) + ",\n";
+  json += "  \"quarter\": " +
+          (question.quarter ? std::to_string(*question.quarter + 1) : std::string("\"all\"")) +
+          ",\n";
+  json += format("  \"replications\": %zu,\n", question.replications);
+  json += format("  \"samples_per_candidate\": %zu,\n", plan.answer.samples);
+  json += format("  \"seed\": %llu,\n", static_cast<unsigned long long>(question.seed));
+  if (search == Search::prospecting) {
+    json += format("  \"headcount\": %d,\n", team.headcount);
+    json += "  \"tolerance\": " + json_number(args.tolerance) + ",\n";
+  }
+  json += format("  \"%s\": ", key) + json_number(plan.answer.value) + ",\n";
+  json += "  \"probability\": " + json_number(plan.answer.probability) + ",\n";
+  json += "  \"interval\": " + json_interval(plan.answer.interval) + ",\n";
+  json += "  \"mean_bookings\": " + json_number(plan.answer.mean_bookings) + ",\n";
+  json += "  \"previous\": " +
+          (plan.previous ? json_evaluation(key, *plan.previous) : std::string("null")) + ",\n";
+  json += "  \"evaluations\": [";
+  for (std::size_t i = 0; i < plan.evaluations.size(); ++i) {
+    json += (i == 0 ? "\n    " : ",\n    ") + json_evaluation(key, plan.evaluations[i]);
+  }
+  return json + "\n  ]\n}\n";
+}
+
+/// "a 300 万 quarter" or "300 万 in Q2".
+std::string target_text(const analysis::PlanQuestion& question) {
+  if (question.quarter) {
+    return format("%g 万 in Q%d", question.quota, *question.quarter + 1);
+  }
+  return format("a %g 万 quarter", question.quota);
+}
+
+/// "12 territory reps make a 300 万 quarter with 91.2% probability [89.9%, 92.4%]; 11 reps:
+/// 84.0% [81.6%, 86.1%]"
+std::string reading(Search search, const ValueText& value_text, const sim::Team& team,
+                    const analysis::PlanQuestion& question, const analysis::PlanResult& plan) {
+  std::string line;
+  if (search == Search::headcount) {
+    line = format("%.0f ", plan.answer.value) + team.name + " " +
+           (plan.answer.value == 1.0 ? "rep makes " : "reps make ");
+  } else {
+    line = format("%d ", team.headcount) + team.name + " " +
+           (team.headcount == 1 ? "rep" : "reps") + " prospecting " +
+           value_text(plan.answer.value) + (team.headcount == 1 ? " makes " : " each make ");
+  }
+  line += target_text(question) + " with " + percent(plan.answer.probability) + " probability " +
+          percent_interval(plan.answer.interval);
+  if (plan.previous) {
+    line += "; " + value_text(plan.previous->value) + ": " + percent(plan.previous->probability) +
+            " " + percent_interval(plan.previous->interval);
+  } else {
+    line += "; the lead sources alone suffice without prospecting";
+  }
+  return line;
+}
+
+std::string to_text(Search search, const ValueText& value_text, const sim::Model& model,
+                    const analysis::PlanQuestion& question, const analysis::PlanResult& plan) {
+  const sim::Team& team = model.teams[question.team];
+  std::string text = "Scenario " + model.name + ", team " + team.name +
+                     format(", seed %llu, %zu replications per candidate\n",
+                            static_cast<unsigned long long>(question.seed), question.replications);
+  text += "Target: P(team bookings >= " + format("%g", question.quota) + " 万 ";
+  text += question.quarter ? format("in Q%d", *question.quarter + 1)
+                           : format("in a quarter; %d quarters pooled", model.calendar.quarters);
+  text += ") >= " + percent(question.probability) +
+          format(", %zu samples per candidate\n", plan.answer.samples);
+  if (search == Search::prospecting) {
+    text += format("Prospects a week per rep at %d reps, searched to %g\n", team.headcount,
+                   question.tolerance);
+  }
+  text += format("\n%16s  %12s  %-20s  %15s\n",
+                 search == Search::headcount ? "headcount" : "prospects/week", "P(>= quota)",
+                 "95% Wilson interval", "mean 万/quarter");
+  std::vector<analysis::PlanEvaluation> rows = plan.evaluations;
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.value < b.value; });
+  for (const analysis::PlanEvaluation& row : rows) {
+    const std::string value = search == Search::headcount
+                                  ? format("%.0f", row.value)
+                                  : format("%.*f", value_text.decimals, row.value);
+    text += format("%16s  %12s  %-20s  %15.1f", value.c_str(), percent(row.probability).c_str(),
+                   percent_interval(row.interval).c_str(), row.mean_bookings);
+    text += row.value == plan.answer.value ? "  <- answer\n" : "\n";
+  }
+  return text + "\n" + reading(search, value_text, team, question, plan) + "\n";
+}
+
+int plan_search(const SearchArgs& args, Search search) {
+  const scenarios::LoadedScenario scenario =
+      scenarios::load_scenario_file(args.scenario, args.overrides);
+  const sim::Model& model = scenario.model;
+
+  analysis::PlanQuestion question;
+  question.quota = args.quota;
+  question.probability = args.probability;
+  question.replications = args.replications;
+  question.seed = args.seed;
+  question.threads = args.threads;
+  question.max_headcount = args.max_headcount;
+  question.tolerance = args.tolerance;
+  question.max_prospects_per_week = args.max_prospects;
+  if (args.quarter_option->count() > 0) {
+    if (args.quarter < 1 || args.quarter > model.calendar.quarters) {
+      throw UsageError(
+          format("--quarter: must be in 1..%d (the scenario's measured quarters), "
+                 "got %d",
+                 model.calendar.quarters, args.quarter));
+    }
+    question.quarter = args.quarter - 1;
+  }
+
+  const ValueText value_text{search, decimals_for(args.tolerance)};
+  analysis::PlanResult plan;
+  try {
+    question.team = analysis::find_team(model, args.team);
+    analysis::check_question(model, question);
+    const sim::Team& team = model.teams[question.team];
+    if (!args.quiet) {
+      std::fprintf(stderr, "funnelsim: searching the %s of team '%s' for %s with probability %s\n",
+                   search == Search::headcount ? "headcount" : "prospects a week",
+                   team.name.c_str(), target_text(question).c_str(),
+                   percent(question.probability).c_str());
+    }
+    // On a terminal a bar shows each candidate's replications; the candidate's line follows.
+    std::unique_ptr<ProgressBar> bar;
+    analysis::PlanObserver observer;
+    if (!args.quiet) {
+      observer.progress = [&](double value, std::size_t done, std::size_t total) {
+        if (!bar)
+          bar = std::make_unique<ProgressBar>(stderr_is_terminal(), "  " + value_text(value));
+        bar->update(done, total);
+      };
+      observer.evaluated = [&](const analysis::PlanEvaluation& evaluation) {
+        bar.reset();
+        std::fprintf(stderr, "  %s: %s %s\n", value_text(evaluation.value).c_str(),
+                     percent(evaluation.probability).c_str(),
+                     percent_interval(evaluation.interval).c_str());
+      };
+    }
+    plan = search == Search::headcount ? analysis::plan_headcount(model, question, observer)
+                                       : analysis::plan_prospecting(model, question, observer);
+  } catch (const analysis::PlanError& error) {
+    throw UsageError(error.what());
+  }
+
+  const std::string output = args.json ? to_json(args, search, model, question, plan)
+                                       : to_text(search, value_text, model, question, plan);
+  std::fputs(output.c_str(), stdout);
+  return SUCCESS;
+}
+
+CLI::App* add_search_command(CLI::App& plan, Search search, SearchArgs& args) {
+  const bool headcount = search == Search::headcount;
+  CLI::App* command = plan.add_subcommand(
+      headcount ? "headcount" : "prospecting",
+      headcount ? "The smallest headcount with which a team makes its quota with probability P"
+                : "The prospecting standard (prospects a week per rep) a team needs to make its "
+                  "quota with probability P");
+  add_scenario_options(*command, args.scenario, args.overrides);
+  command->add_option("--team", args.team, "Team to plan, by name")->required();
+  command->add_option("--quota", args.quota, "The team's quota for a quarter, 万")->required();
+  command
+      ->add_option("--probability", args.probability,
+                   "Wanted probability of making the quota, in (0, 1), e.g. 0.9")
+      ->required();
+  args.quarter_option =
+      command->add_option("--quarter", args.quarter,
+                          "Measured quarter to plan for, 1-based (default: all quarters pooled)");
+  command->add_flag("--json", args.json, "Print the answer as a JSON object");
+  command
+      ->add_option("-n,--replications", args.replications,
+                   "Monte Carlo replications per candidate (the same for every candidate)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+  command->add_option("--seed", args.seed, "Random seed, the same for every candidate")
+      ->capture_default_str();
+  command->add_option("--threads", args.threads, "Worker threads (0: all cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 4096));
+  command->add_flag("-q,--quiet", args.quiet, "No progress lines on stderr");
+  if (headcount) {
+    command->add_option("--max-headcount", args.max_headcount, "Give up above this many reps")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    command->footer(
+        "\nEvery candidate headcount is simulated on the same seed and replications (common\n"
+        "random numbers: a rep added keeps the others' draws), so the estimated probability\n"
+        "never falls as reps are added and the search, galloping from the scenario's headcount\n"
+        "and then bisecting, finds the smallest simulated headcount that meets the target.\n"
+        "P is the share of (replication, quarter) samples whose team bookings reach the quota.\n"
+        "\nExample:\n"
+        "  funnelsim plan headcount scenarios/branch.yaml --team territory --quota 300 "
+        "--probability 0.9\n"
+        "\nExit codes: 0 success, 1 not reachable within --max-headcount, 2 bad usage or input.");
+  } else {
+    command
+        ->add_option("--tolerance", args.tolerance,
+                     "Resolution of the answer, prospects a week (candidates are its multiples)")
+        ->capture_default_str();
+    command
+        ->add_option("--max-prospects", args.max_prospects,
+                     "Give up above this many prospects a week per rep")
+        ->capture_default_str();
+    command->footer(
+        "\nThe team keeps the scenario's headcount (change it with --set teams.NAME.headcount=N);\n"
+        "every candidate rate is simulated on the same seed and replications (common random\n"
+        "numbers: a higher rate keeps every lead and adds new ones), so the estimated\n"
+        "probability never falls as the rate rises. The search brackets the answer by doubling\n"
+        "or halving the scenario's rate, then bisects to --tolerance.\n"
+        "\nExample:\n"
+        "  funnelsim plan prospecting scenarios/branch.yaml --team territory --quota 300 "
+        "--probability 0.9\n"
+        "\nExit codes: 0 success, 1 not reachable within --max-prospects, 2 bad usage or input.");
+  }
+  return command;
+}
+
+}  // namespace
 
 Command add_plan_headcount_command(CLI::App& plan) {
-  CLI::App* command = plan.add_subcommand("headcount", "(not yet available)");
-  return {command, [] { return BAD_INPUT; }};
+  auto args = std::make_shared<SearchArgs>();
+  CLI::App* command = add_search_command(plan, Search::headcount, *args);
+  return {command, [args] { return plan_search(*args, Search::headcount); }};
 }
 
 Command add_plan_prospecting_command(CLI::App& plan) {
-  CLI::App* command = plan.add_subcommand("prospecting", "(not yet available)");
-  return {command, [] { return BAD_INPUT; }};
+  auto args = std::make_shared<SearchArgs>();
+  CLI::App* command = add_search_command(plan, Search::prospecting, *args);
+  return {command, [args] { return plan_search(*args, Search::prospecting); }};
 }
 
 }  // namespace funnelsim::cli
