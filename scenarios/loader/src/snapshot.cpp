@@ -1,1 +1,227 @@
-// Placeholder for the snapshot loader.
+#include "funnelsim/scenarios/snapshot.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "names.hpp"
+#include "yaml_reader.hpp"
+
+namespace funnelsim::scenarios {
+namespace {
+
+using detail::Field;
+using detail::Range;
+
+constexpr int MAX_COUNT = 10000000;
+
+YAML::Node parse(const std::string& text, const std::string& source_name) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::ParserException& error) {
+    const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
+    const int column = error.mark.is_null() ? 0 : error.mark.column + 1;
+    throw InputError(source_name, line, column, "", error.msg);
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    throw InputError(source_name, 0, 0, "", "empty snapshot");
+  }
+  if (documents.size() > 1) {
+    const detail::Origin origin{source_name, source_name};
+    throw detail::error_at(
+        origin, documents[1].Mark(), "",
+        "a snapshot file holds one YAML document, found " + std::to_string(documents.size()));
+  }
+  return documents.front();
+}
+
+std::vector<SnapshotStage> read_stages(const Field& field) {
+  detail::NameList names("stage");
+  std::vector<SnapshotStage> stages;
+  std::optional<Field> previous_probability;
+  std::optional<Field> previous_item;
+  for (const Field& item : field.named_items()) {
+    item.check_keys({"name", "win_probability", "count", "amount"}, "a stage");
+    SnapshotStage stage;
+    stage.name = names.add(item);
+    const Field probability = item.at("win_probability");
+    stage.win_probability = probability.number(Range::probability());
+    // Probabilities are cumulative (playbook §1): each stage is closer to a win than the last.
+    if (previous_probability && stage.win_probability <= stages.back().win_probability) {
+      probability.fail("win probabilities must increase along the funnel: '" + stage.name +
+                       "' has " + probability.describe() + " after '" + stages.back().name + "' " +
+                       previous_probability->describe());
+    }
+    previous_probability = probability;
+    stage.count = item.at("count").integer(0, MAX_COUNT);
+    if (const auto amount = item.get("amount")) {
+      stage.amount = amount->number(Range::non_negative());
+    }
+    if (!stages.empty() && stage.amount.has_value() != stages.front().amount.has_value()) {
+      item.fail("give 'amount' for every stage or for none: '" + stage.name + "' has " +
+                (stage.amount ? "one" : "none") + ", '" + stages.front().name + "' has " +
+                (stages.front().amount ? "one" : "none"));
+    }
+    stages.push_back(std::move(stage));
+  }
+  return stages;
+}
+
+SnapshotCalls read_calls(const Field& field) {
+  field.check_keys({"committed", "possible"}, "calls");
+  SnapshotCalls calls;
+  calls.committed = field.at("committed").number(Range::non_negative());
+  calls.possible = field.at("possible").number(Range::non_negative());
+  return calls;
+}
+
+SnapshotWeights read_weights(const Field& field) {
+  field.check_keys({"committed", "possible", "unforecast_per_week"}, "weights");
+  SnapshotWeights weights;
+  if (const auto alpha = field.get("committed")) {
+    weights.committed = alpha->number(Range::fraction());
+  }
+  if (const auto beta = field.get("possible")) {
+    weights.possible = beta->number(Range::fraction());
+  }
+  if (const auto gamma = field.get("unforecast_per_week")) {
+    weights.unforecast_per_week = gamma->number(Range::fraction());
+  }
+  return weights;
+}
+
+SnapshotReceipts read_receipts(const Field& field) {
+  field.check_keys({"paid_within_year", "quarter_share", "software_share", "won_receipts"},
+                   "receipts");
+  SnapshotReceipts receipts;
+  if (const auto paid = field.get("paid_within_year")) {
+    receipts.paid_within_year = paid->number(Range::fraction());
+  }
+  if (const auto share = field.get("quarter_share")) {
+    receipts.quarter_share = share->number(Range::fraction());
+  }
+  if (const auto software = field.get("software_share")) {
+    receipts.software_share = software->number(Range::fraction());
+  }
+  if (const auto won = field.get("won_receipts")) {
+    receipts.won_receipts = won->number(Range::non_negative());
+  }
+  return receipts;
+}
+
+SnapshotGapLadder read_gap_ladder(const Field& field) {
+  field.check_keys({"p1", "p2", "p3", "p4"}, "gap_ladder");
+  SnapshotGapLadder ladder;
+  if (const auto p1 = field.get("p1")) {
+    ladder.p1 = p1->number(Range::fraction());
+  }
+  if (const auto p2 = field.get("p2")) {
+    ladder.p2 = p2->number(Range::fraction());
+  }
+  if (const auto p3 = field.get("p3")) {
+    ladder.p3 = p3->number(Range::probability());
+  }
+  if (const auto p4 = field.get("p4")) {
+    ladder.p4 = p4->number(Range::positive());
+  }
+  return ladder;
+}
+
+Snapshot read_snapshot(const Field& root) {
+  if (!root.node().IsMap()) {
+    root.fail("the top level must be a mapping, got " + root.describe());
+  }
+  root.check_keys({"quota", "realized", "weeks_remaining", "weeks_in_quarter", "average_deal",
+                   "weeks_per_stage", "new_opportunity_win_probability", "stages", "calls",
+                   "weights", "receipts", "gap_ladder"});
+  Snapshot snapshot;
+  snapshot.quota = root.at("quota").number(Range::positive());
+  snapshot.realized = root.at("realized").number(Range::non_negative());
+  if (const auto weeks = root.get("weeks_in_quarter")) {
+    snapshot.weeks_in_quarter = weeks->number(Range::positive());
+  }
+  const Field weeks_remaining = root.at("weeks_remaining");
+  snapshot.weeks_remaining = weeks_remaining.number(Range::non_negative());
+  if (snapshot.weeks_remaining > snapshot.weeks_in_quarter) {
+    weeks_remaining.fail("must be <= weeks_in_quarter (" +
+                         detail::format_number(snapshot.weeks_in_quarter) + "), got " +
+                         weeks_remaining.describe());
+  }
+  if (const auto deal = root.get("average_deal")) {
+    snapshot.average_deal = deal->number(Range::positive());
+  }
+  if (const auto weeks = root.get("weeks_per_stage")) {
+    snapshot.weeks_per_stage = weeks->number(Range::positive());
+  }
+  if (const auto probability = root.get("new_opportunity_win_probability")) {
+    snapshot.new_opportunity_win_probability = probability->number(Range::probability());
+  }
+  const Field stages = root.at("stages");
+  snapshot.stages = read_stages(stages);
+  if (!snapshot.average_deal) {
+    // The playbook's "unit output" (§4a): funnel amount ÷ funnel count, when amounts are given.
+    if (!snapshot.stages.front().amount) {
+      root.renamed("average_deal")
+          .fail("missing required key 'average_deal' (needed when the stages have no 'amount')");
+    }
+    long long total_count = 0;
+    double total_amount = 0.0;
+    for (const SnapshotStage& stage : snapshot.stages) {
+      total_count += stage.count;
+      total_amount += *stage.amount;
+    }
+    if (total_count == 0 || total_amount == 0.0) {
+      stages.fail("cannot derive the average deal from a funnel with no " +
+                  std::string(total_count == 0 ? "opportunities" : "amount") +
+                  ": set 'average_deal'");
+    }
+  }
+  if (const auto calls = root.get("calls")) {
+    snapshot.calls = read_calls(*calls);
+  }
+  if (const auto weights = root.get("weights")) {
+    snapshot.weights = read_weights(*weights);
+  }
+  if (const auto receipts = root.get("receipts")) {
+    snapshot.receipts = read_receipts(*receipts);
+  }
+  if (const auto ladder = root.get("gap_ladder")) {
+    snapshot.gap_ladder = read_gap_ladder(*ladder);
+  }
+  return snapshot;
+}
+
+}  // namespace
+
+Snapshot load_snapshot_text(const std::string& text, const std::string& source_name) {
+  const YAML::Node root = parse(text, source_name);
+  const detail::Origin origin{source_name, source_name};
+  try {
+    return read_snapshot(Field(origin, root, ""));
+  } catch (const YAML::Exception& error) {
+    // The readers check types before converting, so this is a safety net, not a path.
+    throw detail::error_at(origin, error.mark, "", error.msg);
+  }
+}
+
+Snapshot load_snapshot_file(const std::string& path) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(EISDIR)));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(errno)));
+  }
+  return load_snapshot_text(text.str(), path);
+}
+
+}  // namespace funnelsim::scenarios

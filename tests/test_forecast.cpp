@@ -1,0 +1,682 @@
+// The forecast models of playbook §4 and the standard funnel of §2, each checked against the
+// arithmetic done by hand (in the comments) and against the playbook's own numbers; the
+// snapshot loader's bad-input corpus (tests/bad_snapshots/); and the two commands end to end.
+
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "funnelsim/analysis/forecast.hpp"
+#include "funnelsim/scenarios/snapshot.hpp"
+
+namespace {
+
+using funnelsim::analysis::ForecastError;
+using funnelsim::analysis::Snapshot;
+using funnelsim::scenarios::InputError;
+using funnelsim::scenarios::load_snapshot_file;
+namespace analysis = funnelsim::analysis;
+
+const std::string SOURCE = FUNNELSIM_SOURCE_DIR;
+const std::string EXAMPLE = SOURCE + "/scenarios/snapshots/branch-week7.yaml";
+const std::string KEY_ACCOUNTS = SOURCE + "/scenarios/snapshots/key-accounts-week7.yaml";
+
+/// The loaded file as the models see it (the command does the same copy).
+
+Snapshot example() {
+  return load_snapshot_file(EXAMPLE);
+}
+
+/// The playbook's small-project stages with the given counts.
+Snapshot small_funnel(int intent, int solution, int negotiation) {
+  Snapshot snapshot;
+  snapshot.quota = 240.0;
+  snapshot.realized = 60.0;
+  snapshot.weeks_remaining = 6.0;
+  snapshot.average_deal = 2.0;
+  snapshot.stages = {{"intent", 0.20, intent, std::nullopt},
+                     {"solution", 0.35, solution, std::nullopt},
+                     {"negotiation", 0.70, negotiation, std::nullopt}};
+  return snapshot;
+}
+
+// Exact decimal arithmetic in binary floating point: equal to a few ulps.
+Approx near(double value) {
+  return Approx(value).epsilon(1e-12).margin(1e-12);
+}
+
+}  // namespace
+
+TEST_CASE("the example snapshot loads with its defaults", "[forecast]") {
+  const funnelsim::scenarios::Snapshot file = load_snapshot_file(EXAMPLE);
+  CHECK(file.quota == 240.0);
+  CHECK(file.realized == 60.0);
+  CHECK(file.weeks_remaining == 6.0);
+  CHECK(file.weeks_in_quarter == 13.0);
+  REQUIRE(file.stages.size() == 3);
+  CHECK(file.stages[1].name == "solution");
+  CHECK(file.stages[1].count == 40);
+  CHECK_FALSE(file.stages[1].amount);
+  REQUIRE(file.calls);
+  CHECK(file.calls->possible == 90.0);
+  CHECK(file.receipts.paid_within_year == 0.70);
+  CHECK_FALSE(file.gap_ladder.p3);
+}
+
+TEST_CASE("funnel model: expected wins, amount, gap and new opportunities (4a)", "[forecast]") {
+  const analysis::FunnelForecast funnel = analysis::forecast_funnel(example());
+  // 120 x 0.20 + 40 x 0.35 + 20 x 0.70 = 24 + 14 + 14 = 52 wins
+  CHECK(funnel.stage_expected_wins[0] == near(24.0));
+  CHECK(funnel.stage_expected_wins[1] == near(14.0));
+  CHECK(funnel.stage_expected_wins[2] == near(14.0));
+  CHECK(funnel.expected_wins == near(52.0));
+  // 52 x 2 = 104; gap 240 - 60 - 104 = 76; 76 / 2 / 0.20 = 190 new opportunities
+  CHECK(funnel.average_deal == 2.0);
+  CHECK(funnel.average_deal_source == analysis::AverageDealSource::given);
+  CHECK(funnel.expected_amount == near(104.0));
+  CHECK(funnel.remaining_quota == near(180.0));
+  CHECK(funnel.amount_gap == near(76.0));
+  CHECK(funnel.new_opportunity_win_probability == 0.20);
+  CHECK(funnel.new_opportunities_needed == near(190.0));
+}
+
+TEST_CASE("funnel model: a funnel that covers the quota needs no new opportunities", "[forecast]") {
+  // 200 x 0.2 + 100 x 0.35 + 50 x 0.7 = 40 + 35 + 35 = 110 wins = 220 万 > 180 万 remaining
+  const analysis::FunnelForecast funnel = analysis::forecast_funnel(small_funnel(200, 100, 50));
+  CHECK(funnel.amount_gap == near(-40.0));
+  CHECK(funnel.new_opportunities_needed == 0.0);
+}
+
+TEST_CASE("funnel model: new opportunities may win at their own probability", "[forecast]") {
+  Snapshot snapshot = small_funnel(120, 40, 20);
+  snapshot.new_opportunity_win_probability = 0.25;
+  // 76 / 2 / 0.25 = 152
+  CHECK(analysis::forecast_funnel(snapshot).new_opportunities_needed == near(152.0));
+}
+
+TEST_CASE("funnel model: the week-by-week projection of the course (4a)", "[forecast]") {
+  const analysis::FunnelForecast funnel = analysis::forecast_funnel(example());
+  REQUIRE(funnel.projection);
+  const analysis::FunnelProjection& p = *funnel.projection;
+  // One week per stage: negotiation closes in week 1 (20 x 0.7 = 14), solution in week 2
+  // (40 x 0.35 = 14), intent in week 3 (120 x 0.2 = 24).
+  REQUIRE(p.wins_by_week.size() == 3);
+  CHECK(p.wins_by_week[0] == near(14.0));
+  CHECK(p.wins_by_week[1] == near(14.0));
+  CHECK(p.wins_by_week[2] == near(24.0));
+  // All within 6 weeks: 52. Needed 180 / 2 = 90, 15 a week; 38 short. New entries take 3
+  // weeks to close, so they must enter within 6 - 3 = 3 weeks.
+  CHECK(p.wins_in_quarter == near(52.0));
+  CHECK(p.wins_needed == near(90.0));
+  REQUIRE(p.wins_needed_per_week);
+  CHECK(*p.wins_needed_per_week == near(15.0));
+  CHECK(p.wins_short == near(38.0));
+  CHECK(p.weeks_to_close_new == 3.0);
+  CHECK(p.entry_window_weeks == 3.0);
+
+  // Two weeks per stage and 4 weeks left: intent's wins (week 6) fall after the quarter.
+  Snapshot slow = small_funnel(120, 40, 20);
+  slow.weeks_remaining = 4.0;
+  slow.weeks_per_stage = 2.0;
+  const analysis::FunnelProjection q = *analysis::forecast_funnel(slow).projection;
+  REQUIRE(q.wins_by_week.size() == 6);
+  CHECK(q.wins_by_week[1] == near(14.0));
+  CHECK(q.wins_by_week[3] == near(14.0));
+  CHECK(q.wins_by_week[5] == near(24.0));
+  CHECK(q.wins_in_quarter == near(28.0));
+  CHECK(q.entry_window_weeks == -2.0);
+}
+
+TEST_CASE("the average deal is funnel amount over funnel count when not given", "[forecast]") {
+  const Snapshot snapshot = load_snapshot_file(KEY_ACCOUNTS);
+  // (400 + 300 + 200 + 150 + 100) / (10 + 6 + 4 + 3 + 2) = 1150 / 25 = 46
+  CHECK(analysis::average_deal(snapshot) == near(46.0));
+  CHECK(analysis::average_deal_source(snapshot) == analysis::AverageDealSource::funnel_amount);
+}
+
+TEST_CASE("amount funnel: expected receipts and gap for large projects (4b)", "[forecast]") {
+  const auto forecast =
+      analysis::forecast_amount_funnel(load_snapshot_file(KEY_ACCOUNTS));
+  REQUIRE(forecast);
+  // 400 x 0.1 = 40, 300 x 0.2 = 60, 200 x 0.3 = 60, 150 x 0.5 = 75, 100 x 0.7 = 70: 305
+  CHECK(forecast->stage_expected_revenue[3] == near(75.0));
+  CHECK(forecast->expected_revenue == near(305.0));
+  CHECK(forecast->closing_stage_expected_revenue == near(70.0));
+  // (70 x 0.70 x 0.50 + 10) x 0.75 = (24.5 + 10) x 0.75 = 25.875; gap 100 - 25.875 - 20
+  CHECK(forecast->expected_receipts == near(25.875));
+  CHECK(forecast->amount_gap == near(54.125));
+  // Without amounts the model does not apply.
+  CHECK_FALSE(analysis::forecast_amount_funnel(example()));
+}
+
+TEST_CASE("commit model: the reps' calls weighted by alpha, beta, gamma (4c)", "[forecast]") {
+  const auto commit = analysis::forecast_commit(example());
+  REQUIRE(commit);
+  // 50 x 0.75 = 37.5; 90 x 0.25 = 22.5; 240 x 0.04 x 6 = 57.6
+  CHECK(commit->committed_part == near(37.5));
+  CHECK(commit->possible_part == near(22.5));
+  CHECK(commit->unforecast_part == near(57.6));
+  // 60 + 37.5 + 22.5 + 57.6 = 177.6; 177.6 / 240 = 0.74
+  CHECK(commit->forecast == near(177.6));
+  CHECK(commit->completion_rate == near(0.74));
+  CHECK_FALSE(analysis::forecast_commit(small_funnel(1, 1, 1)));  // no calls
+}
+
+TEST_CASE("commit model with the course's worked alpha of 70%", "[forecast]") {
+  Snapshot snapshot = example();
+  snapshot.weights.committed = 0.70;
+  snapshot.weeks_remaining = 0.0;
+  // 60 + 50 x 0.7 + 90 x 0.25 + 0 = 60 + 35 + 22.5 = 117.5
+  CHECK(analysis::forecast_commit(snapshot)->forecast == near(117.5));
+}
+
+TEST_CASE("gap ladder: the playbook's illustrative numbers (4d)", "[forecast]") {
+  Snapshot snapshot;
+  snapshot.quota = 50.0;
+  snapshot.realized = 10.0;
+  snapshot.weeks_remaining = 8.0;
+  snapshot.average_deal = 2.0;
+  snapshot.stages = {{"intent", 0.20, 0, std::nullopt}};
+  snapshot.calls = analysis::Calls{20.0, 40.0};
+  snapshot.gap_ladder = {0.70, 0.25, 0.20, 2.0};
+  const auto ladder = analysis::forecast_gap_ladder(snapshot);
+  REQUIRE(ladder);
+  // Gap0 = 50 - 10 = 40; Gap1 = 40 - 20 x 0.7 = 26; Gap2 = 26 - 40 x 0.25 = 16;
+  // Gap3 = 16 / 0.2 = 80; NA = 80 / 2 = 40; 40 / 8 weeks = 5 a week
+  CHECK(ladder->gap0 == near(40.0));
+  CHECK(ladder->gap1 == near(26.0));
+  CHECK(ladder->gap2 == near(16.0));
+  CHECK(ladder->gap3 == near(80.0));
+  CHECK(ladder->new_customers_needed == near(40.0));
+  REQUIRE(ladder->weekly_prospecting_target);
+  CHECK(*ladder->weekly_prospecting_target == near(5.0));
+}
+
+TEST_CASE("gap ladder: defaults alpha, beta, first stage, average deal", "[forecast]") {
+  const auto ladder = analysis::forecast_gap_ladder(example());
+  REQUIRE(ladder);
+  CHECK(ladder->p1 == 0.75);
+  CHECK(ladder->p2 == 0.25);
+  CHECK(ladder->p3 == 0.20);
+  CHECK(ladder->p4 == 2.0);
+  // 180; 180 - 37.5 = 142.5; 142.5 - 22.5 = 120; 120 / 0.2 = 600; 600 / 2 = 300; / 6 = 50
+  CHECK(ladder->gap2 == near(120.0));
+  CHECK(ladder->gap3 == near(600.0));
+  CHECK(ladder->new_customers_needed == near(300.0));
+  CHECK(*ladder->weekly_prospecting_target == near(50.0));
+}
+
+TEST_CASE("gap ladder: a covered gap needs no pipeline, and no weeks means no target",
+          "[forecast]") {
+  Snapshot snapshot = example();
+  snapshot.calls = analysis::Calls{200.0, 0.0};
+  snapshot.weeks_remaining = 0.0;
+  const auto ladder = analysis::forecast_gap_ladder(snapshot);
+  // 180 - 200 x 0.75 = 30; 30 - 0 = 30 > 0 still
+  CHECK(ladder->gap2 == near(30.0));
+  CHECK_FALSE(ladder->weekly_prospecting_target);
+  snapshot.calls = analysis::Calls{300.0, 0.0};
+  // 180 - 225 = -45: no new pipeline
+  CHECK(analysis::forecast_gap_ladder(snapshot)->gap2 == near(-45.0));
+  CHECK(analysis::forecast_gap_ladder(snapshot)->gap3 == 0.0);
+  CHECK(analysis::forecast_gap_ladder(snapshot)->new_customers_needed == 0.0);
+}
+
+TEST_CASE("run rate: realized per elapsed week times the quarter", "[forecast]") {
+  const auto rate = analysis::forecast_run_rate(example());
+  REQUIRE(rate);
+  // 13 - 6 = 7 weeks elapsed; 60 / 7 x 13 = 111.428571...; / 240 = 0.4642857...
+  CHECK(rate->weeks_elapsed == 7.0);
+  CHECK(rate->per_week == near(60.0 / 7.0));
+  CHECK(rate->forecast == near(780.0 / 7.0));
+  CHECK(rate->completion_rate == near(780.0 / 7.0 / 240.0));
+  Snapshot first_day = example();
+  first_day.weeks_remaining = 13.0;
+  CHECK_FALSE(analysis::forecast_run_rate(first_day));  // undefined: nothing elapsed
+}
+
+TEST_CASE("coverage: pipeline over remaining quota, against 1 / win probability", "[forecast]") {
+  const auto coverage = analysis::forecast_coverage(example());
+  REQUIRE(coverage);
+  // pipeline 180 x 2 = 360; remaining 180; coverage 2
+  CHECK(coverage->pipeline_amount == near(360.0));
+  CHECK(coverage->remaining_quota == near(180.0));
+  CHECK(coverage->coverage == near(2.0));
+  // by amount: (240 x 0.2 + 80 x 0.35 + 40 x 0.7) / 360 = 104 / 360 = 0.2888...;
+  // required 360 / 104 = 3.4615...; needed 180 x 3.4615 = 623.08; short 263.08
+  CHECK(coverage->win_probability == near(104.0 / 360.0));
+  CHECK(coverage->required_coverage == near(360.0 / 104.0));
+  CHECK(coverage->pipeline_required == near(180.0 * 360.0 / 104.0));
+  CHECK(coverage->pipeline_short == near(180.0 * 360.0 / 104.0 - 360.0));
+
+  const auto large = analysis::forecast_coverage(load_snapshot_file(KEY_ACCOUNTS));
+  // stage amounts: 1150 / (100 - 20) = 14.375; p = 305 / 1150; required 1150 / 305
+  CHECK(large->coverage == near(14.375));
+  CHECK(large->required_coverage == near(1150.0 / 305.0));
+  CHECK(large->pipeline_short == 0.0);
+
+  Snapshot met = example();
+  met.realized = 250.0;
+  CHECK_FALSE(analysis::forecast_coverage(met));  // nothing left to cover
+  Snapshot empty = small_funnel(0, 0, 0);
+  CHECK(analysis::forecast_coverage(empty)->win_probability == 0.20);  // first stage's
+}
+
+TEST_CASE("forecast_all computes each model the snapshot allows", "[forecast]") {
+  const analysis::ForecastReport report = analysis::forecast_all(example());
+  CHECK(report.commit);
+  CHECK(report.gap_ladder);
+  CHECK(report.run_rate);
+  CHECK(report.coverage);
+  CHECK_FALSE(report.amount_funnel);
+  const analysis::ForecastReport large =
+      analysis::forecast_all(load_snapshot_file(KEY_ACCOUNTS));
+  CHECK(large.amount_funnel);
+  CHECK_FALSE(large.commit);
+  CHECK_FALSE(large.gap_ladder);
+}
+
+TEST_CASE("the models reject a snapshot built wrong in code", "[forecast]") {
+  Snapshot snapshot = small_funnel(1, 2, 3);
+  snapshot.quota = 0.0;
+  CHECK_THROWS_AS(analysis::forecast_all(snapshot), ForecastError);
+  snapshot = small_funnel(1, 2, 3);
+  snapshot.stages[1].win_probability = 1.3;
+  CHECK_THROWS_WITH(analysis::forecast_funnel(snapshot),
+                    "stages.solution.win_probability: must be in (0, 1], got 1.3");
+  snapshot = small_funnel(1, 2, 3);
+  snapshot.average_deal.reset();
+  CHECK_THROWS_AS(analysis::forecast_funnel(snapshot), ForecastError);
+  snapshot = small_funnel(1, 2, 3);
+  snapshot.stages.clear();
+  CHECK_THROWS_AS(analysis::forecast_commit(snapshot), ForecastError);
+  snapshot = small_funnel(1, 2, 3);
+  snapshot.weeks_remaining = 14.0;
+  CHECK_THROWS_AS(analysis::forecast_run_rate(snapshot), ForecastError);
+}
+
+TEST_CASE("the quarter's small-project quota from the annual one (2)", "[forecast]") {
+  // 1045 x 1.17 x 0.70 x 0.28 = 1222.65 x 0.196 = 239.6394; the playbook says about 240
+  const double quota = analysis::quarter_quota_from_annual(1045.0, 1.17, 0.70, 0.28);
+  CHECK(quota == near(239.6394));
+  CHECK(quota == Approx(240.0).margin(0.5));
+  CHECK_THROWS_AS(analysis::quarter_quota_from_annual(1045.0, 1.17, 1.2, 0.28), ForecastError);
+}
+
+TEST_CASE("the standard funnel of the course example (2)", "[forecast]") {
+  analysis::FunnelPlanInput input;
+  input.quota = 240.0;
+  input.average_deal = 2.0;
+  input.weeks_per_stage = 1.0;
+  input.stages = {{"intent", 0.20}, {"solution", 0.35}, {"negotiation", 0.70}};
+  const analysis::StandardFunnel funnel = analysis::plan_standard_funnel(input);
+  // 240 / 2 = 120 wins; / 12 weeks = 10 a week
+  CHECK(funnel.wins_needed == near(120.0));
+  CHECK(funnel.wins_per_week == near(10.0));
+  // 10 x 1 / 0.2 = 50; 10 / 0.35 = 28.57 (the course rounds to 30); 10 / 0.7 = 14.29 (15)
+  REQUIRE(funnel.stages.size() == 3);
+  CHECK(funnel.stages[0].count == near(50.0));
+  CHECK(funnel.stages[1].count == near(10.0 / 0.35));
+  CHECK(funnel.stages[1].count == Approx(28.6).margin(0.05));
+  CHECK(funnel.stages[2].count == Approx(14.3).margin(0.05));
+  // 10 / 0.2 = 50 new opportunities a week; at 5 prospects per rep, 10 reps
+  CHECK(funnel.new_opportunities_per_week == near(50.0));
+  CHECK(funnel.reps_exact == near(10.0));
+  CHECK(funnel.reps_needed == 10);
+
+  input.prospects_per_rep = 4.0;  // 50 / 4 = 12.5: 13 reps
+  CHECK(analysis::plan_standard_funnel(input).reps_needed == 13);
+  input.weeks_per_stage = 2.0;  // twice the time in each stage, twice the opportunities
+  CHECK(analysis::plan_standard_funnel(input).stages[0].count == near(100.0));
+}
+
+TEST_CASE("the large-project standard funnel at two wins a period (2)", "[forecast]") {
+  analysis::FunnelPlanInput input;
+  input.quota = 24.0;  // 24 / 1 = 24 wins / 12 = K = 2
+  input.average_deal = 1.0;
+  input.weeks_per_stage = 1.0;
+  input.stages = {{"potential", 0.10},
+                  {"intent", 0.20},
+                  {"approved", 0.30},
+                  {"recognized", 0.50},
+                  {"negotiation", 0.70}};
+  const analysis::StandardFunnel funnel = analysis::plan_standard_funnel(input);
+  // 2 / p: 20, 10, 6.67 (course 7), 4, 2.86 (course 3)
+  CHECK(funnel.stages[0].count == near(20.0));
+  CHECK(funnel.stages[1].count == near(10.0));
+  CHECK(funnel.stages[2].count == near(2.0 / 0.3));
+  CHECK(funnel.stages[3].count == near(4.0));
+  CHECK(funnel.stages[4].count == near(2.0 / 0.7));
+}
+
+TEST_CASE("the standard funnel rejects an impossible plan", "[forecast]") {
+  analysis::FunnelPlanInput input;
+  input.quota = 240.0;
+  input.average_deal = 2.0;
+  input.weeks_per_stage = 1.0;
+  CHECK_THROWS_WITH(analysis::plan_standard_funnel(input), Catch::Contains("at least one stage"));
+  input.stages = {{"intent", 0.35}, {"solution", 0.20}};
+  CHECK_THROWS_WITH(analysis::plan_standard_funnel(input),
+                    Catch::Contains("win probabilities must increase"));
+  input.stages = {{"intent", 0.2}};
+  input.average_deal = 0.0;
+  CHECK_THROWS_AS(analysis::plan_standard_funnel(input), ForecastError);
+}
+
+// Bad snapshots: each file in tests/bad_snapshots/ and the error it must give.
+
+namespace {
+
+struct BadSnapshot {
+  const char* file;      // under tests/bad_snapshots/
+  int line;              // 1-based; 0: the error has no line (the whole file)
+  int column;            // 1-based
+  const char* key_path;  // "" for errors about the whole file
+  const char* message;   // a fragment of InputError::message()
+};
+
+// clang-format off
+const BadSnapshot BAD_SNAPSHOTS[] = {
+  // The file itself.
+  {"empty.yaml", 0, 0, "", "empty snapshot"},
+  {"only_comments.yaml", 0, 0, "", "empty snapshot"},
+  {"malformed.yaml", 3, 1, "", "end of map flow not found"},
+  {"top_level_list.yaml", 1, 1, "", "the top level must be a mapping, got a list"},
+  {"two_documents.yaml", 3, 1, "", "a snapshot file holds one YAML document, found 2"},
+  // Keys.
+  {"unknown_key_top.yaml", 2, 1, "realised", "unknown key 'realised'; did you mean 'realized'?"},
+  {"unknown_key_stage.yaml", 7, 22, "stages.solution.win_probabilty",
+   "unknown key 'win_probabilty'; did you mean 'win_probability'?"},
+  {"unknown_key_no_suggestion.yaml", 8, 23, "gap_ladder.alpha",
+   "unknown key 'alpha'; valid keys for gap_ladder: p1, p2, p3, p4"},
+  {"quota_missing.yaml", 1, 1, "quota", "missing required key 'quota'"},
+  {"calls_missing_possible.yaml", 7, 8, "calls.possible", "missing required key 'possible'"},
+  {"average_deal_missing.yaml", 1, 1, "average_deal",
+   "missing required key 'average_deal' (needed when the stages have no 'amount')"},
+  // Types and numbers.
+  {"wrong_type_number.yaml", 2, 11, "realized", "must be a number, got 'sixty'"},
+  {"wrong_type_calls.yaml", 7, 8, "calls", "must be a mapping, got a list"},
+  {"probability_nan.yaml", 6, 37, "stages.intent.win_probability",
+   "must be a finite number, got .nan"},
+  {"quota_infinite.yaml", 1, 8, "quota", "must be a finite number, got .inf"},
+  {"probability_above_one.yaml", 7, 39, "stages.solution.win_probability",
+   "must be in (0, 1], got 1.3"},
+  {"count_negative.yaml", 6, 50, "stages.intent.count", "got -5"},
+  {"count_fraction.yaml", 6, 50, "stages.intent.count", "must be an integer, got 12.5"},
+  {"realized_negative.yaml", 2, 11, "realized", "must be >= 0, got -10"},
+  {"weight_above_one.yaml", 8, 22, "weights.committed", "must be in [0, 1], got 1.5"},
+  // Cross-field rules.
+  {"weeks_remaining_above_quarter.yaml", 3, 18, "weeks_remaining",
+   "must be <= weeks_in_quarter (13), got 14"},
+  {"stages_empty.yaml", 5, 9, "stages", "must not be empty"},
+  {"duplicate_stage.yaml", 7, 12, "stages.intent.name",
+   "duplicate stage name 'intent' (first at line 6)"},
+  {"probabilities_not_increasing.yaml", 7, 39, "stages.solution.win_probability",
+   "win probabilities must increase along the funnel: 'solution' has 0.20 after 'intent' 0.35"},
+  {"amount_on_some_stages.yaml", 6, 5, "stages.intent",
+   "give 'amount' for every stage or for none: 'intent' has none, 'potential' has one"},
+  {"average_deal_from_empty_funnel.yaml", 5, 3, "stages",
+   "cannot derive the average deal from a funnel with no opportunities: set 'average_deal'"},
+};
+// clang-format on
+
+std::string bad_snapshot(const std::string& file) {
+  return SOURCE + "/tests/bad_snapshots/" + file;
+}
+
+}  // namespace
+
+TEST_CASE("each bad snapshot is rejected with its location and message", "[forecast]") {
+  for (const BadSnapshot& bad : BAD_SNAPSHOTS) {
+    DYNAMIC_SECTION(bad.file) {
+      const std::string path = bad_snapshot(bad.file);
+      try {
+        load_snapshot_file(path);
+        FAIL("loaded without an error");
+      } catch (const InputError& error) {
+        INFO(error.what());
+        CHECK(error.file() == path);
+        CHECK(error.line() == bad.line);
+        CHECK(error.column() == bad.column);
+        CHECK(error.key_path() == bad.key_path);
+        CHECK_THAT(error.message(), Catch::Contains(bad.message));
+      }
+    }
+  }
+}
+
+TEST_CASE("every bad snapshot has an expected error in the table", "[forecast]") {
+  for (const auto& entry : std::filesystem::directory_iterator(SOURCE + "/tests/bad_snapshots")) {
+    const std::string name = entry.path().filename().string();
+    bool listed = false;
+    for (const BadSnapshot& bad : BAD_SNAPSHOTS) {
+      listed = listed || name == bad.file;
+    }
+    INFO(name);
+    CHECK(listed);
+  }
+}
+
+TEST_CASE("a snapshot error reads gcc-style", "[forecast]") {
+  const std::string path = bad_snapshot("probability_above_one.yaml");
+  CHECK_THROWS_WITH(load_snapshot_file(path),
+                    path + ":7:39: stages.solution.win_probability: must be in (0, 1], got 1.3");
+  CHECK_THROWS_WITH(load_snapshot_file(bad_snapshot("no_such_file.yaml")),
+                    Catch::Contains("cannot read: No such file or directory"));
+}
+
+// The commands end to end, through the binary.
+
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;  ///< stdout, and stderr too when asked
+};
+
+/// Runs a shell command line from the source directory.
+Outcome shell_output(const std::string& command_line) {
+  const std::string command = "cd '" + SOURCE + "' && " + command_line;
+  Outcome outcome;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+    outcome.output += buffer;
+  const int status = pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return outcome;
+}
+
+Outcome run_cli(const std::string& arguments) {
+  return shell_output(std::string(FUNNELSIM_CLI) + " " + arguments + " 2>&1");
+}
+
+/// Exit code of python's json.load on the command's stdout.
+int json_check(const std::string& arguments) {
+  return shell_output(std::string(FUNNELSIM_CLI) + " " + arguments +
+                      " | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)'")
+      .exit_code;
+}
+
+// Regenerate: funnelsim forecast scenarios/snapshots/branch-week7.yaml --json (from the
+// source directory), after checking each number against the hand calculations above.
+const char* EXAMPLE_JSON = R"({
+  "snapshot": "scenarios/snapshots/branch-week7.yaml",
+  "quota": 240,
+  "realized": 60,
+  "weeks_remaining": 6,
+  "weeks_in_quarter": 13,
+  "funnel": {
+    "stages": [
+      {"name": "intent", "win_probability": 0.2, "count": 120, "expected_wins": 24},
+      {"name": "solution", "win_probability": 0.35, "count": 40, "expected_wins": 14},
+      {"name": "negotiation", "win_probability": 0.7, "count": 20, "expected_wins": 14}
+    ],
+    "expected_wins": 52,
+    "average_deal": 2,
+    "average_deal_source": "given",
+    "expected_amount": 104,
+    "remaining_quota": 180,
+    "amount_gap": 76,
+    "gap": true,
+    "new_opportunity_win_probability": 0.2,
+    "new_opportunities_needed": 190,
+    "projection": {
+      "weeks_per_stage": 1,
+      "wins_by_week": [14, 14, 24],
+      "wins_in_quarter": 52,
+      "wins_needed": 90,
+      "wins_needed_per_week": 15,
+      "wins_short": 38,
+      "weeks_to_close_new": 3,
+      "entry_window_weeks": 3
+    }
+  },
+  "commit": {
+    "committed": 50,
+    "alpha": 0.75,
+    "committed_part": 37.5,
+    "possible": 90,
+    "beta": 0.25,
+    "possible_part": 22.5,
+    "gamma": 0.04,
+    "unforecast_part": 57.6,
+    "forecast": 177.6,
+    "completion_rate": 0.74
+  },
+  "gap_ladder": {
+    "p1": 0.75,
+    "p2": 0.25,
+    "p3": 0.2,
+    "p4": 2,
+    "gap0": 180,
+    "gap1": 142.5,
+    "gap2": 120,
+    "gap3": 600,
+    "new_customers_needed": 300,
+    "weekly_prospecting_target": 50
+  },
+  "run_rate": {
+    "weeks_elapsed": 7,
+    "per_week": 8.571428571,
+    "forecast": 111.4285714,
+    "completion_rate": 0.4642857143
+  },
+  "coverage": {
+    "pipeline_amount": 360,
+    "remaining_quota": 180,
+    "coverage": 2,
+    "win_probability": 0.2888888889,
+    "required_coverage": 3.461538462,
+    "pipeline_required": 623.0769231,
+    "pipeline_short": 263.0769231
+  }
+}
+)";
+
+}  // namespace
+
+TEST_CASE("forecast --json of the example snapshot, complete", "[forecast][cli]") {
+  const Outcome outcome = run_cli("forecast scenarios/snapshots/branch-week7.yaml --json");
+  CHECK(outcome.exit_code == 0);
+  CHECK(outcome.output == EXAMPLE_JSON);
+}
+
+TEST_CASE("forecast prints every model the snapshot allows", "[forecast][cli]") {
+  const Outcome small = run_cli("forecast scenarios/snapshots/branch-week7.yaml");
+  INFO(small.output);
+  CHECK(small.exit_code == 0);
+  for (const char* line :
+       {"Funnel model", "Commit model", "Gap ladder", "Run rate", "Coverage", "= 190.0", "= 177.6",
+        "= 600.0 of pipeline", "= 111.4", "Not computed: amount funnel"}) {
+    CHECK(small.output.find(line) != std::string::npos);
+  }
+  const Outcome large = run_cli("forecast scenarios/snapshots/key-accounts-week7.yaml");
+  INFO(large.output);
+  CHECK(large.exit_code == 0);
+  CHECK(large.output.find("Amount funnel") != std::string::npos);
+  CHECK(large.output.find("= 25.9") != std::string::npos);
+  CHECK(large.output.find("Commit model") == std::string::npos);
+  CHECK(json_check("forecast scenarios/snapshots/key-accounts-week7.yaml --json") == 0);
+  CHECK(json_check("forecast scenarios/snapshots/branch-week7.yaml --json") == 0);
+}
+
+TEST_CASE("forecast fits 80 columns", "[forecast][cli]") {
+  for (const char* file : {"branch-week7.yaml", "key-accounts-week7.yaml"}) {
+    const Outcome outcome = run_cli(std::string("forecast scenarios/snapshots/") + file);
+    std::size_t start = 0;
+    while (start < outcome.output.size()) {
+      const std::size_t end = outcome.output.find('\n', start);
+      const std::string line = outcome.output.substr(start, end - start);
+      // 万 is three bytes wide in UTF-8 and two columns on a terminal.
+      std::size_t columns = 0;
+      for (std::size_t i = 0; i < line.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(line[i]);
+        columns += (byte & 0xC0) == 0x80 ? 0 : (byte >= 0xE0 ? 2 : 1);
+      }
+      INFO(line);
+      CHECK(columns <= 80);
+      start = end == std::string::npos ? outcome.output.size() : end + 1;
+    }
+  }
+}
+
+TEST_CASE("forecast rejects a bad snapshot with exit code 2 and its location", "[forecast][cli]") {
+  const Outcome outcome = run_cli("forecast tests/bad_snapshots/probability_above_one.yaml");
+  CHECK(outcome.exit_code == 2);
+  CHECK(outcome.output ==
+        "tests/bad_snapshots/probability_above_one.yaml:7:39: "
+        "stages.solution.win_probability: must be in (0, 1], got 1.3\n");
+  CHECK(run_cli("forecast tests/bad_snapshots/no_such_file.yaml").exit_code == 2);
+  CHECK(run_cli("forecast").exit_code == 2);
+  CHECK(run_cli("forecast --help").exit_code == 0);
+}
+
+TEST_CASE("plan funnel prints the course's standard funnel", "[forecast][cli]") {
+  const Outcome text = run_cli("plan funnel --quota 240 --average-deal 2 --weeks-per-stage 1");
+  INFO(text.output);
+  CHECK(text.exit_code == 0);
+  for (const char* fragment :
+       {"= 120.0", "= 10.00", "50.0", "28.6", "14.3", "= 50.0 a week", "= 10 (10.00)"}) {
+    CHECK(text.output.find(fragment) != std::string::npos);
+  }
+  const Outcome json =
+      run_cli("plan funnel --quota 240 --average-deal 2 --weeks-per-stage 1 --json");
+  CHECK(json.exit_code == 0);
+  for (const char* fragment :
+       {"\"wins_needed\": 120,", "\"wins_per_week\": 10,", "\"new_opportunities_per_week\": 50,",
+        "{\"name\": \"solution\", \"win_probability\": 0.35, \"count\": 28.57142857}",
+        "\"reps_needed\": 10\n"}) {
+    CHECK(json.output.find(fragment) != std::string::npos);
+  }
+  CHECK(json_check("plan funnel --quota 240 --average-deal 2 --weeks-per-stage 1 --json") == 0);
+  CHECK(json_check("plan funnel --from-annual 1045 --average-deal 2 --weeks-per-stage 1 --json") ==
+        0);
+  const Outcome annual =
+      run_cli("plan funnel --from-annual 1045 --average-deal 2 --weeks-per-stage 1");
+  CHECK(annual.output.find("= 239.6") != std::string::npos);
+}
+
+TEST_CASE("plan funnel rejects bad options with exit code 2", "[forecast][cli]") {
+  const char* const BAD[] = {
+      "plan funnel --average-deal 2 --weeks-per-stage 1",
+      "plan funnel --quota 240 --weeks-per-stage 1",
+      "plan funnel --quota -5 --average-deal 2 --weeks-per-stage 1",
+      "plan funnel --quota 240 --from-annual 1045 --average-deal 2 --weeks-per-stage 1",
+      "plan funnel --quota 240 --vat 1.1 --average-deal 2 --weeks-per-stage 1",
+      "plan funnel --quota 240 --average-deal 2 --weeks-per-stage 1 --stages a=0.3,b=0.2",
+      "plan funnel --quota 240 --average-deal 2 --weeks-per-stage 1 --stages a=x",
+      "plan funnel --quota 240 --average-deal 2 --weeks-per-stage 1 --stages a=1.5",
+      "plan funnel --quota 240 --average-deal 2 --weeks-per-stage 1 --stages a=0.1,a=0.2",
+  };
+  for (const char* arguments : BAD) {
+    const Outcome outcome = run_cli(arguments);
+    INFO(arguments << "\n" << outcome.output);
+    CHECK(outcome.exit_code == 2);
+    CHECK(outcome.output.rfind("funnelsim: ", 0) == 0);
+  }
+}
