@@ -1,14 +1,113 @@
-// Placeholder: the 'compare' subcommand is being written.
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
 
 #include "commands.hpp"
+#include "funnelsim/analysis/compare.hpp"
+#include "funnelsim/analysis/results_file.hpp"
 
 namespace funnelsim::cli {
 
+namespace {
+
+struct CompareArgs {
+  std::string results;
+  std::string baseline = "baseline";
+  std::string metric = "bookings";
+  std::string quarter;  ///< "K" (1-based), "year" or "total"; empty: the whole run
+  bool json = false;
+  bool csv = false;
+};
+
+constexpr const char* FOOTER =
+    "\nEvery variant of a file ran on the same random numbers, so replication r of each is\n"
+    "paired with replication r of the baseline. Per variant: mean, P10, P50, P90 of the metric\n"
+    "over the period and P(quota met) (bookings >= the variant's quota) with its 95% Wilson\n"
+    "interval. Against the baseline: the mean paired difference and the difference in\n"
+    "P(quota met), each with a 95% interval of mean ± 1.96 standard errors of the paired\n"
+    "differences (normal approximation), and the variance-reduction factor\n"
+    "VRF = (Var X + Var Y) / Var(X - Y): pairing narrows the interval √VRF times against\n"
+    "independent runs (∞, or null, when the difference is constant). With costs in the file\n"
+    "(scenario keys cost_per_rep_per_quarter, commission_rate): the mean cost of the period,\n"
+    "the extra cost and the return (extra bookings ÷ extra cost). The baseline comes first,\n"
+    "the others by mean difference, largest first.\n"
+    "\n"
+    "--json prints one object keyed by variant name, in that order; each entry holds the\n"
+    "question (metric, units, period, baseline, replications) and the numbers: quota, mean,\n"
+    "p10, p50, p90, quota_met, quota_met_low, quota_met_high, diff_mean, diff_low, diff_high,\n"
+    "diff_quota_met, diff_quota_met_low, diff_quota_met_high, variance_reduction, cost,\n"
+    "extra_cost, extra_bookings, return_per_cost. Probabilities and attainment are fractions,\n"
+    "amounts 万; NaN and infinity are null. --csv prints the same fields, a header line and\n"
+    "one row per variant (empty: undefined, inf: infinite).\n"
+    "\n"
+    "Examples:\n"
+    "  funnelsim compare results.h5\n"
+    "  funnelsim compare results.h5 --metric attainment --quarter 2\n"
+    "  funnelsim compare results.h5 --baseline plus-two-reps --json\n";
+
+analysis::CompareMetric parse_metric(const std::string& name) {
+  if (name == "wins") {
+    return analysis::CompareMetric::wins;
+  }
+  return name == "attainment" ? analysis::CompareMetric::attainment
+                              : analysis::CompareMetric::bookings;
+}
+
+// "year" and "total" name the whole run; otherwise a 1-based quarter number.
+std::optional<int> parse_quarter(const std::string& text) {
+  if (text.empty() || text == "year" || text == "total") {
+    return std::nullopt;
+  }
+  int quarter = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), quarter);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw UsageError("--quarter: expected a quarter number (1, 2, ...) or 'year', got '" + text +
+                     "'");
+  }
+  return quarter - 1;
+}
+
+int compare(const CompareArgs& args) {
+  analysis::CompareQuestion question;
+  question.baseline = args.baseline;
+  question.metric = parse_metric(args.metric);
+  question.quarter = parse_quarter(args.quarter);
+  const analysis::ResultsReader reader(args.results);
+  analysis::Comparison comparison;
+  try {
+    comparison = analysis::compare_variants(reader, question);
+  } catch (const analysis::CompareError& error) {
+    throw UsageError(args.results + ": " + error.what());
+  }
+  const std::string text = args.json  ? analysis::comparison_json(comparison)
+                           : args.csv ? analysis::comparison_csv(comparison)
+                                      : analysis::format_comparison(comparison, reader.metadata());
+  std::fputs(text.c_str(), stdout);
+  return SUCCESS;
+}
+
+}  // namespace
+
 Command add_compare_command(CLI::App& app) {
-  CLI::App* command = app.add_subcommand("compare", "(not yet available)");
-  command->group("");  // hidden until implemented
-  return {command, [] { return BAD_INPUT; }};
+  auto args = std::make_shared<CompareArgs>();
+  CLI::App* command = app.add_subcommand(
+      "compare", "Variants against the baseline, paired on common random numbers");
+  command->footer(FOOTER);
+  command->add_option("results", args->results, "Results file written by funnelsim run")
+      ->required();
+  command->add_option("--baseline", args->baseline, "Variant the others are measured against")
+      ->capture_default_str();
+  command->add_option("--metric", args->metric, "Outcome to compare per replication")
+      ->check(CLI::IsMember({"bookings", "wins", "attainment"}))
+      ->capture_default_str();
+  command->add_option("--quarter", args->quarter,
+                      "Quarter K (1-based) or 'year' (default: the whole run)");
+  CLI::Option* json = command->add_flag("--json", args->json, "Print JSON instead of tables");
+  command->add_flag("--csv", args->csv, "Print CSV instead of tables")->excludes(json);
+  return {command, [args] { return compare(*args); }};
 }
 
 }  // namespace funnelsim::cli

@@ -84,4 +84,46 @@ Interval wilson_interval(std::size_t successes, std::size_t trials, double z) {
   return Interval{lower, upper};
 }
 
+namespace {
+
+std::vector<double> differences(std::span<const double> x, std::span<const double> y,
+                                const char* function) {
+  if (x.empty() || x.size() != y.size()) {
+    throw std::invalid_argument(std::string(function) +
+                                ": need two samples of the same non-zero length, got " +
+                                std::to_string(x.size()) + " and " + std::to_string(y.size()));
+  }
+  std::vector<double> result;
+  result.reserve(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (std::isnan(x[i]) || std::isnan(y[i])) {
+      throw std::invalid_argument(std::string(function) + ": values contain NaN");
+    }
+    result.push_back(x[i] - y[i]);
+  }
+  return result;
+}
+
+}  // namespace
+
+PairedDifference paired_difference(std::span<const double> x, std::span<const double> y, double z) {
+  const std::vector<double> paired = differences(x, y, "paired_difference");
+  const double centre = mean(paired);
+  const double half_width = z * standard_error(paired);
+  return PairedDifference{centre, Interval{centre - half_width, centre + half_width}};
+}
+
+double variance_reduction_factor(std::span<const double> x, std::span<const double> y) {
+  const std::vector<double> paired = differences(x, y, "variance_reduction_factor");
+  const double x_sd = sample_sd(x);
+  const double y_sd = sample_sd(y);
+  const double independent = x_sd * x_sd + y_sd * y_sd;
+  const double difference_sd = sample_sd(paired);
+  if (difference_sd == 0.0) {
+    return independent > 0.0 ? std::numeric_limits<double>::infinity()
+                             : std::numeric_limits<double>::quiet_NaN();
+  }
+  return independent / (difference_sd * difference_sd);
+}
+
 }  // namespace funnelsim::analysis

@@ -72,7 +72,7 @@ std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
   std::vector<sim::Team> teams;
   for (const Field& item : field.named_items()) {
     item.check_keys({"name", "segment", "headcount", "prospects_per_week", "quota_per_quarter",
-                     "skill", "ramp", "attrition"},
+                     "skill", "ramp", "attrition", "cost_per_rep_per_quarter", "commission_rate"},
                     "a team");
     sim::Team team;
     team.name = names.add(item);
@@ -92,6 +92,12 @@ std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
     }
     if (const auto attrition = item.get("attrition")) {
       team.attrition = read_attrition(*attrition);
+    }
+    if (const auto cost = item.get("cost_per_rep_per_quarter")) {
+      team.cost_per_rep_per_quarter = cost->number(Range::non_negative());
+    }
+    if (const auto rate = item.get("commission_rate")) {
+      team.commission_rate = rate->number(Range::fraction());
     }
     teams.push_back(std::move(team));
   }
