@@ -1,7 +1,9 @@
 #include "variant_sink.hpp"
 
+#include <limits>
 #include <type_traits>
 
+#include "funnelsim/analysis/forecast_benchmark.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "hdf5_attribute.hpp"
 
@@ -13,6 +15,8 @@ namespace {
 
 const std::vector<std::string> BY_QUARTER{"replication", "quarter"};
 const std::vector<std::string> BY_WEEK_AND_STAGE{"replication", "week", "stage"};
+const std::vector<std::string> BY_WEEK{"replication", "week"};
+const std::vector<std::string> BY_QUARTER_AND_WEEK{"replication", "quarter", "week"};
 
 hsize_t to_hsize(int count) {
   return static_cast<hsize_t>(count);
@@ -96,6 +100,15 @@ VariantSink::VariantSink(hid_t variants_group, const std::string& name, const si
                          {"replication", "rep", "quarter"}},
       where_);
 
+  cost_ = std::make_unique<ReplicationDataset>(
+      group, "cost", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, std::vector<hsize_t>{q}, planned,
+      DatasetDescription{"万",
+                         "Cost of the organisation in the quarter: every team's headcount times "
+                         "its cost_per_rep_per_quarter, plus each rep's bookings times its "
+                         "team's commission_rate.",
+                         BY_QUARTER},
+      where_);
+
   hdf5::Dataset quota = create_fixed_dataset(
       group, "quota", H5T_IEEE_F64LE, {q},
       DatasetDescription{"万", "The organisation's quota for each measured quarter.", {"quarter"}},
@@ -110,8 +123,10 @@ VariantSink::VariantSink(hid_t variants_group, const std::string& name, const si
       size_must_be(team.quota_per_quarter, quarters, "team '" + team.name + "' quota_per_quarter",
                    where_);
     }
+    fixed_cost_ += team.headcount * team.cost_per_rep_per_quarter;
     for (int slot = 0; slot < team.headcount; ++slot) {
       rep_team.push_back(team.name);
+      rep_commission_rate_.push_back(team.commission_rate);
       for (std::size_t quarter = 0; quarter < quarters; ++quarter) {
         rep_quota.push_back(team.quota_per_quarter.empty() ? 0.0 : team.quota_per_quarter[quarter]);
       }
@@ -169,7 +184,40 @@ VariantSink::VariantSink(hid_t variants_group, const std::string& name, const si
                             "Deal amounts of the open opportunities in each stage at the end of "
                             "each measured week.",
                             BY_WEEK_AND_STAGE},
+                           segment_where),
+        ReplicationDataset(
+            parent, "realized", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {to_hsize(shape_.weeks)},
+            planned,
+            {"万", "Bookings of the week's quarter so far, at each measured week's end.", BY_WEEK},
+            segment_where),
+        ReplicationDataset(parent, "calls_committed", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                           {to_hsize(shape_.weeks)}, planned,
+                           {"万",
+                            "Open deals the reps call committed for the week's quarter, at each "
+                            "measured week's end (scenario key calls).",
+                            BY_WEEK},
+                           segment_where),
+        ReplicationDataset(parent, "calls_possible", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                           {to_hsize(shape_.weeks)}, planned,
+                           {"万",
+                            "Open deals the reps call possible for the week's quarter, at each "
+                            "measured week's end.",
+                            BY_WEEK},
                            segment_where)});
+  }
+
+  const hdf5::Group forecast = create_group(group, "forecast", where_);
+  const std::vector<hsize_t> by_week{q, to_hsize(model.calendar.weeks_per_quarter)};
+  for (const std::string_view series : FORECAST_SERIES) {
+    forecasts_.emplace_back(
+        forecast.get(), std::string(series), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, by_week, planned,
+        DatasetDescription{"万",
+                           "Forecast of the quarter's bookings made at the end of each of its "
+                           "weeks by the '" +
+                               std::string(series) +
+                               "' model (see RESULTS.md); NaN where the model was off.",
+                           BY_QUARTER_AND_WEEK},
+        where_ + ": forecast");
   }
 }
 
@@ -205,6 +253,9 @@ void VariantSink::check_shape(std::size_t replication, const sim::ReplicationRes
     size_must_be(segment.leads, quarters, field + "leads", context);
     size_must_be(segment.funnel_count, cells, field + "funnel_count", context);
     size_must_be(segment.funnel_amount, cells, field + "funnel_amount", context);
+    size_must_be(segment.realized, weeks, field + "realized", context);
+    size_must_be(segment.calls_committed, weeks, field + "calls_committed", context);
+    size_must_be(segment.calls_possible, weeks, field + "calls_possible", context);
   }
 }
 
@@ -244,6 +295,7 @@ void VariantSink::write_batch(std::size_t first_row,
   attainment_->write_rows(first_row, count, double_rows_.data());
   wins_->write_rows(first_row, count, gather(results, &ReplicationResult::wins));
   rep_bookings_->write_rows(first_row, count, gather(results, &ReplicationResult::rep_bookings));
+  cost_->write_rows(first_row, count, gather_cost(results));
   for (std::size_t s = 0; s < segments_.size(); ++s) {
     SegmentDatasets& datasets = segments_[s];
     datasets.bookings.write_rows(first_row, count, gather(results, &SegmentResult::bookings, s));
@@ -253,16 +305,58 @@ void VariantSink::write_batch(std::size_t first_row,
                                      gather(results, &SegmentResult::funnel_count, s));
     datasets.funnel_amount.write_rows(first_row, count,
                                       gather(results, &SegmentResult::funnel_amount, s));
+    datasets.realized.write_rows(first_row, count, gather(results, &SegmentResult::realized, s));
+    datasets.calls_committed.write_rows(first_row, count,
+                                        gather(results, &SegmentResult::calls_committed, s));
+    datasets.calls_possible.write_rows(first_row, count,
+                                       gather(results, &SegmentResult::calls_possible, s));
   }
+  for (std::size_t series = 0; series < forecasts_.size(); ++series) {
+    forecasts_[series].write_rows(first_row, count, gather_forecast(results, series));
+  }
+}
+
+const double* VariantSink::gather_forecast(std::span<const sim::ReplicationResult> results,
+                                           std::size_t series) {
+  const auto cells = static_cast<std::size_t>(shape_.weeks);  // quarters x weeks per quarter
+  double_rows_.clear();
+  for (const sim::ReplicationResult& result : results) {
+    if (result.derived.size() == FORECAST_SERIES.size() * cells) {
+      const auto begin = result.derived.begin() + static_cast<std::ptrdiff_t>(series * cells);
+      double_rows_.insert(double_rows_.end(), begin, begin + static_cast<std::ptrdiff_t>(cells));
+    } else {
+      double_rows_.insert(double_rows_.end(), cells, std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  return double_rows_.data();
+}
+
+const double* VariantSink::gather_cost(std::span<const sim::ReplicationResult> results) {
+  const auto quarters = static_cast<std::size_t>(shape_.quarters);
+  double_rows_.clear();
+  for (const sim::ReplicationResult& result : results) {
+    for (std::size_t quarter = 0; quarter < quarters; ++quarter) {
+      double cost = fixed_cost_;
+      for (std::size_t rep = 0; rep < rep_commission_rate_.size(); ++rep) {
+        cost += rep_commission_rate_[rep] * result.rep_bookings[rep * quarters + quarter];
+      }
+      double_rows_.push_back(cost);
+    }
+  }
+  return double_rows_.data();
 }
 
 std::vector<ReplicationDataset*> VariantSink::all_datasets() {
   std::vector<ReplicationDataset*> datasets{bookings_.get(), wins_.get(), attainment_.get(),
-                                            rep_bookings_.get()};
+                                            rep_bookings_.get(), cost_.get()};
   for (SegmentDatasets& segment : segments_) {
-    datasets.insert(datasets.end(), {&segment.bookings, &segment.wins, &segment.leads,
-                                     &segment.funnel_count, &segment.funnel_amount});
+    datasets.insert(datasets.end(),
+                    {&segment.bookings, &segment.wins, &segment.leads, &segment.funnel_count,
+                     &segment.funnel_amount, &segment.realized, &segment.calls_committed,
+                     &segment.calls_possible});
   }
+  for (ReplicationDataset& forecast : forecasts_)
+    datasets.push_back(&forecast);
   return datasets;
 }
 

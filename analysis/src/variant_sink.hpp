@@ -42,6 +42,9 @@ class VariantSink final : public sim::ResultSink {
     ReplicationDataset leads;
     ReplicationDataset funnel_count;
     ReplicationDataset funnel_amount;
+    ReplicationDataset realized;
+    ReplicationDataset calls_committed;
+    ReplicationDataset calls_possible;
   };
 
   void check_shape(std::size_t replication, const sim::ReplicationResult& result) const;
@@ -51,12 +54,21 @@ class VariantSink final : public sim::ResultSink {
   template <typename T, typename Record>
   const T* gather(std::span<const sim::ReplicationResult> results, std::vector<T> Record::*field,
                   std::size_t segment = 0);
+  /// The cost [replication][quarter] of each replication of the batch, 万, in the reused
+  /// buffer for doubles.
+  const double* gather_cost(std::span<const sim::ReplicationResult> results);
+  /// Forecast series `series` [replication][quarter][week] of the batch from each
+  /// replication's `derived` (ForecastBenchmark's layout), NaN where a replication has none.
+  const double* gather_forecast(std::span<const sim::ReplicationResult> results,
+                                std::size_t series);
   std::vector<ReplicationDataset*> all_datasets();
 
   std::string name_;
   std::string where_;
   sim::ResultShape shape_;
   std::vector<double> quota_;  ///< 万 per measured quarter
+  double fixed_cost_ = 0.0;    ///< Σ_teams headcount × cost_per_rep_per_quarter, 万 per quarter
+  std::vector<double> rep_commission_rate_;  ///< [rep], the rep's team's commission_rate
   std::size_t first_replication_;
   std::size_t stored_ = 0;
 
@@ -65,7 +77,9 @@ class VariantSink final : public sim::ResultSink {
   std::unique_ptr<ReplicationDataset> wins_;
   std::unique_ptr<ReplicationDataset> attainment_;
   std::unique_ptr<ReplicationDataset> rep_bookings_;
+  std::unique_ptr<ReplicationDataset> cost_;
   std::vector<SegmentDatasets> segments_;
+  std::vector<ReplicationDataset> forecasts_;  ///< forecast/<series>, FORECAST_SERIES order
 
   // Reused between batches so that memory stays at one batch.
   std::vector<double> double_rows_;
