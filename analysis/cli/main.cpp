@@ -24,6 +24,9 @@ constexpr const char* EPILOG =
     "  funnelsim run scenarios/branch.yaml -o results.h5\n"
     "  funnelsim run scenarios/branch.yaml -o more-reps.h5 --set teams.territory.headcount=12\n"
     "  funnelsim summary results.h5\n"
+    "  funnelsim compare levers.h5          (after running scenarios/prospecting-vs-winrate.yaml)\n"
+    "  funnelsim forecast scenarios/snapshots/branch-week7.yaml\n"
+    "  funnelsim forecast-accuracy results.h5\n"
     "\nExit codes: 0 success, 1 runtime failure, 2 bad usage or bad input, 130 interrupted.\n"
     "Scenario keys are documented in scenarios/README.md; the results layout in "
     "analysis/RESULTS.md.\n";
@@ -36,10 +39,18 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("funnelsim ") + FUNNELSIM_VERSION);
   app.require_subcommand(1);
 
+  // One per line: clang-format off keeps the list readable as commands are added.
+  // clang-format off
   const std::vector<cli::Command> commands = {
-      cli::add_run_command(app),     cli::add_validate_command(app), cli::add_summary_command(app),
-      cli::add_compare_command(app), cli::add_plan_command(app),     cli::add_forecast_command(app),
+      cli::add_run_command(app),
+      cli::add_validate_command(app),
+      cli::add_summary_command(app),
+      cli::add_compare_command(app),
+      cli::add_plan_command(app),
+      cli::add_forecast_command(app),
+      cli::add_forecast_accuracy_command(app),
   };
+  // clang-format on
 
   try {
     app.parse(argc, argv);

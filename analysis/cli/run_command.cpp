@@ -27,6 +27,7 @@ struct RunArgs {
   std::string precision;
   std::optional<std::size_t> replication;
   std::string trace;
+  std::size_t forecast_samples = 100;
   bool force = false;
   bool quiet = false;
   bool replications_given = false;
@@ -103,6 +104,7 @@ int run(const RunArgs& args) {
   options.first_replication = first;
   options.threads = args.threads;
   options.precision = precision;
+  options.forecast_samples = args.forecast_samples;
   options.stop = &interrupted;
 
   const auto start = std::chrono::steady_clock::now();
@@ -182,6 +184,11 @@ Command add_run_command(CLI::App& app) {
                       "With --replication K: write the baseline's events of that replication\n"
                       "as CSV (time_days, week, rep, team, opportunity, event, segment, stage,\n"
                       "amount)");
+  command
+      ->add_option("--forecast-samples", args->forecast_samples,
+                   "Samples of the simulation forecast model at each week's end (0: off; the\n"
+                   "funnel, commit and run-rate forecasts are always recorded)")
+      ->capture_default_str();
   command->add_flag("--force", args->force, "Replace the output file if it exists");
   command->add_flag("-q,--quiet", args->quiet, "No progress bar or closing report");
   command->callback([args, count] { args->replications_given = count->count() > 0; });

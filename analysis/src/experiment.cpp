@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
+#include "funnelsim/analysis/forecast_benchmark.hpp"
 #include "funnelsim/sim/runner.hpp"
 
 namespace funnelsim::analysis {
@@ -78,8 +80,11 @@ ExperimentResult run_experiment(const std::vector<ExperimentVariant>& variants,
                                 const ExperimentOptions& options, ResultsWriter& writer,
                                 const ExperimentProgress& progress) {
   std::vector<sim::ResultSink*> sinks;
+  std::vector<std::unique_ptr<ForecastBenchmark>> forecasts;
   for (const ExperimentVariant& variant : variants) {
     sinks.push_back(&writer.add_variant(variant.name, *variant.model, variant.resolved_yaml));
+    forecasts.push_back(std::make_unique<ForecastBenchmark>(*variant.model, options.seed,
+                                                            options.forecast_samples));
   }
   const std::size_t planned = options.max_replications * variants.size();
   std::size_t done = 0;
@@ -108,6 +113,7 @@ ExperimentResult run_experiment(const std::vector<ExperimentVariant>& variants,
         run.replications = count;
         run.threads = options.threads;
         run.stop = options.stop;
+        run.hook = forecasts[v].get();
         const sim::RunStats stats = sim::run_replications(*variants[v].model, run, sink);
         result.events += sink.events;
         result.stopped_early = stats.stopped_early;

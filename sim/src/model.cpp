@@ -172,6 +172,7 @@ void ReplicationResult::reset(const ResultShape& shape) {
     segment.opportunities = 0;
     segment.stage_entries = 0;
   }
+  derived.clear();
   events = 0;
   leads_resolved = 0;
   lead_points = 0;

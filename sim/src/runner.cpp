@@ -52,6 +52,8 @@ RunStats run_replications(const Model& model, const RunOptions& options, ResultS
                 [&](std::shared_ptr<Batch> batch) {
                   for (std::size_t i = 0; i < batch->results.size(); ++i) {
                     simulate_replication(model, options.seed, batch->first + i, batch->results[i]);
+                    if (options.hook)
+                      options.hook->after(batch->first + i, batch->results[i]);
                   }
                   return batch;
                 }) &

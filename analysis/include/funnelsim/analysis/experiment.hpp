@@ -31,6 +31,8 @@ struct ExperimentOptions {
   /// Relative half-width of the 95% interval to reach, e.g. 0.01; none: run them all.
   std::optional<double> precision;
   std::size_t block = 256;  ///< replications of every variant between precision checks
+  /// Samples of the simulation forecast model at each week (0: the model is off).
+  std::size_t forecast_samples = 100;
   const std::atomic<bool>* stop = nullptr;
 };
 

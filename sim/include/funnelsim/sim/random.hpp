@@ -26,6 +26,7 @@ enum class Purpose : std::uint32_t {
   source_arrivals = 5,  ///< a branch-level source's Poisson points
   rep_traits = 7,       ///< a rep's skill multipliers
   tenure = 8,           ///< how long a rep stays
+  forecast = 9,         ///< the analysis layer's simulation forecast model (index = week)
 };
 
 /// The 128-bit identity of an entity within a replication.

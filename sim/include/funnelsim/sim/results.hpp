@@ -41,6 +41,8 @@ struct ReplicationResult {
   std::vector<std::int64_t> wins;    ///< [quarter]
   std::vector<double> rep_bookings;  ///< [rep][quarter], 万
   std::vector<SegmentResult> segments;
+  /// Filled by a ReplicationHook (the engine leaves it empty); its layout is the hook's.
+  std::vector<double> derived;
   std::uint64_t events = 0;          ///< discrete events processed, warm-up included
   std::uint64_t leads_resolved = 0;  ///< opportunities that reached an outcome
   std::uint64_t lead_points = 0;     ///< Poisson points drawn, thinned-out ones included

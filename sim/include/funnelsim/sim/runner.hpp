@@ -12,6 +12,15 @@
 
 namespace funnelsim::sim {
 
+/// Work on each finished replication, done on the worker thread that simulated it before the
+/// replication reaches the sink: derived results that cost real time (the analysis layer's
+/// weekly forecasts) are computed in parallel rather than in the serial sink.
+class ReplicationHook {
+ public:
+  virtual ~ReplicationHook() = default;
+  virtual void after(std::uint64_t replication, ReplicationResult& result) const = 0;
+};
+
 struct RunOptions {
   std::uint64_t seed = 42;
   std::size_t replications = 1000;
@@ -19,6 +28,7 @@ struct RunOptions {
   int threads = 0;                          ///< 0: all cores
   std::size_t batch = 8;                    ///< replications per task and per sink call
   const std::atomic<bool>* stop = nullptr;  ///< set to stop early (finished batches are kept)
+  const ReplicationHook* hook = nullptr;    ///< called on each replication before the sink
 };
 
 /// Receives finished replications. Calls are serial and in replication order, so a sink

@@ -1,0 +1,84 @@
+#include "funnelsim/analysis/forecast_accuracy.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "funnelsim/analysis/forecast_benchmark.hpp"
+
+namespace funnelsim::analysis {
+
+double pinball_loss(double q, double predicted, double actual) {
+  const double error = actual - predicted;
+  return error >= 0.0 ? q * error : (q - 1.0) * error;
+}
+
+AccuracyReport score_forecasts(const ResultsReader& reader, const std::string& variant) {
+  const Matrix actual = reader.read_matrix(variant, "bookings");
+  const auto series = [&](std::string_view name) {
+    return reader.read_array(variant, "forecast/" + std::string(name));
+  };
+  AccuracyReport report;
+  report.variant = variant;
+  report.samples = actual.rows * actual.cols;
+  const Array low = series("simulation_p10");
+  const Array high = series("simulation_p90");
+  for (std::size_t m = 0; m < 4; ++m) {
+    const Array forecast = series(FORECAST_SERIES[m]);
+    const std::size_t replications = forecast.shape.at(0);
+    const std::size_t quarters = forecast.shape.at(1);
+    const std::size_t weeks = forecast.shape.at(2);
+    ModelAccuracy model{std::string(FORECAST_SERIES[m]), {}};
+    const bool simulation = FORECAST_SERIES[m] == "simulation";
+    for (std::size_t w = 0; w < weeks; ++w) {
+      WeekAccuracy score;
+      score.week = static_cast<int>(w + 1);
+      double error_sum = 0.0, squares = 0.0, actual_sum = 0.0, ape = 0.0, inside = 0.0;
+      double covered = 0.0, pinball = 0.0;
+      std::size_t n = 0, positive = 0;
+      for (std::size_t r = 0; r < replications; ++r) {
+        for (std::size_t q = 0; q < quarters; ++q) {
+          const std::size_t cell = (r * quarters + q) * weeks + w;
+          const double f = forecast.values[cell];
+          if (std::isnan(f))
+            continue;
+          const double y = actual.at(r, q);
+          const double e = f - y;
+          ++n;
+          error_sum += e;
+          squares += e * e;
+          actual_sum += y;
+          if (y > 0.0) {
+            ++positive;
+            ape += std::abs(e) / y;
+            inside += std::abs(e) <= 0.1 * y;
+          }
+          if (simulation) {
+            // Inclusive, with a rounding margin: at a quarter's last week the interval is the
+            // realized bookings, summed in another order than the actual.
+            const double margin = 1e-9 * std::max(1.0, std::abs(y));
+            covered += y >= low.values[cell] - margin && y <= high.values[cell] + margin;
+            pinball += 0.5 * (pinball_loss(0.1, low.values[cell], y) +
+                              pinball_loss(0.9, high.values[cell], y));
+          }
+        }
+      }
+      if (n == 0)
+        continue;  // a model switched off
+      score.bias = error_sum / n;
+      score.relative_bias = actual_sum > 0.0 ? error_sum / actual_sum : 0.0;
+      score.rmse = std::sqrt(squares / n);
+      score.mape = positive > 0 ? ape / positive : 0.0;
+      score.within_10 = positive > 0 ? inside / positive : 0.0;
+      if (simulation) {
+        score.coverage = covered / n;
+        score.pinball = pinball / n;
+      }
+      model.weeks.push_back(score);
+    }
+    if (!model.weeks.empty())
+      report.models.push_back(model);
+  }
+  return report;
+}
+
+}  // namespace funnelsim::analysis
