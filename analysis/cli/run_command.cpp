@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "crm_export.hpp"
 #include "funnelsim/analysis/experiment.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/scenarios/variants.hpp"
@@ -28,6 +30,8 @@ struct RunArgs {
   std::optional<std::size_t> replication;
   std::string trace;
   std::size_t forecast_samples = 100;
+  std::string crm_export;
+  std::size_t crm_replications = 3;
   bool force = false;
   bool quiet = false;
   bool replications_given = false;
@@ -125,6 +129,10 @@ int run(const RunArgs& args) {
   if (!args.trace.empty() && !result.stopped_early) {
     write_trace_csv(args.trace, baseline, args.seed, first);
   }
+  if (!args.crm_export.empty() && !result.stopped_early) {
+    write_crm_export(args.crm_export, baseline, args.seed, first,
+                     std::min(args.crm_replications, result.replications));
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -189,7 +197,14 @@ Command add_run_command(CLI::App& app) {
                    "Samples of the simulation forecast model at each week's end (0: off; the\n"
                    "funnel, commit and run-rate forecasts are always recorded)")
       ->capture_default_str();
-  command->add_flag("--force", args->force, "Replace the output file if it exists");
+  command->add_option("--crm-export", args->crm_export,
+                      "Also write what a CRM would hold for the baseline's first replications:\n"
+                      "DIR/snapshots.csv (every open opportunity at every week's end) and\n"
+                      "DIR/outcomes.csv (every closed one), for scoring outside models");
+  command
+      ->add_option("--crm-replications", args->crm_replications, "Replications in the CRM export")
+      ->capture_default_str();
+  command->add_flag("--force", args->force, "Replace the output file (and export) if they exist");
   command->add_flag("-q,--quiet", args->quiet, "No progress bar or closing report");
   command->callback([args, count] { args->replications_given = count->count() > 0; });
   command->footer(

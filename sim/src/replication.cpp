@@ -77,6 +77,7 @@ struct Opportunity {
   std::uint8_t call = 0;  ///< the rep's call in this stage: NOT_FORECAST, POSSIBLE, COMMITTED
   std::uint16_t close_quarter = 0;  ///< measured quarter it would close in at mean durations
   std::uint64_t serial = 0;         ///< 1, 2, ... in order of creation, for traces
+  double stage_entered = 0.0;       ///< day it entered its current stage
   bool alive = false;
 };
 
@@ -501,6 +502,7 @@ class Replication {
     Opportunity& opportunity = opportunities_[id];
     SegmentPlan& plan = segments_[opportunity.segment];
     opportunity.stage = stage;
+    opportunity.stage_entered = now_;
     ++out_.segments[opportunity.segment].stage_entries;
     ++plan.open_count[stage];
     plan.open_amount[stage] += opportunity.amount_fixed;
@@ -643,6 +645,16 @@ class Replication {
       result.realized[measured] = plan.realized_this_quarter;
     }
     record_calls(measured);
+    if (trace_ != nullptr && trace_->wants_snapshots()) {
+      std::vector<OpenOpportunity> open;
+      for (const Opportunity& o : opportunities_) {
+        if (!o.alive || o.stage == PENDING)
+          continue;
+        open.push_back({o.serial, static_cast<int>(territories_[o.territory].rep_index), o.segment,
+                        o.stage, o.amount, o.stage_entered, o.call});
+      }
+      trace_->snapshot(measured, now_, open);
+    }
     if ((measured + 1) % model_.calendar.weeks_per_quarter == 0) {
       for (SegmentPlan& plan : segments_)
         plan.realized_this_quarter = 0.0;

@@ -3,6 +3,7 @@
 /// trace) or for tests. The engine calls it synchronously; it must not throw.
 
 #include <cstdint>
+#include <span>
 
 namespace funnelsim::sim {
 
@@ -29,10 +30,26 @@ struct TraceRecord {
   double amount = 0.0;            ///< 万
 };
 
+/// An open opportunity as a CRM holds it at a weekly snapshot.
+struct OpenOpportunity {
+  std::uint64_t opportunity = 0;  ///< as in TraceRecord
+  int rep = 0;
+  int segment = 0;
+  int stage = 0;
+  double amount = 0.0;         ///< 万
+  double stage_entered = 0.0;  ///< day it entered its current stage
+  int call = 0;                ///< the rep's call: 0 not forecast, 1 possible, 2 committed
+};
+
 class TraceObserver {
  public:
   virtual ~TraceObserver() = default;
   virtual void record(const TraceRecord& record) = 0;
+  /// At each measured week's end (week 0-based, time in days): every open opportunity, in no
+  /// particular order. Called only for observers that ask for it, since it visits them all.
+  virtual bool wants_snapshots() const { return false; }
+  virtual void snapshot(int /*measured_week*/, double /*time*/,
+                        std::span<const OpenOpportunity> /*open*/) {}
 };
 
 }  // namespace funnelsim::sim
