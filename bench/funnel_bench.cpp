@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "funnelsim/analysis/forecast_benchmark.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/random.hpp"
 #include "funnelsim/sim/runner.hpp"
@@ -51,9 +52,11 @@ struct Timed {
   CountingSink counts;
 };
 
-Timed time_run(const sim::Model& model, std::size_t replications, int threads) {
+Timed time_run(const sim::Model& model, std::size_t replications, int threads,
+               const sim::ReplicationHook* hook = nullptr) {
   Timed timed;
   sim::RunOptions options;
+  options.hook = hook;
   options.seed = 42;
   options.replications = replications;
   options.threads = threads;
@@ -181,6 +184,21 @@ int main(int argc, char** argv) {
     }
     std::printf("speedup: %.2f from 1 to %d threads (%.2f s)\n", one.seconds / all.seconds, cores,
                 all.seconds);
+  }
+
+  // The forecast benchmark's cost (the simulation model's samples bound it).
+  {
+    const funnelsim::analysis::ForecastBenchmark formulas(model, 42, 0);
+    const funnelsim::analysis::ForecastBenchmark simulation(model, 42, 100);
+    double with_formulas = time_run(model, replications, 1, &formulas).seconds;
+    double with_simulation = time_run(model, replications, 1, &simulation).seconds;
+    with_formulas = std::min(with_formulas, time_run(model, replications, 1, &formulas).seconds);
+    with_simulation =
+        std::min(with_simulation, time_run(model, replications, 1, &simulation).seconds);
+    std::printf(
+        "forecast cost: funnel/commit/run-rate +%.0f%%, simulation model (100 samples a "
+        "week) +%.0f%% of the run time (1 thread)\n",
+        100.0 * (with_formulas / one.seconds - 1.0), 100.0 * (with_simulation / one.seconds - 1.0));
   }
 
   std::printf(

@@ -67,15 +67,20 @@ class EventQueue {
       std::push_heap(today_.begin(), today_.end(), Later{});
     } else if (day < day_ + RING) {
       std::uint32_t& head = head_[static_cast<std::size_t>(day) % RING];
-      std::uint32_t node = free_;
-      if (node == NONE) {
-        node = static_cast<std::uint32_t>(nodes_.size());
-        nodes_.emplace_back();
-      } else {
-        free_ = nodes_[node].next;
+      if (head == NONE || nodes_[head].count == EVENTS_PER_NODE) {
+        std::uint32_t node = free_;
+        if (node == NONE) {
+          node = static_cast<std::uint32_t>(nodes_.size());
+          nodes_.emplace_back();
+        } else {
+          free_ = nodes_[node].next;
+        }
+        nodes_[node].count = 0;
+        nodes_[node].next = head;
+        head = node;
       }
-      nodes_[node] = Node{event, head};
-      head = node;
+      Node& node = nodes_[head];
+      node.events[node.count++] = event;
       ++in_ring_;
     } else {
       later_.push_back(event);
@@ -107,9 +112,12 @@ class EventQueue {
 
   static constexpr std::uint32_t NONE = 0xffffffff;
 
-  /// An event waiting in a bucket's list.
+  /// Events waiting in a bucket's list, several to a node so that walking a bucket misses
+  /// the cache once per node rather than once per event.
+  static constexpr std::uint32_t EVENTS_PER_NODE = 5;  // 5 x 24 + 8 bytes: two cache lines
   struct Node {
-    Event event;
+    std::array<Event, EVENTS_PER_NODE> events;
+    std::uint32_t count = 0;
     std::uint32_t next = NONE;
   };
 
@@ -132,12 +140,12 @@ class EventQueue {
       std::uint32_t& head = head_[static_cast<std::size_t>(day_) % RING];
       while (head != NONE) {
         Node& node = nodes_[head];
-        today_.push_back(node.event);
+        today_.insert(today_.end(), node.events.begin(), node.events.begin() + node.count);
+        in_ring_ -= node.count;
         const std::uint32_t next = node.next;
         node.next = free_;
         free_ = head;
         head = next;
-        --in_ring_;
       }
       while (!later_.empty() &&
              static_cast<std::int64_t>(later_.front().time * BUCKETS_PER_DAY) <= day_) {
