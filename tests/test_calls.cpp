@@ -13,10 +13,8 @@ TEST_CASE("Calls without judgement error are the stages' own probabilities", "[c
   // No noise, no optimism: a rep commits exactly the negotiation deals (70%) and calls the
   // solution deals (35%) possible, when they would close within the quarter.
   auto model = funnelsim::testing::funnel_model(10.0, {0.20, 0.35, 0.70}, 3);
-  model.calls = {.optimism = 1.0,
-                 .noise_cv = 0.0,
-                 .committed_threshold = 0.7,
-                 .possible_threshold = 0.35};
+  model.calls = {
+      .optimism = 1.0, .noise_cv = 0.0, .committed_threshold = 0.7, .possible_threshold = 0.35};
   for (const auto& r : run(model, 10)) {
     const auto& segment = r.segments[0];
     for (int w = 0; w < model.calendar.measured_weeks(); ++w) {

@@ -35,8 +35,8 @@ sim::Model realistic_branch() {
 }
 
 /// Bookings of rep `slot` of team `team`, quarter `q`.
-double rep_bookings(const sim::Model& model, const sim::ReplicationResult& result,
-                    std::size_t team, int slot, int q) {
+double rep_bookings(const sim::Model& model, const sim::ReplicationResult& result, std::size_t team,
+                    int slot, int q) {
   const int rep = model.first_rep_of_team()[team] + slot;
   return result.rep_bookings[static_cast<std::size_t>(rep * model.calendar.quarters + q)];
 }

@@ -138,8 +138,7 @@ TEST_CASE("the average deal is funnel amount over funnel count when not given", 
 }
 
 TEST_CASE("amount funnel: expected receipts and gap for large projects (4b)", "[forecast]") {
-  const auto forecast =
-      analysis::forecast_amount_funnel(load_snapshot_file(KEY_ACCOUNTS));
+  const auto forecast = analysis::forecast_amount_funnel(load_snapshot_file(KEY_ACCOUNTS));
   REQUIRE(forecast);
   // 400 x 0.1 = 40, 300 x 0.2 = 60, 200 x 0.3 = 60, 150 x 0.5 = 75, 100 x 0.7 = 70: 305
   CHECK(forecast->stage_expected_revenue[3] == near(75.0));
@@ -272,8 +271,7 @@ TEST_CASE("forecast_all computes each model the snapshot allows", "[forecast]") 
   CHECK(report.run_rate);
   CHECK(report.coverage);
   CHECK_FALSE(report.amount_funnel);
-  const analysis::ForecastReport large =
-      analysis::forecast_all(load_snapshot_file(KEY_ACCOUNTS));
+  const analysis::ForecastReport large = analysis::forecast_all(load_snapshot_file(KEY_ACCOUNTS));
   CHECK(large.amount_funnel);
   CHECK_FALSE(large.commit);
   CHECK_FALSE(large.gap_ladder);

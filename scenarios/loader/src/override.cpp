@@ -150,9 +150,9 @@ YAML::Node lookup(YAML::Node& root, std::string_view path, std::string_view orig
       YAML::Node item = find_item(current, key, path, walked, origin);
       current.reset(item);
     } else {
-      throw InputError(std::string(origin), 0, 0, std::string(path),
-                       "no key inside '" + walked + "': it is a single value, " +
-                           "not a mapping or a list");
+      throw InputError(
+          std::string(origin), 0, 0, std::string(path),
+          "no key inside '" + walked + "': it is a single value, " + "not a mapping or a list");
     }
     walked += (walked.empty() ? "" : ".") + key;
   }

@@ -26,8 +26,7 @@ sim::Calls read_calls(const std::optional<Field>& field) {
   if (!field) {
     return calls;
   }
-  field->check_keys({"optimism", "noise_cv", "committed_threshold", "possible_threshold"},
-                    "calls");
+  field->check_keys({"optimism", "noise_cv", "committed_threshold", "possible_threshold"}, "calls");
   if (const auto optimism = field->get("optimism")) {
     calls.optimism = optimism->number(Range::positive());
   }

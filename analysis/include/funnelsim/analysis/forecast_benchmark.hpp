@@ -27,8 +27,9 @@ inline constexpr std::array<std::string_view, 6> FORECAST_SERIES = {
 /// scenario's own funnel, `samples` times: each open opportunity in stage i wins with the
 /// stage's probability and closes after the rest of its stage (a manager sees the stage, not
 /// the age: the equilibrium residual of the stage's duration) and the later stages'
-/// durations, and new leads arrive at the teams' prospecting rates. Its randomness is keyed by (seed, replication, week), so it is
-/// reproducible and independent of the run's own draws. `samples` 0 switches it off (NaN).
+/// durations, and new leads arrive at the teams' prospecting rates. Its randomness is keyed by
+/// (seed, replication, week), so it is reproducible and independent of the run's own draws.
+/// `samples` 0 switches it off (NaN).
 class ForecastBenchmark final : public sim::ReplicationHook {
  public:
   ForecastBenchmark(const sim::Model& model, std::uint64_t seed, std::size_t samples);
