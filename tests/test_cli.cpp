@@ -9,26 +9,16 @@
 #include <fstream>
 #include <string>
 
+#include "support/shell.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  ///< stdout and stderr together
-};
+using ::funnelsim::testing::Outcome;
 
-Outcome funnelsim(const std::string& arguments) {
-  const std::string command = std::string(FUNNELSIM_CLI) + " " + arguments + " 2>&1";
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
-    outcome.output += buffer;
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
+Outcome run_cli(const std::string& arguments) {
+  return ::funnelsim::testing::run_cli(arguments);
 }
 
 int shell(const std::string& command) {
@@ -58,13 +48,13 @@ const std::string BAD = std::string(FUNNELSIM_SOURCE_DIR) + "/tests/bad_inputs/"
 TEST_CASE("run writes a results file that summary reads", "[cli]") {
   Scratch scratch;
   const std::string out = scratch.file("results.h5");
-  const Outcome run = funnelsim("run " + BRANCH + " -o " + out + " -n 40 --quiet");
+  const Outcome run = run_cli("run " + BRANCH + " -o " + out + " -n 40 --quiet");
   INFO(run.output);
   REQUIRE(run.exit_code == 0);
   CHECK(run.output.empty());      // --quiet, and no terminal for a progress bar
   CHECK(scratch.entries() == 1);  // the temporary file was renamed, nothing else left
 
-  const Outcome summary = funnelsim("summary " + out);
+  const Outcome summary = run_cli("summary " + out);
   INFO(summary.output);
   CHECK(summary.exit_code == 0);
   CHECK(summary.output.find("P(quota met)") != std::string::npos);
@@ -75,14 +65,14 @@ TEST_CASE("Results are identical for one and two threads (h5diff)", "[cli][deter
   Scratch scratch;
   const std::string one = scratch.file("one.h5");
   const std::string two = scratch.file("two.h5");
-  REQUIRE(funnelsim("run " + BRANCH + " -o " + one + " -n 30 --seed 9 --threads 1 -q").exit_code ==
+  REQUIRE(run_cli("run " + BRANCH + " -o " + one + " -n 30 --seed 9 --threads 1 -q").exit_code ==
           0);
-  REQUIRE(funnelsim("run " + BRANCH + " -o " + two + " -n 30 --seed 9 --threads 2 -q").exit_code ==
+  REQUIRE(run_cli("run " + BRANCH + " -o " + two + " -n 30 --seed 9 --threads 2 -q").exit_code ==
           0);
   CHECK(shell("h5diff " + one + " " + two) == 0);
   // And a different seed differs.
   const std::string other = scratch.file("other.h5");
-  REQUIRE(funnelsim("run " + BRANCH + " -o " + other + " -n 30 --seed 10 -q").exit_code == 0);
+  REQUIRE(run_cli("run " + BRANCH + " -o " + other + " -n 30 --seed 10 -q").exit_code == 0);
   CHECK(shell("h5diff -q " + one + " " + other +
               " /variants/baseline/bookings "
               "/variants/baseline/bookings > /dev/null") == 1);
@@ -91,7 +81,7 @@ TEST_CASE("Results are identical for one and two threads (h5diff)", "[cli][deter
 TEST_CASE("Results read cleanly with h5py, outside funnelsim", "[cli][interop]") {
   Scratch scratch;
   const std::string out = scratch.file("results.h5");
-  REQUIRE(funnelsim("run " + BRANCH + " -o " + out + " -n 20 -q").exit_code == 0);
+  REQUIRE(run_cli("run " + BRANCH + " -o " + out + " -n 20 -q").exit_code == 0);
   const std::string script = std::string(FUNNELSIM_SOURCE_DIR) + "/tests/check_results_h5py.py";
   CHECK(shell("/usr/bin/python3 " + script + " " + out) == 0);
 }
@@ -100,7 +90,7 @@ TEST_CASE("An existing target is refused without --force and kept intact", "[cli
   Scratch scratch;
   const std::string out = scratch.file("results.h5");
   { std::ofstream(out) << "precious"; }
-  const Outcome refused = funnelsim("run " + BRANCH + " -o " + out + " -n 5 -q");
+  const Outcome refused = run_cli("run " + BRANCH + " -o " + out + " -n 5 -q");
   CHECK(refused.exit_code == 2);
   CHECK(refused.output.find("--force") != std::string::npos);
   std::ifstream kept(out);
@@ -108,7 +98,7 @@ TEST_CASE("An existing target is refused without --force and kept intact", "[cli
   kept >> content;
   CHECK(content == "precious");
 
-  CHECK(funnelsim("run " + BRANCH + " -o " + out + " -n 5 -q --force").exit_code == 0);
+  CHECK(run_cli("run " + BRANCH + " -o " + out + " -n 5 -q --force").exit_code == 0);
   CHECK(scratch.entries() == 1);
 }
 
@@ -116,7 +106,7 @@ TEST_CASE("Bad input exits with 2, names file, line and key, and writes nothing"
   Scratch scratch;
   const std::string out = scratch.file("results.h5");
   SECTION("an invalid scenario file") {
-    const Outcome bad = funnelsim("run " + BAD + "probability_above_one.yaml -o " + out + " -q");
+    const Outcome bad = run_cli("run " + BAD + "probability_above_one.yaml -o " + out + " -q");
     INFO(bad.output);
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("probability_above_one.yaml:") != std::string::npos);
@@ -124,52 +114,52 @@ TEST_CASE("Bad input exits with 2, names file, line and key, and writes nothing"
   }
   SECTION("an override naming a missing team") {
     const Outcome bad =
-        funnelsim("run " + BRANCH + " -o " + out + " --set teams.teritory.headcount=3");
+        run_cli("run " + BRANCH + " -o " + out + " --set teams.teritory.headcount=3");
     INFO(bad.output);
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("territory") != std::string::npos);  // the suggestion
   }
   SECTION("a missing scenario file") {
-    const Outcome bad = funnelsim("run " + scratch.file("nope.yaml") + " -o " + out);
+    const Outcome bad = run_cli("run " + scratch.file("nope.yaml") + " -o " + out);
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("nope.yaml") != std::string::npos);
   }
   SECTION("bad usage") {
-    CHECK(funnelsim("run " + BRANCH).exit_code == 2);  // no -o
-    CHECK(funnelsim("run " + BRANCH + " -o " + out + " -n 0").exit_code == 2);
-    CHECK(funnelsim("frobnicate").exit_code == 2);
+    CHECK(run_cli("run " + BRANCH).exit_code == 2);  // no -o
+    CHECK(run_cli("run " + BRANCH + " -o " + out + " -n 0").exit_code == 2);
+    CHECK(run_cli("frobnicate").exit_code == 2);
   }
   CHECK(scratch.entries() == 0);
 }
 
 TEST_CASE("validate explains the scenario and checks it", "[cli]") {
-  const Outcome good = funnelsim("validate " + BRANCH);
+  const Outcome good = run_cli("validate " + BRANCH);
   INFO(good.output);
   CHECK(good.exit_code == 0);
   // The playbook's standard funnel: 50 leads a week give intent 50, solution 28.6,
   // negotiation 14.3.
   CHECK(good.output.find("intent 50.0 solution 28.6 negotiation 14.3") != std::string::npos);
-  CHECK(funnelsim("validate " + BAD + "probability_above_one.yaml").exit_code == 2);
+  CHECK(run_cli("validate " + BAD + "probability_above_one.yaml").exit_code == 2);
 }
 
 TEST_CASE("summary refuses files that are not funnelsim results", "[cli]") {
   Scratch scratch;
   const std::string junk = scratch.file("junk.h5");
   { std::ofstream(junk) << "not an HDF5 file at all"; }
-  const Outcome bad = funnelsim("summary " + junk);
+  const Outcome bad = run_cli("summary " + junk);
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("junk.h5") != std::string::npos);
-  CHECK(funnelsim("summary " + scratch.file("missing.h5")).exit_code == 2);
+  CHECK(run_cli("summary " + scratch.file("missing.h5")).exit_code == 2);
 }
 
 TEST_CASE("Help teaches and the version answers", "[cli]") {
-  const Outcome help = funnelsim("--help");
+  const Outcome help = run_cli("--help");
   CHECK(help.exit_code == 0);
   CHECK(help.output.find("Examples:") != std::string::npos);
-  const Outcome run_help = funnelsim("run --help");
+  const Outcome run_help = run_cli("run --help");
   CHECK(run_help.exit_code == 0);
   CHECK(run_help.output.find("--set") != std::string::npos);
-  CHECK(funnelsim("--version").exit_code == 0);
+  CHECK(run_cli("--version").exit_code == 0);
 }
 
 TEST_CASE("Ctrl-C keeps the finished replications in a file marked incomplete", "[cli]") {
@@ -181,7 +171,7 @@ TEST_CASE("Ctrl-C keeps the finished replications in a file marked incomplete", 
                          " -n 2000 -q 2>/dev/null & pid=$!; sleep 1; kill -INT $pid; wait $pid'");
   CHECK(code == 130);
   CHECK(scratch.entries() == 1);  // the results, and no temporary file
-  const Outcome summary = funnelsim("summary " + out);
+  const Outcome summary = run_cli("summary " + out);
   CHECK(summary.exit_code == 0);
   CHECK(summary.output.find("INCOMPLETE: stopped after") != std::string::npos);
 }
@@ -191,10 +181,9 @@ TEST_CASE("Option --replication K reproduces replication K of a larger run", "[c
   const std::string whole = scratch.file("whole.h5");
   const std::string one = scratch.file("one.h5");
   const std::string trace = scratch.file("trace.csv");
-  REQUIRE(funnelsim("run " + BRANCH + " -o " + whole + " -n 10 --seed 3 -q").exit_code == 0);
-  REQUIRE(
-      funnelsim("run " + BRANCH + " -o " + one + " --replication 7 --seed 3 -q --trace " + trace)
-          .exit_code == 0);
+  REQUIRE(run_cli("run " + BRANCH + " -o " + whole + " -n 10 --seed 3 -q").exit_code == 0);
+  REQUIRE(run_cli("run " + BRANCH + " -o " + one + " --replication 7 --seed 3 -q --trace " + trace)
+              .exit_code == 0);
   // Row 7 of the larger run equals row 0 of the single one.
   const std::string compare = "/usr/bin/python3 -c \"import h5py,numpy,sys; a=h5py.File('" + whole +
                               "')['variants/baseline/rep_bookings'][7]; b=h5py.File('" + one +
@@ -210,14 +199,14 @@ TEST_CASE("Option --replication K reproduces replication K of a larger run", "[c
       "')['variants/baseline/bookings'][0].sum(); sys.exit(0 if abs(total-booked)<1e-3 "
       "else 1)\"";
   CHECK(shell(sum_wins) == 0);
-  CHECK(funnelsim("run " + BRANCH + " -o " + scratch.file("x.h5") + " -n 3 --trace " + trace)
+  CHECK(run_cli("run " + BRANCH + " -o " + scratch.file("x.h5") + " -n 3 --trace " + trace)
             .exit_code == 2);
 }
 
 TEST_CASE("Option --precision stops once the interval is narrow enough", "[cli]") {
   Scratch scratch;
   const std::string out = scratch.file("precise.h5");
-  const Outcome run = funnelsim("run " + BRANCH + " -o " + out + " -n 20000 --precision 2%");
+  const Outcome run = run_cli("run " + BRANCH + " -o " + out + " -n 20000 --precision 2%");
   INFO(run.output);
   REQUIRE(run.exit_code == 0);
   // The yearly bookings' coefficient of variation is about 14%: 2% needs about
@@ -227,5 +216,5 @@ TEST_CASE("Option --precision stops once the interval is narrow enough", "[cli]"
       "'); n=int(f.attrs['replications']); p=float(f.attrs['precision_achieved'][0]); "
       "sys.exit(0 if n < 20000 and p <= 0.02 else 1)\"";
   CHECK(shell(check) == 0);
-  CHECK(funnelsim("run " + BRANCH + " -o " + out + " --precision lots --force").exit_code == 2);
+  CHECK(run_cli("run " + BRANCH + " -o " + out + " --precision lots --force").exit_code == 2);
 }

@@ -20,6 +20,7 @@
 #include "funnelsim/sim/results.hpp"
 #include "funnelsim/sim/runner.hpp"
 #include "support/models.hpp"
+#include "support/shell.hpp"
 
 namespace {
 
@@ -132,21 +133,10 @@ const VariantComparison& row_of(const Comparison& comparison, const std::string&
 
 // ---- The command line, as a user runs it.
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  ///< stdout and stderr together
-};
+using ::funnelsim::testing::Outcome;
 
 Outcome run_shell(const std::string& command) {
-  Outcome outcome;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
-    outcome.output += buffer;
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
+  return ::funnelsim::testing::shell_output(command + " 2>&1");
 }
 
 Outcome run_cli(const std::string& arguments) {

@@ -11,6 +11,7 @@
 
 #include "funnelsim/analysis/forecast.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
+#include "support/shell.hpp"
 
 namespace {
 
@@ -470,23 +471,11 @@ TEST_CASE("a snapshot error reads gcc-style", "[forecast]") {
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  ///< stdout, and stderr too when asked
-};
+using ::funnelsim::testing::Outcome;
 
 /// Runs a shell command line from the source directory.
 Outcome shell_output(const std::string& command_line) {
-  const std::string command = "cd '" + SOURCE + "' && " + command_line;
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
-    outcome.output += buffer;
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
+  return ::funnelsim::testing::shell_output("cd '" + SOURCE + "' && " + command_line);
 }
 
 Outcome run_cli(const std::string& arguments) {

@@ -19,6 +19,7 @@
 #include "funnelsim/analysis/plan.hpp"
 #include "support/collect.hpp"
 #include "support/models.hpp"
+#include "support/shell.hpp"
 
 using funnelsim::analysis::PlanEvaluation;
 using funnelsim::analysis::PlanQuestion;
@@ -237,23 +238,8 @@ TEST_CASE("Planning questions are checked before any simulation", "[plan]") {
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
-
-/// Runs a shell command line and captures its stdout (add 2>&1 for stderr too).
-Outcome shell_output(const std::string& command) {
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
-    outcome.output += buffer;
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
+using ::funnelsim::testing::Outcome;
+using ::funnelsim::testing::shell_output;
 
 const std::string PLAN = std::string(FUNNELSIM_CLI) + " plan ";
 const std::string BRANCH = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/branch.yaml";

@@ -17,27 +17,6 @@ using detail::Range;
 
 constexpr int MAX_COUNT = 10000000;
 
-YAML::Node parse(const std::string& text, const std::string& source_name) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::ParserException& error) {
-    const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
-    const int column = error.mark.is_null() ? 0 : error.mark.column + 1;
-    throw InputError(source_name, line, column, "", error.msg);
-  }
-  if (documents.empty() || documents.front().IsNull()) {
-    throw InputError(source_name, 0, 0, "", "empty snapshot");
-  }
-  if (documents.size() > 1) {
-    const detail::Origin origin{source_name, source_name};
-    throw detail::error_at(
-        origin, documents[1].Mark(), "",
-        "a snapshot file holds one YAML document, found " + std::to_string(documents.size()));
-  }
-  return documents.front();
-}
-
 std::vector<SnapshotStage> read_stages(const Field& field) {
   detail::NameList names("stage");
   std::vector<SnapshotStage> stages;
@@ -197,7 +176,7 @@ Snapshot read_snapshot(const Field& root) {
 }  // namespace
 
 Snapshot load_snapshot_text(const std::string& text, const std::string& source_name) {
-  const YAML::Node root = parse(text, source_name);
+  const YAML::Node root = detail::parse_document(text, source_name, "snapshot");
   const detail::Origin origin{source_name, source_name};
   try {
     return read_snapshot(Field(origin, root, ""));
@@ -208,20 +187,7 @@ Snapshot load_snapshot_text(const std::string& text, const std::string& source_n
 }
 
 Snapshot load_snapshot_file(const std::string& path) {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) {
-    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(EISDIR)));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(errno)));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(errno)));
-  }
-  return load_snapshot_text(text.str(), path);
+  return load_snapshot_text(detail::read_text_file(path), path);
 }
 
 }  // namespace funnelsim::scenarios

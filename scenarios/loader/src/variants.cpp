@@ -187,13 +187,7 @@ ScenarioSet load_scenario_set_text(const std::string& text, const std::string& s
 }
 
 ScenarioSet load_scenario_set(const std::string& path, const std::vector<std::string>& overrides) {
-  // Reading goes through load_scenario_file for its error messages; the text is read once more
-  // for the variants (scenario files are small).
-  load_scenario_file(path, overrides);
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_scenario_set_text(text.str(), path, overrides);
+  return load_scenario_set_text(detail::read_text_file(path), path, overrides);
 }
 
 }  // namespace funnelsim::scenarios

@@ -1,9 +1,14 @@
 #include "yaml_reader.hpp"
 
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <utility>
 
 #include "suggest.hpp"
@@ -250,6 +255,45 @@ std::string Field::choice(std::initializer_list<std::string_view> options) const
     message += "; did you mean '" + best + "'?";
   }
   fail(message);
+}
+
+YAML::Node parse_document(const std::string& text, const std::string& source_name,
+                          const std::string& what) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::ParserException& error) {
+    const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
+    const int column = error.mark.is_null() ? 0 : error.mark.column + 1;
+    throw InputError(source_name, line, column, "", error.msg);
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    throw InputError(source_name, 0, 0, "", "empty " + what);
+  }
+  if (documents.size() > 1) {
+    const Origin origin{source_name, source_name};
+    throw error_at(
+        origin, documents[1].Mark(), "",
+        "a " + what + " file holds one YAML document, found " + std::to_string(documents.size()));
+  }
+  return documents.front();
+}
+
+std::string read_text_file(const std::string& path) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(EISDIR)));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(errno)));
+  }
+  return text.str();
 }
 
 }  // namespace funnelsim::scenarios::detail

@@ -22,6 +22,14 @@ struct Origin {
   std::string unmarked;  ///< for nodes without one (created by overrides): "--set"
 };
 
+/// The whole text of the file at `path`; InputError naming the file when it cannot be read.
+std::string read_text_file(const std::string& path);
+
+/// Parses `text` as exactly one YAML document describing `what` ("scenario", "snapshot"):
+/// the parser's own errors, an empty file and several documents become InputErrors.
+YAML::Node parse_document(const std::string& text, const std::string& source_name,
+                          const std::string& what);
+
 /// The error for `message` at `mark` (a null mark means the node came from `origin.unmarked`).
 InputError error_at(const Origin& origin, const YAML::Mark& mark, const std::string& key_path,
                     const std::string& message);
