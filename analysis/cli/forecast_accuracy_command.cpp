@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "funnelsim/analysis/forecast_accuracy.hpp"
 #include "funnelsim/analysis/results_file.hpp"
+#include "text.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -18,14 +19,6 @@ struct AccuracyArgs {
   std::string variant = "baseline";
   bool json = false;
 };
-
-std::string json_number(double value) {
-  if (!std::isfinite(value))
-    return "null";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", value);
-  return text;
-}
 
 void print_text(const analysis::AccuracyReport& report, const analysis::FileMetadata& metadata) {
   std::printf("Forecast accuracy, scenario %s, variant %s: %zu quarters simulated (seed %llu)\n",

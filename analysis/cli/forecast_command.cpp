@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "funnelsim/analysis/forecast.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
+#include "text.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -19,12 +20,6 @@ struct ForecastArgs {
   std::string snapshot;
   bool json = false;
 };
-
-std::string format(const char* pattern, auto... values) {
-  char text[512];
-  std::snprintf(text, sizeof text, pattern, values...);
-  return text;
-}
 
 /// "75%", "28.9%".
 std::string percent(double share) {
@@ -267,26 +262,7 @@ std::string report_text(const std::string& source, const analysis::Snapshot& sna
 
 // JSON.
 
-std::string json_string(const std::string& text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      quoted += '\\';
-      quoted += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      quoted += format("\\u%04x", static_cast<unsigned>(c));
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "\"";
-}
-
-std::string json_number(double value) {
-  return std::isfinite(value) ? format("%.10g", value) : std::string("null");
-}
-
-std::string json_number(const std::optional<double>& value) {
+std::string json_optional(const std::optional<double>& value) {
   return value ? json_number(*value) : std::string("null");
 }
 
@@ -370,7 +346,7 @@ std::string funnel_json(const analysis::Snapshot& snapshot, const analysis::Funn
                                .add("wins_by_week", json_numbers(p.wins_by_week))
                                .number("wins_in_quarter", p.wins_in_quarter)
                                .number("wins_needed", p.wins_needed)
-                               .add("wins_needed_per_week", json_number(p.wins_needed_per_week))
+                               .add("wins_needed_per_week", json_optional(p.wins_needed_per_week))
                                .number("wins_short", p.wins_short)
                                .number("weeks_to_close_new", p.weeks_to_close_new)
                                .number("entry_window_weeks", p.entry_window_weeks)
@@ -431,7 +407,7 @@ std::string gap_ladder_json(const analysis::GapLadder& g) {
       .number("gap2", g.gap2)
       .number("gap3", g.gap3)
       .number("new_customers_needed", g.new_customers_needed)
-      .add("weekly_prospecting_target", json_number(g.weekly_prospecting_target))
+      .add("weekly_prospecting_target", json_optional(g.weekly_prospecting_target))
       .block(2);
 }
 

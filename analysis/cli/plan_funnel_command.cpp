@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/analysis/forecast.hpp"
+#include "text.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -27,12 +28,6 @@ struct PlanFunnelArgs {
   double prospects_per_rep = 5.0;
   bool json = false;
 };
-
-std::string format(const char* pattern, auto... values) {
-  char text[512];
-  std::snprintf(text, sizeof text, pattern, values...);
-  return text;
-}
 
 std::string percent(double share) {
   const double value = 100.0 * share;
@@ -114,17 +109,6 @@ std::string plan_text(const PlanFunnelArgs& args, const analysis::FunnelPlanInpu
       "the funnel full and close %.1f deals a week.\n",
       input.prospects_per_rep, funnel.reps_needed, funnel.wins_per_week);
   return text;
-}
-
-std::string json_string(const std::string& text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      quoted += '\\';
-    }
-    quoted += c;
-  }
-  return quoted + "\"";
 }
 
 std::string plan_json(const PlanFunnelArgs& args, const analysis::FunnelPlanInput& input,

@@ -13,6 +13,7 @@
 #include "funnelsim/scenarios/load.hpp"
 #include "options.hpp"
 #include "progress.hpp"
+#include "text.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -36,12 +37,6 @@ struct SearchArgs {
   double tolerance = 0.05;
   double max_prospects = 1000.0;
 };
-
-std::string format(const char* pattern, auto... values) {
-  char text[256];
-  std::snprintf(text, sizeof text, pattern, values...);
-  return text;
-}
 
 std::string percent(double share) {
   return format("%.1f%%", 100.0 * share);
@@ -72,25 +67,6 @@ struct ValueText {
     return format("%.*f a week", decimals, value);
   }
 };
-
-std::string json_string(const std::string& text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      quoted += '\\';
-      quoted += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      quoted += format("\\u%04x", static_cast<unsigned>(c));
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "\"";
-}
-
-std::string json_number(double value) {
-  return format("%.10g", value);
-}
 
 std::string json_interval(const analysis::Interval& interval) {
   return "[" + json_number(interval.lower) + ", " + json_number(interval.upper) + "]";
