@@ -1,5 +1,6 @@
 // The forecast models applied inside a run (playbook §4), against the simulated truth.
 
+#include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -137,4 +138,21 @@ TEST_CASE("forecast-accuracy reads a run's forecasts", "[forecast-accuracy][cli]
   CHECK(std::system(json.c_str()) == 0);
   CHECK(std::system((cli + " forecast-accuracy " + out + " > /dev/null").c_str()) == 0);
   std::remove(out.c_str());
+}
+
+TEST_CASE("forecast --scenario adds the simulation model's interval", "[forecast-accuracy][cli]") {
+  const std::string cli = FUNNELSIM_CLI;
+  const std::string source = FUNNELSIM_SOURCE_DIR;
+  const std::string snapshot = source + "/scenarios/snapshots/branch-week7.yaml";
+  const std::string check =
+      cli + " forecast " + snapshot + " --scenario " + source +
+      "/scenarios/branch.yaml --json | /usr/bin/python3 -c \"import json,sys; "
+      "s=json.load(sys.stdin)['simulation']; assert s['segment']=='small'; "
+      "assert 60 < s['p10'] <= s['p50'] <= s['p90']; assert s['p10'] < s['mean'] < s['p90']\"";
+  CHECK(std::system(check.c_str()) == 0);
+  // A segment that does not match the snapshot's stages is a usage error.
+  const std::string wrong = cli + " forecast " + snapshot + " --scenario " + source +
+                            "/scenarios/branch.yaml --segment large > /dev/null 2>&1";
+  const int status = std::system(wrong.c_str());
+  CHECK(WEXITSTATUS(status) == 2);
 }

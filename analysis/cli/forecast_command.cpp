@@ -1,6 +1,7 @@
 // 'funnelsim forecast': the forecast models of playbook §4 applied to a snapshot file, shown
 // with the arithmetic a manager writes on a whiteboard, or as JSON.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -10,7 +11,11 @@
 
 #include "commands.hpp"
 #include "funnelsim/analysis/forecast.hpp"
+#include "funnelsim/analysis/forecast_benchmark.hpp"
+#include "funnelsim/analysis/statistics.hpp"
+#include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
+#include "funnelsim/sim/random.hpp"
 #include "text.hpp"
 
 namespace funnelsim::cli {
@@ -19,6 +24,22 @@ namespace {
 struct ForecastArgs {
   std::string snapshot;
   bool json = false;
+  std::string scenario;  ///< enables the simulation model
+  std::string segment;
+  std::size_t samples = 2000;
+  std::uint64_t seed = 42;
+};
+
+/// The simulation model's answer: the quarter's bookings as a distribution.
+struct SimulationOutlook {
+  std::string scenario;
+  std::string segment;
+  std::size_t samples = 0;
+  int weeks_left = 0;
+  double mean = 0.0;
+  double p10 = 0.0;
+  double p50 = 0.0;
+  double p90 = 0.0;
 };
 
 /// "75%", "28.9%".
@@ -225,7 +246,8 @@ std::string coverage_text(const analysis::Snapshot& snapshot, const analysis::Fu
 }
 
 std::string report_text(const std::string& source, const analysis::Snapshot& snapshot,
-                        const analysis::ForecastReport& report) {
+                        const analysis::ForecastReport& report,
+                        const std::optional<SimulationOutlook>& simulation) {
   std::string text = "Forecast for " + source + " (amounts in 万)\n";
   text += "quota " + amount(snapshot.quota) + ", realized " + amount(snapshot.realized) + " (" +
           percent(snapshot.realized / snapshot.quota) + "), " +
@@ -243,6 +265,15 @@ std::string report_text(const std::string& source, const analysis::Snapshot& sna
   }
   text += run_rate_text(snapshot, report.run_rate);
   text += coverage_text(snapshot, report.funnel, report.coverage);
+  if (simulation) {
+    text += "\nSimulation model: the rest of the quarter played " +
+            format("%zu", simulation->samples) + " times with " + simulation->scenario +
+            " (segment " + simulation->segment + ")\n";
+    text += format("  quarter's bookings  P10 %s   P50 %s   P90 %s   mean %s (%s of quota)\n",
+                   amount(simulation->p10).c_str(), amount(simulation->p50).c_str(),
+                   amount(simulation->p90).c_str(), amount(simulation->mean).c_str(),
+                   percent(simulation->mean / snapshot.quota).c_str());
+  }
   std::vector<std::string> skipped;
   if (!report.amount_funnel) {
     skipped.push_back("amount funnel (no stage amounts)");
@@ -412,7 +443,8 @@ std::string gap_ladder_json(const analysis::GapLadder& g) {
 }
 
 std::string report_json(const std::string& source, const analysis::Snapshot& snapshot,
-                        const analysis::ForecastReport& report) {
+                        const analysis::ForecastReport& report,
+                        const std::optional<SimulationOutlook>& simulation) {
   JsonObject json;
   json.add("snapshot", json_string(source))
       .number("quota", snapshot.quota)
@@ -448,14 +480,89 @@ std::string report_json(const std::string& source, const analysis::Snapshot& sna
                              .number("pipeline_short", c->pipeline_short)
                              .block(2));
   }
+  if (simulation) {
+    json.add("simulation", JsonObject()
+                               .add("scenario", json_string(simulation->scenario))
+                               .add("segment", json_string(simulation->segment))
+                               .number("samples", static_cast<double>(simulation->samples))
+                               .number("weeks_left", simulation->weeks_left)
+                               .number("mean", simulation->mean)
+                               .number("p10", simulation->p10)
+                               .number("p50", simulation->p50)
+                               .number("p90", simulation->p90)
+                               .block(2));
+  }
   return json.block(0) + "\n";
+}
+
+/// The simulation model on a snapshot: the segment of the scenario whose stages the snapshot
+/// names plays the rest of the quarter forward.
+SimulationOutlook simulate(const ForecastArgs& args, const analysis::Snapshot& snapshot) {
+  const sim::Model model = scenarios::load_scenario_file(args.scenario).model;
+  std::size_t segment = model.segments.size();
+  std::vector<std::string> names;
+  for (std::size_t s = 0; s < model.segments.size(); ++s) {
+    const sim::Segment& candidate = model.segments[s];
+    names.push_back(candidate.name);
+    bool same = candidate.stages.size() == snapshot.stages.size();
+    for (std::size_t i = 0; same && i < snapshot.stages.size(); ++i) {
+      same = candidate.stages[i].name == snapshot.stages[i].name;
+    }
+    if (args.segment.empty() ? same : candidate.name == args.segment) {
+      segment = s;
+      break;
+    }
+  }
+  if (segment == model.segments.size()) {
+    std::string list;
+    for (const std::string& name : names)
+      list += (list.empty() ? "" : ", ") + name;
+    throw UsageError(
+        args.segment.empty()
+            ? args.scenario + ": no segment has the snapshot's stages (segments: " + list +
+                  "); name one with --segment"
+            : args.scenario + ": no segment named '" + args.segment + "' (segments: " + list + ")");
+  }
+  if (model.segments[segment].stages.size() != snapshot.stages.size()) {
+    throw UsageError("--segment " + args.segment + ": has " +
+                     format("%zu", model.segments[segment].stages.size()) +
+                     " stages, the snapshot " + format("%zu", snapshot.stages.size()));
+  }
+  const analysis::ForecastBenchmark benchmark(model, args.seed, args.samples);
+  std::vector<analysis::ForecastBenchmark::OpenFunnel> funnels(model.segments.size());
+  for (std::size_t s = 0; s < funnels.size(); ++s)
+    funnels[s].active = s == segment;
+  const double deal = analysis::average_deal(snapshot);
+  for (const analysis::SnapshotStage& stage : snapshot.stages) {
+    funnels[segment].count.push_back(stage.count);
+    funnels[segment].amount.push_back(stage.amount ? *stage.amount : stage.count * deal);
+  }
+  SimulationOutlook outlook;
+  outlook.scenario = args.scenario;
+  outlook.segment = model.segments[segment].name;
+  outlook.samples = args.samples;
+  outlook.weeks_left = static_cast<int>(std::lround(snapshot.weeks_remaining));
+  sim::RandomStream stream(args.seed, 0, {0x736e617073686f74ULL, 0}, sim::Purpose::forecast);
+  std::vector<double> outcomes(args.samples);
+  for (double& outcome : outcomes) {
+    outcome = snapshot.realized + benchmark.play_forward(funnels, outlook.weeks_left, stream);
+    outlook.mean += outcome / static_cast<double>(args.samples);
+  }
+  std::sort(outcomes.begin(), outcomes.end());
+  outlook.p10 = analysis::quantile_sorted(outcomes, 0.10);
+  outlook.p50 = analysis::quantile_sorted(outcomes, 0.50);
+  outlook.p90 = analysis::quantile_sorted(outcomes, 0.90);
+  return outlook;
 }
 
 int forecast(const ForecastArgs& args) {
   const analysis::Snapshot snapshot = scenarios::load_snapshot_file(args.snapshot);
   const analysis::ForecastReport report = analysis::forecast_all(snapshot);
-  const std::string text = args.json ? report_json(args.snapshot, snapshot, report)
-                                     : report_text(args.snapshot, snapshot, report);
+  std::optional<SimulationOutlook> simulation;
+  if (!args.scenario.empty())
+    simulation = simulate(args, snapshot);
+  const std::string text = args.json ? report_json(args.snapshot, snapshot, report, simulation)
+                                     : report_text(args.snapshot, snapshot, report, simulation);
   std::fputs(text.c_str(), stdout);
   return SUCCESS;
 }
@@ -484,6 +591,16 @@ Command add_forecast_command(CLI::App& app) {
   command->add_option("snapshot", args->snapshot, "Snapshot file (YAML): quota, stages, calls")
       ->required();
   command->add_flag("--json", args->json, "Print the models' results as JSON");
+  command->add_option("--scenario", args->scenario,
+                      "Also run the simulation model: play the rest of the quarter forward with\n"
+                      "this scenario's funnel (durations, deal sizes, prospecting) and report\n"
+                      "P10/P50/P90 of the quarter's bookings");
+  command->add_option("--segment", args->segment,
+                      "Segment of --scenario the snapshot is (default: the one with its stages)");
+  command->add_option("--samples", args->samples, "Plays of the simulation model")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  command->add_option("--seed", args->seed, "Seed of the simulation model")->capture_default_str();
   return {command, [args] { return forecast(*args); }};
 }
 

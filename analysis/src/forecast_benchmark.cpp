@@ -111,6 +111,46 @@ ForecastBenchmark::ForecastBenchmark(const sim::Model& model, std::uint64_t seed
   }
 }
 
+double ForecastBenchmark::play_forward(const std::vector<OpenFunnel>& funnels, int weeks_left,
+                                       sim::RandomStream& stream) const {
+  const auto r =
+      static_cast<std::size_t>(std::clamp(weeks_left, 0, model_.calendar.weeks_per_quarter));
+  double total = 0.0;
+  for (std::size_t s = 0; s < funnels.size(); ++s) {
+    const OpenFunnel& funnel = funnels[s];
+    if (!funnel.active)
+      continue;
+    for (std::size_t i = 0; i < funnel.count.size(); ++i) {
+      const std::int64_t n = funnel.count[i];
+      if (n == 0)
+        continue;
+      const auto won = boost::random::binomial_distribution<std::int64_t, double>(
+          n, close_within_[s][i][r])(stream);
+      if (won == 0)
+        continue;
+      // Which of the stage's deals win is unknown: their amounts vary around the stage's
+      // average by the deal-size spread (sampling without replacement from n deals).
+      const double k = static_cast<double>(won);
+      const double mean = k * funnel.amount[i] / static_cast<double>(n);
+      const double sd = deal_sd_[s] * std::sqrt(k * (1.0 - k / static_cast<double>(n)));
+      total += sd > 0.0
+                   ? std::max(0.0, boost::random::normal_distribution<double>(mean, sd)(stream))
+                   : mean;
+    }
+    const double new_rate = leads_per_week_[s] * static_cast<double>(r) * new_lead_within_[s][r];
+    if (new_rate > 0.0) {
+      const int won = boost::random::poisson_distribution<int, double>(new_rate)(stream);
+      if (won > 0) {
+        // The sum of `won` deal sizes, by the central limit theorem.
+        const double mean = won * deal_mean_[s];
+        const double sd = std::sqrt(static_cast<double>(won)) * deal_sd_[s];
+        total += std::max(0.0, boost::random::normal_distribution<double>(mean, sd)(stream));
+      }
+    }
+  }
+  return total;
+}
+
 void ForecastBenchmark::after(std::uint64_t replication, sim::ReplicationResult& result) const {
   const int weeks = model_.calendar.weeks_per_quarter;
   const int quarters = model_.calendar.quarters;
@@ -173,42 +213,18 @@ void ForecastBenchmark::after(std::uint64_t replication, sim::ReplicationResult&
     // The simulation model: the rest of the quarter played forward `samples_` times.
     sim::RandomStream stream(seed_, replication, {FORECAST_ENTITY, 1}, sim::Purpose::forecast,
                              static_cast<std::uint32_t>(measured));
+    std::vector<OpenFunnel> funnels(model_.segments.size());
+    for (std::size_t s = 0; s < model_.segments.size(); ++s) {
+      const std::size_t stages = model_.segments[s].stages.size();
+      const auto& counts = result.segments[s].funnel_count;
+      const auto& amounts = result.segments[s].funnel_amount;
+      funnels[s].count.assign(counts.begin() + measured * stages,
+                              counts.begin() + (measured + 1) * stages);
+      funnels[s].amount.assign(amounts.begin() + measured * stages,
+                               amounts.begin() + (measured + 1) * stages);
+    }
     for (std::size_t m = 0; m < samples_; ++m) {
-      double total = realized;
-      for (std::size_t s = 0; s < model_.segments.size(); ++s) {
-        const sim::SegmentResult& data = result.segments[s];
-        const std::size_t stages = model_.segments[s].stages.size();
-        for (std::size_t i = 0; i < stages; ++i) {
-          const auto n = data.funnel_count[measured * stages + i];
-          if (n == 0)
-            continue;
-          const double p = close_within_[s][i][static_cast<std::size_t>(remaining)];
-          const auto won = boost::random::binomial_distribution<std::int64_t, double>(n, p)(stream);
-          if (won == 0)
-            continue;
-          // Which of the stage's deals win is unknown: their amounts vary around the stage's
-          // average by the deal-size spread (sampling without replacement from n deals).
-          const double k = static_cast<double>(won);
-          const double mean =
-              k * data.funnel_amount[measured * stages + i] / static_cast<double>(n);
-          const double sd = deal_sd_[s] * std::sqrt(k * (1.0 - k / static_cast<double>(n)));
-          total += sd > 0.0
-                       ? std::max(0.0, boost::random::normal_distribution<double>(mean, sd)(stream))
-                       : mean;
-        }
-        const double new_rate = leads_per_week_[s] * remaining *
-                                new_lead_within_[s][static_cast<std::size_t>(remaining)];
-        if (new_rate > 0.0) {
-          const int won = boost::random::poisson_distribution<int, double>(new_rate)(stream);
-          if (won > 0) {
-            // The sum of `won` deal sizes, by the central limit theorem.
-            const double mean = won * deal_mean_[s];
-            const double sd = std::sqrt(static_cast<double>(won)) * deal_sd_[s];
-            total += std::max(0.0, boost::random::normal_distribution<double>(mean, sd)(stream));
-          }
-        }
-      }
-      outcomes[m] = total;
+      outcomes[m] = realized + play_forward(funnels, remaining, stream);
     }
     std::sort(outcomes.begin(), outcomes.end());
     double mean = 0.0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "funnelsim/sim/model.hpp"
+#include "funnelsim/sim/random.hpp"
 #include "funnelsim/sim/runner.hpp"
 
 namespace funnelsim::analysis {
@@ -37,6 +38,19 @@ class ForecastBenchmark final : public sim::ReplicationHook {
   void after(std::uint64_t replication, sim::ReplicationResult& result) const override;
 
   std::size_t samples() const { return samples_; }
+
+  /// One segment's open funnel: opportunities and their amount (万) per stage.
+  struct OpenFunnel {
+    std::vector<std::int64_t> count;
+    std::vector<double> amount;
+    bool active = true;  ///< false: this segment books nothing, not even new leads
+  };
+
+  /// One play of the rest of the quarter: the bookings (万) that the open funnels (one per
+  /// segment of the model, or fewer: the first segments) and the leads still to come book in
+  /// the `weeks_left` weeks, drawn from `stream`.
+  double play_forward(const std::vector<OpenFunnel>& funnels, int weeks_left,
+                      sim::RandomStream& stream) const;
 
  private:
   struct SegmentTables;
