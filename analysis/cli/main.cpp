@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
       cli::add_plan_command(app),
       cli::add_forecast_command(app),
       cli::add_forecast_accuracy_command(app),
+      cli::add_report_command(app),
   };
   // clang-format on
 

@@ -1,0 +1,167 @@
+// funnelsim report end to end: the HTML page drawn in a real headless browser, the sections
+// a file without variants or forecasts still gets, and the refusals (bad files, existing output).
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "support/shell.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using ::funnelsim::testing::Outcome;
+using ::funnelsim::testing::run_cli;
+using ::funnelsim::testing::shell_output;
+
+const std::string SCENARIOS = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/";
+const char* CHROMIUM = "/usr/bin/chromium";
+
+struct Scratch {
+  Scratch() : path(fs::temp_directory_path() / ("funnelsim-report-" + std::to_string(getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Scratch() { fs::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+  fs::path path;
+};
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+/// The page after its scripts ran in headless Chromium, or "" when Chromium is not installed.
+std::string rendered_dom(const Scratch& scratch, const std::string& html) {
+  if (!fs::exists(CHROMIUM))
+    return "";
+  const Outcome dom =
+      shell_output(std::string(CHROMIUM) +
+                   " --headless --no-sandbox --disable-gpu --disable-background-networking "
+                   "--disable-component-update --disable-sync --no-first-run --user-data-dir=" +
+                   scratch.file("chromium-profile") +
+                   " --virtual-time-budget=10000 --dump-dom file://" + html + " 2>/dev/null");
+  REQUIRE(dom.exit_code == 0);
+  return dom.output;
+}
+
+/// Every chart container in the dumped DOM holds an <svg> drawing before the next container.
+void check_every_chart_drew(const std::string& dom, std::size_t expected_charts) {
+  CHECK(dom.find("<span id=\"render-status\">done</span>") != std::string::npos);
+  CHECK(dom.find("<span id=\"render-errors\">0</span>") != std::string::npos);
+  std::size_t charts = 0;
+  const std::string marker = "<div class=\"chart";
+  for (std::size_t at = dom.find(marker); at != std::string::npos; ++charts) {
+    const std::size_t next = dom.find(marker, at + 1);
+    const std::string container = dom.substr(at, next == std::string::npos ? 2000 : next - at);
+    INFO(container.substr(0, 200));
+    CHECK(container.find("<svg") != std::string::npos);
+    at = next;
+  }
+  CHECK(charts == expected_charts);
+}
+
+}  // namespace
+
+TEST_CASE("report of variants draws every chart in a headless browser", "[report]") {
+  Scratch scratch;
+  const std::string results = scratch.file("levers.h5");
+  const std::string html = scratch.file("levers.html");
+  REQUIRE(run_cli("run " + SCENARIOS + "prospecting-vs-winrate.yaml -o " + results +
+                  " -n 50 --forecast-samples 20 -q")
+              .exit_code == 0);
+  const Outcome report = run_cli("report " + results + " -o " + html);
+  INFO(report.output);
+  REQUIRE(report.exit_code == 0);
+
+  const std::string page = read(html);
+  CHECK(page.find("src=\"http") == std::string::npos);  // nothing fetched: works offline
+  CHECK(page.find("Differences from the baseline") != std::string::npos);
+  CHECK(page.find("id=\"chart-differences\"") != std::string::npos);
+  CHECK(page.find("P(quota met) from") != std::string::npos);
+  CHECK(page.find("id=\"chart-forecast\"") != std::string::npos);
+  CHECK(page.find("seed") != std::string::npos);
+
+  const std::string dom = rendered_dom(scratch, html);
+  if (dom.empty()) {
+    WARN(
+        "skipped the browser check: /usr/bin/chromium is not installed (scripts/setup installs "
+        "it)");
+    return;
+  }
+  // bookings, P(quota met), differences, one funnel per segment (2), forecast, attainment.
+  CHECK(count(page, "<div class=\"chart\"") == 7);
+  check_every_chart_drew(dom, count(page, "<div class=\"chart\""));
+}
+
+TEST_CASE("report of one variant without forecasts is still complete", "[report]") {
+  Scratch scratch;
+  const std::string results = scratch.file("branch.h5");
+  const std::string html = scratch.file("branch.html");
+  REQUIRE(
+      run_cli("run " + SCENARIOS + "branch.yaml -o " + results + " -n 20 --forecast-samples 0 -q")
+          .exit_code == 0);
+  const Outcome report = run_cli("report " + results + " -o " + html);
+  INFO(report.output);
+  REQUIRE(report.exit_code == 0);
+  const std::string page = read(html);
+  CHECK(page.find("nothing to compare") != std::string::npos);
+  CHECK(page.find("id=\"chart-differences\"") == std::string::npos);
+  CHECK(page.find("id=\"chart-forecast\"") != std::string::npos);  // funnel, commit, run-rate
+  CHECK(count(page, "<section>") == 6);
+
+  const std::string dom = rendered_dom(scratch, html);
+  if (dom.empty()) {
+    WARN(
+        "skipped the browser check: /usr/bin/chromium is not installed (scripts/setup installs "
+        "it)");
+    return;
+  }
+  check_every_chart_drew(dom, count(page, "<div class=\"chart\""));
+}
+
+TEST_CASE("report refuses bad results files and an existing output", "[report]") {
+  Scratch scratch;
+  const std::string text = scratch.file("notes.h5");
+  std::ofstream(text) << "not HDF5\n";
+  Outcome outcome = run_cli("report " + text + " -o " + scratch.file("a.html"));
+  CHECK(outcome.exit_code == 2);
+  CHECK(outcome.output.find(text) != std::string::npos);
+  CHECK_FALSE(fs::exists(scratch.file("a.html")));
+
+  const std::string results = scratch.file("branch.h5");
+  REQUIRE(
+      run_cli("run " + SCENARIOS + "branch.yaml -o " + results + " -n 10 --forecast-samples 0 -q")
+          .exit_code == 0);
+  const std::string truncated = scratch.file("truncated.h5");
+  fs::copy_file(results, truncated);
+  fs::resize_file(truncated, fs::file_size(results) / 2);
+  outcome = run_cli("report " + truncated + " -o " + scratch.file("b.html"));
+  CHECK(outcome.exit_code == 2);
+  CHECK(outcome.output.find(truncated) != std::string::npos);
+
+  const std::string existing = scratch.file("existing.html");
+  std::ofstream(existing) << "keep me\n";
+  outcome = run_cli("report " + results + " -o " + existing);
+  CHECK(outcome.exit_code == 2);
+  CHECK(outcome.output.find("--force") != std::string::npos);
+  CHECK(read(existing) == "keep me\n");
+  CHECK(run_cli("report " + results + " -o " + existing + " --force").exit_code == 0);
+  CHECK(read(existing).find("<!DOCTYPE html>") == 0);
+  CHECK(std::distance(fs::directory_iterator(scratch.path), {}) == 4);  // no temporary left
+}
