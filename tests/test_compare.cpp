@@ -21,6 +21,7 @@
 #include "funnelsim/sim/runner.hpp"
 #include "support/models.hpp"
 #include "support/shell.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace {
 
@@ -36,24 +37,9 @@ using analysis::ResultsWriter;
 using analysis::VariantComparison;
 using Catch::Matchers::Contains;
 
-/// A fresh directory under the system's temporary directory, removed with its contents.
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "funnelsim-compare-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
+/// Each test's scratch directory, removed with its contents.
+struct TemporaryDirectory : funnelsim::testing::TemporaryDirectory {
+  TemporaryDirectory() : funnelsim::testing::TemporaryDirectory("funnelsim-compare") {}
 };
 
 analysis::RunMetadata run_metadata(std::size_t replications) {

@@ -14,6 +14,7 @@
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/results.hpp"
 #include "support/models.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace {
 
@@ -25,24 +26,9 @@ using funnelsim::analysis::ResultsWriter;
 using funnelsim::scenarios::InputError;
 using funnelsim::scenarios::load_scenario_text;
 
-/// A fresh directory under the system's temporary directory, removed with its contents.
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "funnelsim-cost-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
+/// Each test's scratch directory, removed with its contents.
+struct TemporaryDirectory : funnelsim::testing::TemporaryDirectory {
+  TemporaryDirectory() : funnelsim::testing::TemporaryDirectory("funnelsim-cost") {}
 };
 
 /// Two teams on one segment: territory (2 reps) and key-account (1 rep), with `extra` YAML

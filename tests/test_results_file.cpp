@@ -18,6 +18,7 @@
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/sim/model.hpp"
 #include "funnelsim/sim/results.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace {
 
@@ -38,29 +39,9 @@ using funnelsim::sim::Segment;
 using funnelsim::sim::Stage;
 using funnelsim::sim::Team;
 
-/// A fresh directory under the system's temporary directory, removed with its contents.
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "funnelsim-results-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  std::size_t file_count() const {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(path_), fs::directory_iterator()));
-  }
-
- private:
-  fs::path path_;
+/// Each test's scratch directory, removed with its contents.
+struct TemporaryDirectory : funnelsim::testing::TemporaryDirectory {
+  TemporaryDirectory() : funnelsim::testing::TemporaryDirectory("funnelsim-results") {}
 };
 
 std::string file_bytes(const fs::path& path) {
