@@ -1,21 +1,16 @@
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 
 #include "commands.hpp"
 #include "funnelsim/analysis/report.hpp"
 #include "funnelsim/analysis/results_file.hpp"
+#include "output_file.hpp"
 
 namespace funnelsim::cli {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 struct ReportArgs {
   std::string results;
@@ -32,31 +27,8 @@ std::string today() {
   return text;
 }
 
-// Temporary file beside the target, renamed onto it: a reader never sees half a page.
-void write_atomically(const fs::path& target, const std::string& content) {
-  const fs::path temporary = target.parent_path() / ("." + target.filename().string() + ".tmp-" +
-                                                     std::to_string(getpid()));
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      throw std::runtime_error(target.string() + ": cannot write " + temporary.string());
-    }
-  }
-  std::error_code error;
-  fs::rename(temporary, target, error);
-  if (error) {
-    fs::remove(temporary, error);
-    throw std::runtime_error(target.string() + ": cannot rename the report onto it");
-  }
-}
-
 int report(const ReportArgs& args) {
-  if (!args.force && fs::exists(args.output))
-    throw UsageError(args.output + ": exists; pass --force to overwrite it");
+  check_output_target(args.output, args.force);
   const analysis::ResultsReader reader(args.results);
   const std::string page = analysis::render_report(reader, {args.results, today()});
   write_atomically(args.output, page);
