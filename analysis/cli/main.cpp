@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
       cli::add_forecast_command(app),
       cli::add_forecast_accuracy_command(app),
       cli::add_report_command(app),
+      cli::add_exercise_command(app),
   };
   // clang-format on
 
