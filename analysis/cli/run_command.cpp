@@ -18,6 +18,7 @@
 #include "funnelsim/analysis/experiment.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/analysis/results_merge.hpp"
+#include "funnelsim/scenarios/error.hpp"
 #include "funnelsim/scenarios/variants.hpp"
 #include "mpi_job.hpp"
 #include "options.hpp"
@@ -117,6 +118,10 @@ struct Plan {
 
 void check_target(const RunArgs& args) {
   const std::filesystem::path target(args.output);
+  if (target.has_parent_path() && !std::filesystem::is_directory(target.parent_path())) {
+    throw UsageError(args.output + ": directory '" + target.parent_path().string() +
+                     "' does not exist");
+  }
   if (std::filesystem::is_directory(target))
     throw UsageError(args.output + ": is a directory");
   if (std::filesystem::exists(target) && !args.force) {
@@ -231,7 +236,24 @@ void report(const RunArgs& args, const Plan& plan, const analysis::ExperimentRes
 }
 
 /// A rank's failure that rank 0 reports.
-struct SilentFailure {};
+struct SilentFailure {
+  int exit_code;
+};
+
+/// The exit code main() gives `failure` (bad input 2, otherwise 1).
+int exit_code_of(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const scenarios::InputError&) {
+    return BAD_INPUT;
+  } catch (const UsageError&) {
+    return BAD_INPUT;
+  } catch (const analysis::ResultsError&) {
+    return BAD_INPUT;
+  } catch (...) {
+    return RUNTIME_FAILURE;
+  }
+}
 
 /// mpirun -np N: rank r runs shard r+1 of N into a hidden file beside the target, rank 0
 /// merges them onto the target, and every rank removes its shard. A failure on any rank fails
@@ -249,12 +271,14 @@ int run_mpi(const RunArgs& args, const MpiJob& job) try {
     }
     if (job.all(!failure))
       return;
-    const bool root_failed = job.from_root(root && failure ? 1 : 0) != 0;
-    if (failure && (root || !root_failed))
+    // Rank 0's exit code, 0 if it succeeded: the silent ranks exit with it.
+    const auto root_code =
+        static_cast<int>(job.from_root(root && failure ? exit_code_of(failure) : 0));
+    if (failure && (root || root_code == 0))
       std::rethrow_exception(failure);
     if (root)
       throw std::runtime_error("another MPI rank failed (its message is above); no file written");
-    throw SilentFailure{};
+    throw SilentFailure{root_code};
   };
 
   Plan plan;
@@ -310,8 +334,8 @@ int run_mpi(const RunArgs& args, const MpiJob& job) try {
            job.size());
   }
   return SUCCESS;
-} catch (const SilentFailure&) {
-  return RUNTIME_FAILURE;
+} catch (const SilentFailure& failure) {
+  return failure.exit_code;
 }
 
 int run(const RunArgs& args) {
