@@ -34,6 +34,7 @@ Command add_forecast_command(CLI::App& app);
 Command add_forecast_accuracy_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_exercise_command(CLI::App& app);
+Command add_merge_command(CLI::App& app);
 // The subcommands of 'plan'.
 Command add_plan_headcount_command(CLI::App& plan);
 Command add_plan_prospecting_command(CLI::App& plan);

@@ -27,6 +27,8 @@ constexpr const char* EPILOG =
     "  funnelsim compare levers.h5          (after running scenarios/prospecting-vs-winrate.yaml)\n"
     "  funnelsim forecast scenarios/snapshots/branch-week7.yaml\n"
     "  funnelsim forecast-accuracy results.h5\n"
+    "  funnelsim run scenarios/company.yaml -n 10000 --shard 1/4 -o part1.h5   (then 2/4...)\n"
+    "  funnelsim merge part1.h5 part2.h5 part3.h5 part4.h5 -o company.h5\n"
     "\nExit codes: 0 success, 1 runtime failure, 2 bad usage or bad input, 130 interrupted.\n"
     "Scenario keys are documented in scenarios/README.md; the results layout in "
     "analysis/RESULTS.md.\n";
@@ -51,6 +53,7 @@ int main(int argc, char** argv) {
       cli::add_forecast_accuracy_command(app),
       cli::add_report_command(app),
       cli::add_exercise_command(app),
+      cli::add_merge_command(app),
   };
   // clang-format on
 

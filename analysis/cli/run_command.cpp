@@ -3,15 +3,24 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <system_error>
+
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "crm_export.hpp"
 #include "funnelsim/analysis/experiment.hpp"
 #include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/analysis/results_merge.hpp"
+#include "funnelsim/scenarios/error.hpp"
 #include "funnelsim/scenarios/variants.hpp"
+#include "mpi_job.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "trace_csv.hpp"
@@ -27,6 +36,7 @@ struct RunArgs {
   int threads = 0;
   std::vector<std::string> overrides;
   std::string precision;
+  std::string shard;
   std::optional<std::size_t> replication;
   std::string trace;
   std::size_t forecast_samples = 100;
@@ -67,70 +77,285 @@ double parse_precision(const std::string& text) {
   return value;
 }
 
-int run(const RunArgs& args) {
-  // Everything the user gave is checked before the first replication.
-  const scenarios::ScenarioSet scenario =
-      scenarios::load_scenario_set(args.scenario, args.overrides);
-  const std::optional<double> precision =
-      args.precision.empty() ? std::nullopt : std::optional(parse_precision(args.precision));
-  std::size_t replications = args.replications;
+/// "K/N" of --shard: shard K (from 1) of N.
+analysis::ShardInfo parse_shard(const std::string& text) {
+  const auto number = [&](std::string_view digits) -> std::size_t {
+    std::size_t value = 0;
+    const bool ok =
+        !digits.empty() && digits.size() <= 9 &&
+        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (ok)
+      value = static_cast<std::size_t>(std::stoul(std::string(digits)));
+    if (!ok || value == 0) {
+      throw UsageError("--shard: expected K/N with 1 <= K <= N, such as 2/4, got '" + text + "'");
+    }
+    return value;
+  };
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos)
+    number("");
+  analysis::ShardInfo shard;
+  shard.index = number(std::string_view(text).substr(0, slash));
+  shard.count = number(std::string_view(text).substr(slash + 1));
+  if (shard.index > shard.count) {
+    throw UsageError("--shard: K must be at most N (shards are counted from 1), got '" + text +
+                     "'");
+  }
+  return shard;
+}
+
+/// Everything a run needs, checked before the first replication.
+struct Plan {
+  scenarios::ScenarioSet scenario;
+  std::vector<analysis::ExperimentVariant> variants;
+  analysis::RunMetadata metadata;
+  analysis::ExperimentOptions options;
+  std::optional<analysis::ShardInfo> shard;  ///< what the file records: --shard or a rank
   std::size_t first = 0;
-  if (args.replication) {
-    first = *args.replication;
-    if (!args.replications_given)
-      replications = 1;
-  }
-  if (!args.trace.empty() && replications != 1) {
-    throw UsageError("--trace records one replication: use it with --replication K");
-  }
+  std::size_t replications = 0;
+  std::optional<double> precision;
+};
+
+void check_target(const RunArgs& args) {
   const std::filesystem::path target(args.output);
+  if (target.has_parent_path() && !std::filesystem::is_directory(target.parent_path())) {
+    throw UsageError(args.output + ": directory '" + target.parent_path().string() +
+                     "' does not exist");
+  }
   if (std::filesystem::is_directory(target))
     throw UsageError(args.output + ": is a directory");
   if (std::filesystem::exists(target) && !args.force) {
     throw UsageError(args.output + ": exists; use --force to replace it");
   }
+}
 
-  const sim::Model& baseline = scenario.variants.front().scenario.model;
-  analysis::RunMetadata metadata;
-  metadata.scenario_yaml = scenario.resolved_yaml;
-  metadata.scenario_name = baseline.name;
-  metadata.seed = args.seed;
-  metadata.replications_planned = replications;
-  metadata.first_replication = first;
-
-  std::vector<analysis::ExperimentVariant> variants;
-  for (const scenarios::ScenarioVariant& variant : scenario.variants) {
-    variants.push_back({variant.name, &variant.scenario.model, variant.scenario.resolved_yaml});
+/// Loads and checks everything; with `shard`, the plan runs that shard's replications of the
+/// run the arguments describe. Variants point into plan.scenario: the plan stays in place.
+void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan& plan) {
+  plan.scenario = scenarios::load_scenario_set(args.scenario, args.overrides);
+  plan.precision =
+      args.precision.empty() ? std::nullopt : std::optional(parse_precision(args.precision));
+  plan.replications = args.replications;
+  if (args.replication) {
+    plan.first = *args.replication;
+    if (!args.replications_given)
+      plan.replications = 1;
   }
-  analysis::ExperimentOptions options;
-  options.seed = args.seed;
-  options.max_replications = replications;
-  options.first_replication = first;
-  options.threads = args.threads;
-  options.precision = precision;
-  options.forecast_samples = args.forecast_samples;
-  options.stop = &interrupted;
+  if (!args.trace.empty() && plan.replications != 1) {
+    throw UsageError("--trace records one replication: use it with --replication K");
+  }
+  if (shard) {
+    // The number of replications of an adaptive run depends on all of them: no shard knows
+    // where it ends.
+    if (plan.precision)
+      throw UsageError("--precision cannot be split into shards: give a fixed -n instead");
+    if (!args.trace.empty() || !args.crm_export.empty()) {
+      throw UsageError(
+          "--trace and --crm-export write one run's files: use them without "
+          "--shard or mpirun");
+    }
+    if (plan.replications < shard->count) {
+      throw UsageError("--shard: " + std::to_string(plan.replications) +
+                       " replications cannot make " + std::to_string(shard->count) +
+                       " shards of at least one replication each");
+    }
+    shard->run_first = plan.first;
+    shard->run_replications = plan.replications;
+    shard->forecast_samples = args.forecast_samples;
+    const analysis::ShardRange range = analysis::shard_range(*shard);
+    plan.first = range.first;
+    plan.replications = range.count;
+  }
+  plan.shard = shard;
 
-  const auto start = std::chrono::steady_clock::now();
-  analysis::ExperimentResult result;
+  const sim::Model& baseline = plan.scenario.variants.front().scenario.model;
+  plan.metadata.scenario_yaml = plan.scenario.resolved_yaml;
+  plan.metadata.scenario_name = baseline.name;
+  plan.metadata.seed = args.seed;
+  plan.metadata.replications_planned = plan.replications;
+  plan.metadata.first_replication = plan.first;
+
+  for (const scenarios::ScenarioVariant& variant : plan.scenario.variants) {
+    plan.variants.push_back(
+        {variant.name, &variant.scenario.model, variant.scenario.resolved_yaml});
+  }
+  plan.options.seed = args.seed;
+  plan.options.max_replications = plan.replications;
+  plan.options.first_replication = plan.first;
+  plan.options.threads = args.threads;
+  plan.options.precision = plan.precision;
+  plan.options.forecast_samples = args.forecast_samples;
+  plan.options.stop = &interrupted;
+}
+
+/// Runs the plan into `target` (atomically); `progress`: draw the bar.
+analysis::ExperimentResult simulate(const Plan& plan, const std::filesystem::path& target,
+                                    bool force, bool progress) {
   try {
-    analysis::ResultsWriter writer(target, metadata, args.force);
-    ProgressBar bar(!args.quiet && stderr_is_terminal(), baseline.name);
+    analysis::ResultsWriter writer(target, plan.metadata, force);
+    ProgressBar bar(progress && stderr_is_terminal(), plan.metadata.scenario_name);
     std::signal(SIGINT, on_interrupt);
-    result = analysis::run_experiment(
-        variants, options, writer,
+    const analysis::ExperimentResult result = analysis::run_experiment(
+        plan.variants, plan.options, writer,
         [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
     std::signal(SIGINT, SIG_DFL);
     bar.finish();
+    if (plan.shard)
+      analysis::mark_shard(writer, *plan.shard);
     writer.commit(result.replications);
+    return result;
   } catch (const analysis::ResultsError& error) {
     throw std::runtime_error(error.what());
   }
+}
+
+void report(const RunArgs& args, const Plan& plan, const analysis::ExperimentResult& result,
+            double seconds, int ranks) {
+  const std::string& name = plan.metadata.scenario_name;
+  std::fprintf(stderr, "funnelsim: wrote %s: %zu replications", args.output.c_str(),
+               result.replications);
+  if (plan.shard && ranks == 1) {
+    const analysis::ShardRange range = analysis::shard_range(*plan.shard);
+    std::fprintf(stderr, " (shard %zu/%zu: replications %zu to %zu)", plan.shard->index,
+                 plan.shard->count, range.first, range.first + range.count - 1);
+  }
+  if (plan.variants.size() > 1)
+    std::fprintf(stderr, " of %zu variants", plan.variants.size());
+  std::fprintf(stderr, " of '%s', seed %llu, ", name.c_str(),
+               static_cast<unsigned long long>(args.seed));
+  if (ranks > 1) {
+    std::fprintf(stderr, "%d MPI ranks, %.2f s\n", ranks, seconds);
+  } else {
+    std::fprintf(stderr, "%.3g events in %.2f s\n", static_cast<double>(result.events), seconds);
+  }
+  if (plan.precision) {
+    std::fprintf(stderr, "funnelsim: precision %.2f%% (target %.2f%%)%s\n",
+                 100.0 * result.precision, 100.0 * *plan.precision,
+                 result.precision <= *plan.precision ? "" : ": not reached within -n, raise it");
+  }
+}
+
+/// A rank's failure that rank 0 reports.
+struct SilentFailure {
+  int exit_code;
+};
+
+/// The exit code main() gives `failure` (bad input 2, otherwise 1).
+int exit_code_of(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const scenarios::InputError&) {
+    return BAD_INPUT;
+  } catch (const UsageError&) {
+    return BAD_INPUT;
+  } catch (const analysis::ResultsError&) {
+    return BAD_INPUT;
+  } catch (...) {
+    return RUNTIME_FAILURE;
+  }
+}
+
+/// mpirun -np N: rank r runs shard r+1 of N into a hidden file beside the target, rank 0
+/// merges them onto the target, and every rank removes its shard. A failure on any rank fails
+/// every rank, leaving no file; only rank 0 prints, unless another rank failed alone.
+int run_mpi(const RunArgs& args, const MpiJob& job) try {
+  const auto start = std::chrono::steady_clock::now();
+  const bool root = job.rank() == 0;
+  // Each step ends in a collective, so a rank that fails never leaves the others waiting.
+  const auto step = [&](const std::function<void()>& work) {
+    std::exception_ptr failure;
+    try {
+      work();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (job.all(!failure))
+      return;
+    // Rank 0's exit code, 0 if it succeeded: the silent ranks exit with it.
+    const auto root_code =
+        static_cast<int>(job.from_root(root && failure ? exit_code_of(failure) : 0));
+    if (failure && (root || root_code == 0))
+      std::rethrow_exception(failure);
+    if (root)
+      throw std::runtime_error("another MPI rank failed (its message is above); no file written");
+    throw SilentFailure{root_code};
+  };
+
+  Plan plan;
+  step([&] {
+    if (!args.shard.empty())
+      throw UsageError("--shard splits a run by hand; under mpirun the ranks split it");
+    analysis::ShardInfo shard;
+    shard.index = static_cast<std::size_t>(job.rank()) + 1;
+    shard.count = static_cast<std::size_t>(job.size());
+    prepare(args, shard, plan);
+    check_target(args);
+  });
+  const std::filesystem::path target(args.output);
+  const std::filesystem::path directory =
+      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  const auto shard_path = [&,
+                           tag = job.from_root(static_cast<std::uint64_t>(::getpid()))](int rank) {
+    return directory / ("." + target.filename().string() + ".mpi-" + std::to_string(tag) + "-rank" +
+                        std::to_string(rank));
+  };
+  const std::filesystem::path mine = shard_path(job.rank());
+  struct RemoveShard {
+    std::filesystem::path path;
+    ~RemoveShard() {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  } remove_mine{mine};
+
+  analysis::ExperimentResult result;
+  step([&] {
+    result = simulate(plan, mine, true, root && !args.quiet);
+    if (result.stopped_early)
+      throw std::runtime_error("interrupted: no file written");
+  });
+  step([&] {
+    if (!root)
+      return;
+    std::vector<std::filesystem::path> shards;
+    for (int rank = 0; rank < job.size(); ++rank)
+      shards.push_back(shard_path(rank));
+    try {
+      analysis::merge_shards(shards, target, args.force);
+    } catch (const analysis::ResultsError& error) {
+      throw std::runtime_error(error.what());
+    }
+  });
+  // Every shard stays until rank 0 has merged them all (the step above ends in a collective).
+  if (root && !args.quiet) {
+    result.replications = plan.shard->run_replications;
+    report(args, plan, result,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+           job.size());
+  }
+  return SUCCESS;
+} catch (const SilentFailure& failure) {
+  return failure.exit_code;
+}
+
+int run(const RunArgs& args) {
+  const MpiJob job;
+  if (job.size() > 1)
+    return run_mpi(args, job);
+
+  // Everything the user gave is checked before the first replication.
+  Plan plan;
+  prepare(args, args.shard.empty() ? std::nullopt : std::optional(parse_shard(args.shard)), plan);
+  check_target(args);
+
+  const auto start = std::chrono::steady_clock::now();
+  const analysis::ExperimentResult result = simulate(plan, args.output, args.force, !args.quiet);
+  const sim::Model& baseline = *plan.variants.front().model;
   if (!args.trace.empty() && !result.stopped_early) {
-    write_trace_csv(args.trace, baseline, args.seed, first);
+    write_trace_csv(args.trace, baseline, args.seed, plan.first);
   }
   if (!args.crm_export.empty() && !result.stopped_early) {
-    write_crm_export(args.crm_export, baseline, args.seed, first,
+    write_crm_export(args.crm_export, baseline, args.seed, plan.first,
                      std::min(args.crm_replications, result.replications));
   }
   const double seconds =
@@ -140,23 +365,11 @@ int run(const RunArgs& args) {
     std::fprintf(stderr,
                  "funnelsim: interrupted: wrote %s with %zu of %zu replications, marked "
                  "incomplete\n",
-                 args.output.c_str(), result.replications, replications);
+                 args.output.c_str(), result.replications, plan.replications);
     return INTERRUPTED;
   }
-  if (!args.quiet) {
-    std::fprintf(stderr, "funnelsim: wrote %s: %zu replications", args.output.c_str(),
-                 result.replications);
-    if (variants.size() > 1)
-      std::fprintf(stderr, " of %zu variants", variants.size());
-    std::fprintf(stderr, " of '%s', seed %llu, %.3g events in %.2f s\n", baseline.name.c_str(),
-                 static_cast<unsigned long long>(args.seed), static_cast<double>(result.events),
-                 seconds);
-    if (precision) {
-      std::fprintf(stderr, "funnelsim: precision %.2f%% (target %.2f%%)%s\n",
-                   100.0 * result.precision, 100.0 * *precision,
-                   result.precision <= *precision ? "" : ": not reached within -n, raise it");
-    }
-  }
+  if (!args.quiet)
+    report(args, plan, result, seconds, 1);
   return SUCCESS;
 }
 
@@ -188,6 +401,9 @@ Command add_run_command(CLI::App& app) {
   command->add_option("--replication", args->replication,
                       "Start at replication K (with -n 1 unless -n is given): reproduces that\n"
                       "replication of a larger run exactly");
+  command->add_option("--shard", args->shard,
+                      "Run shard K of N (K from 1): replications [(K-1)R/N, KR/N) of the -n R\n"
+                      "replications, into a file that 'funnelsim merge' joins with the others");
   command->add_option("--trace", args->trace,
                       "With --replication K: write the baseline's events of that replication\n"
                       "as CSV (time_days, week, rep, team, opportunity, event, segment, stage,\n"
@@ -212,7 +428,18 @@ Command add_run_command(CLI::App& app) {
       "baseline (compare them with 'funnelsim compare'). The file is written beside the target\n"
       "and renamed when complete: a failed run leaves no partial file and an existing target\n"
       "untouched. Ctrl-C stops early and keeps the finished replications in a file marked\n"
-      "incomplete (exit code 130).");
+      "incomplete (exit code 130).\n"
+      "\n"
+      "Splitting a run across machines: every replication's random numbers are keyed by its\n"
+      "number, so shards are exactly the rows of the whole run. On 4 machines:\n"
+      "  funnelsim run scenarios/company.yaml -n 10000 --shard 1/4 -o part1.h5   (machine 1)\n"
+      "  ...\n"
+      "  funnelsim run scenarios/company.yaml -n 10000 --shard 4/4 -o part4.h5   (machine 4)\n"
+      "  funnelsim merge part*.h5 -o company.h5\n"
+      "company.h5 is identical (h5diff) to one machine's 'funnelsim run ... -n 10000'. Give\n"
+      "every shard the same scenario, --set, -n, --seed and --forecast-samples; --precision\n"
+      "cannot be sharded. In an MPI build, 'mpirun -np N funnelsim run ...' splits the run\n"
+      "across N ranks and writes one file (the target's directory must be shared).");
   return {command, [args] { return run(*args); }};
 }
 

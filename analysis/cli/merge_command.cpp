@@ -1,0 +1,59 @@
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "funnelsim/analysis/results_merge.hpp"
+
+namespace funnelsim::cli {
+namespace {
+
+struct MergeArgs {
+  std::vector<std::string> shards;
+  std::string output;
+  bool force = false;
+  bool quiet = false;
+};
+
+int merge(const MergeArgs& args) {
+  const std::filesystem::path target(args.output);
+  if (std::filesystem::is_directory(target))
+    throw UsageError(args.output + ": is a directory");
+  if (std::filesystem::exists(target) && !args.force)
+    throw UsageError(args.output + ": exists; use --force to replace it");
+  const std::vector<std::filesystem::path> shards(args.shards.begin(), args.shards.end());
+  const analysis::MergeResult result = analysis::merge_shards(shards, target, args.force);
+  if (!args.quiet) {
+    std::fprintf(stderr, "funnelsim: wrote %s: %zu replications of %zu variant%s from %zu shards\n",
+                 args.output.c_str(), result.replications, result.variants,
+                 result.variants == 1 ? "" : "s", result.shards);
+  }
+  return SUCCESS;
+}
+
+}  // namespace
+
+Command add_merge_command(CLI::App& app) {
+  auto args = std::make_shared<MergeArgs>();
+  CLI::App* command =
+      app.add_subcommand("merge", "Join the shard files of 'funnelsim run --shard K/N' into one");
+  command->add_option("shards", args->shards, "Shard files, in any order")->required();
+  command->add_option("-o,--output", args->output, "Results file to write (HDF5)")->required();
+  command->add_flag("--force", args->force, "Replace the output file if it exists");
+  command->add_flag("-q,--quiet", args->quiet, "No closing report");
+  command->footer(
+      "\nThe shards must come from one run: the same funnelsim version, scenario (after --set),\n"
+      "seed, -n and --forecast-samples, each complete, and together holding every replication\n"
+      "once (a gap or an overlap is refused, naming the files). The merged file is the one a\n"
+      "single machine writes: h5diff finds no difference. It is written beside the target and\n"
+      "renamed when complete. Example, a run split over 4 machines:\n"
+      "  funnelsim run scenarios/company.yaml -n 10000 --shard K/4 -o partK.h5   (K = 1..4)\n"
+      "  funnelsim merge part1.h5 part2.h5 part3.h5 part4.h5 -o company.h5\n"
+      "  funnelsim summary company.h5");
+  return {command, [args] { return merge(*args); }};
+}
+
+}  // namespace funnelsim::cli
