@@ -6,6 +6,7 @@
 // Built only where CMake found SimPy 2 for /usr/bin/python3 (Debian's python3-simpy, which
 // scripts/setup installs); CMake says so when it leaves the test out.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
