@@ -71,15 +71,19 @@ ReplicationDataset::ReplicationDataset(hid_t group, const std::string& name, hid
   check(H5Pset_shuffle(creation.get()), where_, context);
   check(H5Pset_deflate(creation.get(), DEFLATE_LEVEL), where_, context);
 
-  // A cache that holds a whole chunk, so that batches smaller than a chunk are compressed
-  // once when the chunk is complete rather than re-read and re-compressed at every batch.
+  // A cache that holds two whole chunks: the one being filled and the next, which a batch
+  // can reach before the first is complete. Batches smaller than a chunk are then compressed
+  // once, when the chunk is complete, rather than re-read and re-compressed at every batch.
+  // No more than two: rows arrive in order and are never rewritten, and w0 = 1 evicts (writes)
+  // completed chunks first, so a larger cache only keeps finished chunks in memory until the
+  // file closes, and memory grows with the replication count (a 1 MiB floor per dataset made
+  // the branch's peak RSS 32 MB at 1000 replications, 50 MB at 10,000).
   std::size_t chunk_bytes = H5Tget_size(file_type);
   for (const hsize_t dim : chunk) {
     chunk_bytes *= dim;
   }
   const hdf5::PropertyList access(check(H5Pcreate(H5P_DATASET_ACCESS), where_, context));
-  check(H5Pset_chunk_cache(access.get(), 521, std::max<std::size_t>(2 * chunk_bytes, 1 << 20), 1.0),
-        where_, context);
+  check(H5Pset_chunk_cache(access.get(), 521, 2 * chunk_bytes, 1.0), where_, context);
 
   dataset_ = hdf5::Dataset(check(H5Dcreate2(group, name.c_str(), file_type, space.get(),
                                             H5P_DEFAULT, creation.get(), access.get()),
