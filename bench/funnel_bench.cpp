@@ -128,18 +128,30 @@ double draws_per_variate(Draw draw) {
 int main(int argc, char** argv) {
   std::string scenario = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/company.yaml";
   std::size_t replications = 8;
+  bool profile = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--replications" && i + 1 < argc) {
       replications = std::strtoul(argv[++i], nullptr, 10);
+    } else if (arg == "--profile") {
+      profile = true;
     } else if (arg == "--scenario" && i + 1 < argc) {
       scenario = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: funnelsim_bench [--replications N] [--scenario FILE]\n");
+      std::fprintf(stderr,
+                   "usage: funnelsim_bench [--replications N] [--scenario FILE] [--profile]\n");
       return 2;
     }
   }
   const sim::Model model = funnelsim::scenarios::load_scenario_file(scenario).model;
+  if (profile) {
+    // Only the replications, on one thread: what perf and callgrind should look at.
+    const Timed run = time_run(model, replications, 1);
+    std::printf("%zu replications on 1 thread: %.0f events, %.0f leads, %.2f s\n", replications,
+                static_cast<double>(run.counts.events),
+                static_cast<double>(run.counts.leads_resolved), run.seconds);
+    return 0;
+  }
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   std::printf(
       "scenario: %s (%d reps, %d weeks simulated), %zu replications, seed 42, %d cores"

@@ -14,7 +14,7 @@
 // probabilities exactly. A rep's win skill multiplies the first stage's advance probability.
 
 #include <algorithm>
-#include <boost/random/normal_distribution.hpp>
+#include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 #include <cstdint>
@@ -66,7 +66,6 @@ struct Opportunity {
   EntityKey key;
   std::int64_t amount_fixed = 0;      ///< 万 x AMOUNT_SCALE
   double amount = 0.0;                ///< 万
-  double win_exponent = 1.0;          ///< k: existing customers advance with a_i^k
   double first_advance_factor = 1.0;  ///< the rep's win skill, on the first stage's advance
   std::uint32_t territory = 0;
   std::uint32_t generation = 0;
@@ -74,6 +73,7 @@ struct Opportunity {
   std::uint16_t segment = 0;
   std::uint16_t stage = PENDING;  ///< PENDING until it enters its first stage
   bool advances = false;          ///< outcome of the current stage, drawn on entry
+  bool existing = false;          ///< an existing customer: advances with a_i^k
   std::uint8_t call = 0;  ///< the rep's call in this stage: NOT_FORECAST, POSSIBLE, COMMITTED
   std::uint16_t close_quarter = 0;  ///< measured quarter it would close in at mean durations
   std::uint64_t serial = 0;         ///< 1, 2, ... in order of creation, for traces
@@ -95,13 +95,14 @@ struct SegmentPlan {
       : deal_size(deal_size_distribution) {}
 
   std::vector<Sampler> days;
-  std::vector<double> advance;  ///< a_i = p(i) / p(i + 1), p after the last stage = 1
-  std::vector<double> log_advance;
+  std::vector<double> advance;           ///< a_i = p(i) / p(i + 1), p after the last stage = 1
+  std::vector<double> existing_advance;  ///< a_i^k, existing customers' advance probability
   std::vector<double> stall_days;
-  /// Standard-normal judgement draws at or above these commit, or call possible, a deal in
-  /// stage i (infinite: never).
-  std::vector<double> commit_z;
-  std::vector<double> possible_z;
+  /// Uniform judgement draws at or above these commit, or call possible, a deal in stage i
+  /// (1: never): Phi(z) of the standard-normal thresholds, so that a uniform U stands for the
+  /// normal Z = Phi^-1(U) without computing it.
+  std::vector<double> commit_u;
+  std::vector<double> possible_u;
   std::vector<double> mean_days_left;  ///< mean days from entering stage i to the outcome
   double realized_this_quarter = 0.0;  ///< 万, for the weekly snapshot
   /// Amounts (fixed point) called committed and possible, by the measured quarter in which
@@ -110,8 +111,6 @@ struct SegmentPlan {
   std::vector<std::int64_t> committed_by_quarter;
   std::vector<std::int64_t> possible_by_quarter;
   Sampler deal_size;
-  double log_first_probability = 0.0;
-  double log_existing_probability = 0.0;
   std::vector<std::int64_t> open_count;
   std::vector<std::int64_t> open_amount;
 };
@@ -142,8 +141,12 @@ class Replication {
       if (model_.sources[s].kind == LeadSourceKind::marketing)
         schedule_source_point(s);
     }
-    while (!queue_.empty() && queue_.next().time <= end_) {
-      dispatch(queue_.pop());
+    while (!queue_.empty()) {
+      const Event event = queue_.next();
+      if (event.time > end_)
+        break;
+      queue_.pop_next();
+      dispatch(event);
     }
   }
 
@@ -157,16 +160,23 @@ class Replication {
         const double next =
             i + 1 < segment.stages.size() ? segment.stages[i + 1].win_probability : 1.0;
         plan.advance.push_back(stage.win_probability / next);
-        plan.log_advance.push_back(std::log(stage.win_probability / next));
         plan.stall_days.push_back(stage.stall_days);
-        plan.commit_z.push_back(
-            judgement_z(stage.win_probability, model_.calls.committed_threshold));
-        plan.possible_z.push_back(
-            judgement_z(stage.win_probability, model_.calls.possible_threshold));
+        plan.commit_u.push_back(
+            judgement_u(stage.win_probability, model_.calls.committed_threshold));
+        plan.possible_u.push_back(
+            judgement_u(stage.win_probability, model_.calls.possible_threshold));
       }
-      plan.log_first_probability = std::log(segment.stages.front().win_probability);
-      plan.log_existing_probability =
+      // Existing customers win at their own overall rate q: every stage's advance probability
+      // becomes a_i^k with k = ln q / ln p(first).
+      const double log_first_probability = std::log(segment.stages.front().win_probability);
+      const double log_existing_probability =
           segment.existing_share > 0.0 ? std::log(segment.existing_win_probability) : 0.0;
+      const double k =
+          log_first_probability < 0.0 ? log_existing_probability / log_first_probability : 1.0;
+      for (std::size_t i = 0; i < segment.stages.size(); ++i) {
+        plan.existing_advance.push_back(k == 1.0 ? plan.advance[i]
+                                                 : std::exp(k * std::log(plan.advance[i])));
+      }
       plan.mean_days_left.assign(segment.stages.size(), 0.0);
       double days_left = 0.0;
       for (std::size_t i = segment.stages.size(); i-- > 0;) {
@@ -211,15 +221,17 @@ class Replication {
     active_by_team_.resize(model_.teams.size());
   }
 
-  /// The judgement draw Z above which a rep perceives a deal of win probability p at or above
-  /// `threshold`: p x optimism x exp(mu + sigma Z), a lognormal error with mean 1.
-  double judgement_z(double p, double threshold) const {
+  /// The uniform judgement draw U above which a rep perceives a deal of win probability p at
+  /// or above `threshold`: p x optimism x exp(mu + sigma Z), a lognormal error with mean 1 and
+  /// Z = Phi^-1(U). Returns Phi(z) for the threshold z of Z; 1 when never.
+  double judgement_u(double p, double threshold) const {
     const Calls& calls = model_.calls;
     const double gap = std::log(threshold) - std::log(p * calls.optimism);
     if (calls.noise_cv <= 0.0)
-      return gap <= 0.0 ? 0.0 : INFINITY;
+      return gap <= 0.0 ? 0.0 : 1.0;
     const double sigma2 = std::log1p(calls.noise_cv * calls.noise_cv);
-    return (gap + 0.5 * sigma2) / std::sqrt(sigma2);
+    const double z = (gap + 0.5 * sigma2) / std::sqrt(sigma2);
+    return 0.5 * std::erfc(-z / std::sqrt(2.0));
   }
 
   // --- dispatch -------------------------------------------------------------------------------
@@ -481,13 +493,11 @@ class Replication {
     opportunity.amount_fixed = static_cast<std::int64_t>(opportunity.amount * AMOUNT_SCALE + 0.5);
     opportunity.amount = static_cast<double>(opportunity.amount_fixed) / AMOUNT_SCALE;
 
-    // Existing customers win at their own overall rate q: every stage's advance probability
-    // becomes a_i^k with k = ln q / ln p(first). A rep's win skill multiplies the first
-    // stage's advance only, so that raising any stage probability never turns a win into a
-    // loss (common random numbers stay monotone), and the overall rate is p(first) x skill.
-    opportunity.win_exponent = existing && plan.log_first_probability < 0.0
-                                   ? plan.log_existing_probability / plan.log_first_probability
-                                   : 1.0;
+    // Existing customers advance with a_i^k (SegmentPlan::existing_advance). A rep's win
+    // skill multiplies the first stage's advance only, so that raising any stage probability
+    // never turns a win into a loss (common random numbers stay monotone), and the overall
+    // rate is p(first) x skill.
+    opportunity.existing = existing;
     opportunity.first_advance_factor = territory.win;
 
     if (teams_[territory.team].track_open) {
@@ -513,16 +523,20 @@ class Replication {
       trace_opportunity(TraceEvent::lead, opportunity);
     }
 
+    // The stage's own stream. Its first 64 bits give two 32-bit uniforms, the outcome and
+    // the rep's call (a probability needs no more resolution than 2^-32); the duration
+    // follows, so a stage entry takes one Philox block unless the duration's sampler rejects
+    // more than once.
     RandomStream stream(seed_, replication_, opportunity.key, Purpose::stage, stage);
-    const double outcome_draw = stream.uniform01();
-    double advance = opportunity.win_exponent == 1.0
-                         ? plan.advance[stage]
-                         : std::exp(opportunity.win_exponent * plan.log_advance[stage]);
+    const std::uint64_t word = stream();
+    const double outcome_draw = static_cast<double>(word >> 32) * 0x1.0p-32;
+    const double call_draw = static_cast<double>(word & 0xffffffffU) * 0x1.0p-32;
+    double advance = opportunity.existing ? plan.existing_advance[stage] : plan.advance[stage];
     if (stage == 0)
       advance *= opportunity.first_advance_factor;
     opportunity.advances = outcome_draw < advance;
     const double days = plan.days[stage](stream);
-    judge(opportunity, plan, stage, stream);
+    judge(opportunity, plan, stage, call_draw);
     if (days > plan.stall_days[stage]) {
       queue_.schedule(now_ + plan.stall_days[stage], EventKind::stall, id, opportunity.generation);
     } else {
@@ -530,16 +544,13 @@ class Replication {
     }
   }
 
-  /// The rep's call on entering a stage. It draws from the stage's stream after the outcome
-  /// and the duration, so calls never change those draws, and mostly from the same Philox
-  /// block (a stream of its own cost a block per stage entry: 10% of the run).
-  void judge(Opportunity& opportunity, SegmentPlan& plan, std::uint16_t stage,
-             RandomStream& stream) {
-    // perceived = p x optimism x exp(mu + sigma Z) >= threshold  <=>  Z >= a precomputed z.
-    const double z =
-        model_.calls.noise_cv > 0.0 ? boost::random::normal_distribution<double>()(stream) : 0.0;
-    opportunity.call = z >= plan.commit_z[stage]     ? COMMITTED
-                       : z >= plan.possible_z[stage] ? POSSIBLE
+  /// The rep's call on entering a stage, from its own half of the stage's first draw, so
+  /// calls never change the outcome or the duration.
+  void judge(Opportunity& opportunity, SegmentPlan& plan, std::uint16_t stage, double u) {
+    // perceived = p x optimism x exp(mu + sigma Z) >= threshold  <=>  Z >= a precomputed z
+    // <=>  U = Phi(Z) >= Phi(z).
+    opportunity.call = u >= plan.commit_u[stage]     ? COMMITTED
+                       : u >= plan.possible_u[stage] ? POSSIBLE
                                                      : NOT_FORECAST;
     if (opportunity.call == NOT_FORECAST)
       return;

@@ -36,10 +36,10 @@ struct Event {
 /// A calendar queue of 1/32-day buckets. Why not one binary heap: a company-sized funnel keeps
 /// tens of thousands of events pending, most of them days ahead, and a heap of all of them
 /// costs a cache-missing sift per event. Here an event for a later bucket is pushed onto that
-/// bucket's list in O(1); only the current bucket's events (a few dozen) form a heap, built
-/// when the bucket begins. The lists live in one pool of nodes recycled last-in first-out,
-/// so scheduling writes to memory that is still in cache. Events beyond the ring's horizon
-/// wait in a heap of their own.
+/// bucket's list in O(1); only the current bucket's events (a few dozen) are ordered, sorted
+/// once when the bucket begins and popped from the back. The lists live in one pool of nodes
+/// recycled last-in first-out, so scheduling writes to memory that is still in cache. Events beyond
+/// the ring's horizon wait in a heap of their own.
 class EventQueue {
  public:
   EventQueue() { head_.fill(NONE); }
@@ -63,8 +63,12 @@ class EventQueue {
     const Event event{time, next_sequence_++, target, generation, kind};
     const auto day = static_cast<std::int64_t>(time * BUCKETS_PER_DAY);
     if (day <= day_) {
-      today_.push_back(event);
-      std::push_heap(today_.begin(), today_.end(), Later{});
+      // Rare (an event due within the current bucket): insert it in order, from the back,
+      // where the earliest events are.
+      auto position = today_.end();
+      while (position != today_.begin() && Later{}(event, *(position - 1)))
+        --position;
+      today_.insert(position, event);
     } else if (day < day_ + RING) {
       std::uint32_t& head = head_[static_cast<std::size_t>(day) % RING];
       if (head == NONE || nodes_[head].count == EVENTS_PER_NODE) {
@@ -92,15 +96,19 @@ class EventQueue {
   /// The earliest event; the queue must not be empty.
   const Event& next() {
     advance();
-    return today_.front();
+    return today_.back();
+  }
+
+  /// Removes the earliest event, the one next() returned.
+  void pop_next() {
+    today_.pop_back();
+    --size_;
   }
 
   Event pop() {
     advance();
-    std::pop_heap(today_.begin(), today_.end(), Later{});
     const Event event = today_.back();
-    today_.pop_back();
-    --size_;
+    pop_next();
     return event;
   }
 
@@ -128,7 +136,7 @@ class EventQueue {
     }
   };
 
-  /// Moves to the first bucket with events and makes it the heap of current events.
+  /// Moves to the first bucket with events and sorts it into the current events.
   void advance() {
     while (today_.empty()) {
       if (in_ring_ == 0) {
@@ -153,14 +161,16 @@ class EventQueue {
         today_.push_back(later_.back());
         later_.pop_back();
       }
-      std::make_heap(today_.begin(), today_.end(), Later{});
+      // Latest first, so that the earliest is popped from the back. Sorting a bucket once
+      // costs fewer comparisons than a heap's sift per event, and they are predictable.
+      std::sort(today_.begin(), today_.end(), Later{});
     }
   }
 
   std::array<std::uint32_t, RING> head_;  ///< first node of each bucket's list
   std::vector<Node> nodes_;
   std::uint32_t free_ = NONE;  ///< recycled nodes, last freed first
-  std::vector<Event> today_;
+  std::vector<Event> today_;   ///< the current bucket, latest first
   std::vector<Event> later_;
   std::int64_t day_ = 0;  ///< the current bucket's number: floor(time x BUCKETS_PER_DAY)
   std::size_t in_ring_ = 0;
