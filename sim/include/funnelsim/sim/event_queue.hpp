@@ -99,6 +99,12 @@ class EventQueue {
     return today_.back();
   }
 
+  /// The event `k` places after the earliest in the current bucket, or null: a hint of what
+  /// is coming, for prefetching what it will touch.
+  const Event* ahead(std::size_t k) const {
+    return k < today_.size() ? &today_[today_.size() - 1 - k] : nullptr;
+  }
+
   /// Removes the earliest event, the one next() returned.
   void pop_next() {
     today_.pop_back();
