@@ -49,6 +49,7 @@ class EventQueue {
     nodes_.clear();
     free_ = NONE;
     today_.clear();
+    unsorted_.clear();
     later_.clear();
     day_ = 0;
     in_ring_ = 0;
@@ -128,6 +129,7 @@ class EventQueue {
   static constexpr std::int64_t RING = 4096;
 
   static constexpr std::uint32_t NONE = 0xffffffff;
+  static constexpr std::int64_t SLICES = 64;  ///< of a bucket, for its counting sort
 
   /// Events waiting in a bucket's list, several to a node so that walking a bucket misses
   /// the cache once per node rather than once per event.
@@ -170,16 +172,50 @@ class EventQueue {
         today_.push_back(later_.back());
         later_.pop_back();
       }
-      // Latest first, so that the earliest is popped from the back. Sorting a bucket once
-      // costs fewer comparisons than a heap's sift per event, and they are predictable.
-      std::sort(today_.begin(), today_.end(), Later{});
+      sort_bucket();
     }
+  }
+
+  /// Orders the current bucket latest first, so that the earliest is popped from the back.
+  /// A comparison sort of a bucket's few dozen events mispredicts about half its branches (40%
+  /// of the run's mispredictions with std::sort); instead a counting sort by 1/64 of the
+  /// bucket, whose index is monotone in time, leaves only the events that share a slice out of
+  /// order, and an insertion sort by (time, sequence) finishes: the same order, in about
+  /// one predictable comparison an event.
+  void sort_bucket() {
+    const std::size_t n = today_.size();
+    if (n < 2)
+      return;
+    std::array<std::uint32_t, SLICES + 1> start{};
+    unsorted_.assign(today_.begin(), today_.end());
+    for (const Event& event : unsorted_)
+      ++start[slice(event) + 1];
+    for (std::size_t i = 1; i <= SLICES; ++i)
+      start[i] += start[i - 1];
+    for (const Event& event : unsorted_)
+      today_[start[slice(event)]++] = event;
+    for (std::size_t i = 1; i < n; ++i) {
+      const Event event = today_[i];
+      std::size_t j = i;
+      for (; j > 0 && Later{}(event, today_[j - 1]); --j)
+        today_[j] = today_[j - 1];
+      today_[j] = event;
+    }
+  }
+
+  /// The event's slice of the current bucket, counted from its end: 0 is the latest.
+  std::size_t slice(const Event& event) const {
+    // time x 2048 is (time x 32) x 64 exactly, so slices refine the bucket.
+    const std::int64_t fine = static_cast<std::int64_t>(event.time * (BUCKETS_PER_DAY * SLICES));
+    const std::int64_t within = std::clamp<std::int64_t>(fine - day_ * SLICES, 0, SLICES - 1);
+    return static_cast<std::size_t>(SLICES - 1 - within);
   }
 
   std::array<std::uint32_t, RING> head_;  ///< first node of each bucket's list
   std::vector<Node> nodes_;
-  std::uint32_t free_ = NONE;  ///< recycled nodes, last freed first
-  std::vector<Event> today_;   ///< the current bucket, latest first
+  std::uint32_t free_ = NONE;    ///< recycled nodes, last freed first
+  std::vector<Event> today_;     ///< the current bucket, latest first
+  std::vector<Event> unsorted_;  ///< scratch for sort_bucket
   std::vector<Event> later_;
   std::int64_t day_ = 0;  ///< the current bucket's number: floor(time x BUCKETS_PER_DAY)
   std::size_t in_ring_ = 0;
