@@ -213,8 +213,8 @@ int main(int argc, char** argv) {
     with_simulation =
         std::min(with_simulation, time_run(model, replications, 1, &simulation).seconds);
     std::printf(
-        "forecast cost: funnel/commit/run-rate +%.0f%%, simulation model (100 samples a "
-        "week) +%.0f%% of the run time (1 thread)\n",
+        "forecast cost: funnel/commit/run-rate %+.0f%%, simulation model (100 samples a "
+        "week) %+.0f%% of the run time (1 thread)\n",
         100.0 * (with_formulas / one.seconds - 1.0), 100.0 * (with_simulation / one.seconds - 1.0));
   }
 
