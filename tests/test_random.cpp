@@ -67,6 +67,22 @@ TEST_CASE("Golden values of Philox4x64-10 streams", "[random][golden]") {
   CHECK(stream() == 0x7e68b68aec7ba23bULL);
 }
 
+TEST_CASE("Streams on precomputed round keys are Random123's streams", "[random][golden]") {
+  for (const std::uint64_t seed : {0ULL, 42ULL, 0xffffffffffffffffULL}) {
+    for (const std::uint64_t replication : {0ULL, 7ULL, 0x8000000000000001ULL}) {
+      const sim::RoundKeys keys(seed, replication);
+      sim::RandomStream plain(seed, replication, {3, 4}, sim::Purpose::stage, 2);
+      sim::RandomStream shared(keys, {3, 4}, sim::Purpose::stage, 2);
+      for (int i = 0; i < 41; ++i)
+        REQUIRE(plain() == shared());
+    }
+  }
+  // The known answer of counter 0, key 0, as above.
+  const sim::RoundKeys zero(0, 0);
+  sim::RandomStream stream(zero, {0, 0}, static_cast<sim::Purpose>(0));
+  CHECK(stream() == 0x16554d9eca36314cULL);
+}
+
 TEST_CASE("uniform01 lies in the half-open unit interval", "[random]") {
   sim::RandomStream stream(1, 2, {3, 4}, sim::Purpose::intake);
   double sum = 0.0;

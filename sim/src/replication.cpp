@@ -14,7 +14,7 @@
 // probabilities exactly. A rep's win skill multiplies the first stage's advance probability.
 
 #include <algorithm>
-#include <boost/random/normal_distribution.hpp>
+#include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 #include <cstdint>
@@ -62,24 +62,30 @@ struct Territory {
   std::vector<std::uint32_t> open;  ///< open opportunities, kept only when leavers lose them
 };
 
-struct Opportunity {
+/// One cache line: a company replication keeps about 50,000 open opportunities (3 MB), more
+/// than a core's L2, and almost every stage end reads a cold one; at 88 bytes, most reads
+/// missed twice.
+struct alignas(64) Opportunity {
   EntityKey key;
-  std::int64_t amount_fixed = 0;      ///< 万 x AMOUNT_SCALE
-  double amount = 0.0;                ///< 万
-  double win_exponent = 1.0;          ///< k: existing customers advance with a_i^k
+  std::int64_t amount_fixed = 0;      ///< 万 x AMOUNT_SCALE; amount() in 万
   double first_advance_factor = 1.0;  ///< the rep's win skill, on the first stage's advance
+  double stage_entered = 0.0;         ///< day it entered its current stage
   std::uint32_t territory = 0;
   std::uint32_t generation = 0;
   std::uint32_t open_position = 0;  ///< index in the territory's open list
+  /// 1, 2, ... in order of creation, for traces (a replication creates far fewer than 2^32)
+  std::uint32_t serial = 0;
   std::uint16_t segment = 0;
-  std::uint16_t stage = PENDING;  ///< PENDING until it enters its first stage
-  bool advances = false;          ///< outcome of the current stage, drawn on entry
-  std::uint8_t call = 0;  ///< the rep's call in this stage: NOT_FORECAST, POSSIBLE, COMMITTED
+  std::uint16_t stage = PENDING;    ///< PENDING until it enters its first stage
   std::uint16_t close_quarter = 0;  ///< measured quarter it would close in at mean durations
-  std::uint64_t serial = 0;         ///< 1, 2, ... in order of creation, for traces
-  double stage_entered = 0.0;       ///< day it entered its current stage
-  bool alive = false;
+  std::uint8_t call = 0;      ///< the rep's call in this stage: NOT_FORECAST, POSSIBLE, COMMITTED
+  bool advances : 1 = false;  ///< outcome of the current stage, drawn on entry
+  bool existing : 1 = false;  ///< an existing customer: advances with a_i^k
+  bool alive : 1 = false;
+
+  double amount() const { return static_cast<double>(amount_fixed) / AMOUNT_SCALE; }
 };
+static_assert(sizeof(Opportunity) == 64);
 
 /// Per-team constants derived from the model once per replication.
 struct TeamPlan {
@@ -95,13 +101,14 @@ struct SegmentPlan {
       : deal_size(deal_size_distribution) {}
 
   std::vector<Sampler> days;
-  std::vector<double> advance;  ///< a_i = p(i) / p(i + 1), p after the last stage = 1
-  std::vector<double> log_advance;
+  std::vector<double> advance;           ///< a_i = p(i) / p(i + 1), p after the last stage = 1
+  std::vector<double> existing_advance;  ///< a_i^k, existing customers' advance probability
   std::vector<double> stall_days;
-  /// Standard-normal judgement draws at or above these commit, or call possible, a deal in
-  /// stage i (infinite: never).
-  std::vector<double> commit_z;
-  std::vector<double> possible_z;
+  /// Uniform judgement draws at or above these commit, or call possible, a deal in stage i
+  /// (1: never): Phi(z) of the standard-normal thresholds, so that a uniform U stands for the
+  /// normal Z = Phi^-1(U) without computing it.
+  std::vector<double> commit_u;
+  std::vector<double> possible_u;
   std::vector<double> mean_days_left;  ///< mean days from entering stage i to the outcome
   double realized_this_quarter = 0.0;  ///< 万, for the weekly snapshot
   /// Amounts (fixed point) called committed and possible, by the measured quarter in which
@@ -110,8 +117,6 @@ struct SegmentPlan {
   std::vector<std::int64_t> committed_by_quarter;
   std::vector<std::int64_t> possible_by_quarter;
   Sampler deal_size;
-  double log_first_probability = 0.0;
-  double log_existing_probability = 0.0;
   std::vector<std::int64_t> open_count;
   std::vector<std::int64_t> open_amount;
 };
@@ -120,7 +125,7 @@ class Replication {
  public:
   Replication(const Model& model, std::uint64_t seed, std::uint64_t replication,
               ReplicationResult& out, TraceObserver* trace)
-      : model_(model), seed_(seed), replication_(replication), out_(out), trace_(trace) {
+      : model_(model), keys_(seed, replication), out_(out), trace_(trace) {
     out_.reset(ResultShape(model));
     measured_start_ = model.calendar.warmup_weeks * DAYS_PER_WEEK;
     quarter_days_ = model.calendar.weeks_per_quarter * DAYS_PER_WEEK;
@@ -142,8 +147,13 @@ class Replication {
       if (model_.sources[s].kind == LeadSourceKind::marketing)
         schedule_source_point(s);
     }
-    while (!queue_.empty() && queue_.next().time <= end_) {
-      dispatch(queue_.pop());
+    while (!queue_.empty()) {
+      const Event event = queue_.next();
+      if (event.time > end_)
+        break;
+      queue_.pop_next();
+      prefetch(queue_.ahead(PREFETCH_DISTANCE));
+      dispatch(event);
     }
   }
 
@@ -157,16 +167,23 @@ class Replication {
         const double next =
             i + 1 < segment.stages.size() ? segment.stages[i + 1].win_probability : 1.0;
         plan.advance.push_back(stage.win_probability / next);
-        plan.log_advance.push_back(std::log(stage.win_probability / next));
         plan.stall_days.push_back(stage.stall_days);
-        plan.commit_z.push_back(
-            judgement_z(stage.win_probability, model_.calls.committed_threshold));
-        plan.possible_z.push_back(
-            judgement_z(stage.win_probability, model_.calls.possible_threshold));
+        plan.commit_u.push_back(
+            judgement_u(stage.win_probability, model_.calls.committed_threshold));
+        plan.possible_u.push_back(
+            judgement_u(stage.win_probability, model_.calls.possible_threshold));
       }
-      plan.log_first_probability = std::log(segment.stages.front().win_probability);
-      plan.log_existing_probability =
+      // Existing customers win at their own overall rate q: every stage's advance probability
+      // becomes a_i^k with k = ln q / ln p(first).
+      const double log_first_probability = std::log(segment.stages.front().win_probability);
+      const double log_existing_probability =
           segment.existing_share > 0.0 ? std::log(segment.existing_win_probability) : 0.0;
+      const double k =
+          log_first_probability < 0.0 ? log_existing_probability / log_first_probability : 1.0;
+      for (std::size_t i = 0; i < segment.stages.size(); ++i) {
+        plan.existing_advance.push_back(k == 1.0 ? plan.advance[i]
+                                                 : std::exp(k * std::log(plan.advance[i])));
+      }
       plan.mean_days_left.assign(segment.stages.size(), 0.0);
       double days_left = 0.0;
       for (std::size_t i = segment.stages.size(); i-- > 0;) {
@@ -202,8 +219,7 @@ class Replication {
       const std::uint64_t hash = stable_hash("source:" + source.name);
       source_hashes_.push_back(hash);
       source_delays_.emplace_back(source.delay_days);
-      source_streams_.emplace_back(seed_, replication_, EntityKey{hash, 0},
-                                   Purpose::source_arrivals);
+      source_streams_.emplace_back(keys_, EntityKey{hash, 0}, Purpose::source_arrivals);
       source_points_.push_back(0);
       if (source.kind == LeadSourceKind::referral)
         teams_[source.team].referral_sources.push_back(s);
@@ -211,18 +227,43 @@ class Replication {
     active_by_team_.resize(model_.teams.size());
   }
 
-  /// The judgement draw Z above which a rep perceives a deal of win probability p at or above
-  /// `threshold`: p x optimism x exp(mu + sigma Z), a lognormal error with mean 1.
-  double judgement_z(double p, double threshold) const {
+  /// The uniform judgement draw U above which a rep perceives a deal of win probability p at
+  /// or above `threshold`: p x optimism x exp(mu + sigma Z), a lognormal error with mean 1 and
+  /// Z = Phi^-1(U). Returns Phi(z) for the threshold z of Z; 1 when never.
+  double judgement_u(double p, double threshold) const {
     const Calls& calls = model_.calls;
     const double gap = std::log(threshold) - std::log(p * calls.optimism);
     if (calls.noise_cv <= 0.0)
-      return gap <= 0.0 ? 0.0 : INFINITY;
+      return gap <= 0.0 ? 0.0 : 1.0;
     const double sigma2 = std::log1p(calls.noise_cv * calls.noise_cv);
-    return (gap + 0.5 * sigma2) / std::sqrt(sigma2);
+    const double z = (gap + 0.5 * sigma2) / std::sqrt(sigma2);
+    return 0.5 * std::erfc(-z / std::sqrt(2.0));
   }
 
   // --- dispatch -------------------------------------------------------------------------------
+
+  /// Events ahead whose data is fetched into the cache before their turn. Almost every stage
+  /// end reads an opportunity that has not been touched for days of simulated time, a miss
+  /// to memory; the current bucket says which one a few events in advance.
+  static constexpr std::size_t PREFETCH_DISTANCE = 6;
+
+  void prefetch(const Event* event) const {
+    if (event == nullptr)
+      return;
+    switch (event->kind) {
+      case EventKind::opportunity_start:
+      case EventKind::stage_end:
+      case EventKind::stall:
+        if (event->target < opportunities_.size())
+          __builtin_prefetch(&opportunities_[event->target]);
+        break;
+      case EventKind::lead_candidate:
+        __builtin_prefetch(&territories_[event->target]);
+        break;
+      default:
+        break;
+    }
+  }
 
   void dispatch(const Event& event) {
     now_ = event.time;
@@ -304,7 +345,7 @@ class Replication {
       territory.hired_at = t;
       trace_rep(TraceEvent::hire, territory);
     }
-    RandomStream traits(seed_, replication_, rep_key(territory), Purpose::rep_traits);
+    RandomStream traits(keys_, rep_key(territory), Purpose::rep_traits);
     territory.prospecting = skill_multiplier(traits, team.skill.prospecting_cv);
     territory.win = skill_multiplier(traits, team.skill.win_cv);
     territory.deal_size = skill_multiplier(traits, team.skill.deal_size_cv);
@@ -318,7 +359,7 @@ class Replication {
       add_chunk(index);
 
     if (team.attrition.annual_rate > 0.0) {
-      RandomStream tenure(seed_, replication_, rep_key(territory), Purpose::tenure);
+      RandomStream tenure(keys_, rep_key(territory), Purpose::tenure);
       const double years =
           boost::random::exponential_distribution<double>(team.attrition.annual_rate)(tenure);
       queue_.schedule(t + years * DAYS_PER_YEAR, EventKind::leave, index);
@@ -361,8 +402,7 @@ class Replication {
     const auto chunk = static_cast<std::uint32_t>(territory.chunks.size());
     const EntityKey key{teams_[territory.team].hash,
                         (static_cast<std::uint64_t>(territory.slot) << 32) | chunk};
-    territory.chunks.push_back(
-        Chunk{RandomStream(seed_, replication_, key, Purpose::lead_arrivals)});
+    territory.chunks.push_back(Chunk{RandomStream(keys_, key, Purpose::lead_arrivals)});
     // A chunk added after day 0 replays its points up to now, so its leads do not depend on
     // when it was added.
     double t = 0.0;
@@ -433,7 +473,7 @@ class Replication {
   void on_win_referrals(const Opportunity& won) {
     for (const std::uint32_t s : teams_[territories_[won.territory].team].referral_sources) {
       const LeadSource& source = model_.sources[s];
-      RandomStream stream(seed_, replication_, won.key, Purpose::referrals,
+      RandomStream stream(keys_, won.key, Purpose::referrals,
                           static_cast<std::uint32_t>(source_hashes_[s]));
       const int count = boost::random::poisson_distribution<int, double>(source.per_win)(stream);
       const Sampler& delay = source_delays_[s];
@@ -470,24 +510,21 @@ class Replication {
     opportunity.segment = static_cast<std::uint16_t>(segment_index);
     opportunity.stage = PENDING;
     opportunity.alive = true;
-    opportunity.serial = ++created_;
+    opportunity.serial = static_cast<std::uint32_t>(++created_);
     ++out_.segments[segment_index].opportunities;
     ++opportunity.generation;
 
-    RandomStream intake(seed_, replication_, key, Purpose::intake);
+    RandomStream intake(keys_, key, Purpose::intake);
     const double kind_draw = intake.uniform01();
     const bool existing = kind_draw < segment.existing_share;
-    opportunity.amount = plan.deal_size(intake) * territory.deal_size;
-    opportunity.amount_fixed = static_cast<std::int64_t>(opportunity.amount * AMOUNT_SCALE + 0.5);
-    opportunity.amount = static_cast<double>(opportunity.amount_fixed) / AMOUNT_SCALE;
+    const double amount = plan.deal_size(intake) * territory.deal_size;
+    opportunity.amount_fixed = static_cast<std::int64_t>(amount * AMOUNT_SCALE + 0.5);
 
-    // Existing customers win at their own overall rate q: every stage's advance probability
-    // becomes a_i^k with k = ln q / ln p(first). A rep's win skill multiplies the first
-    // stage's advance only, so that raising any stage probability never turns a win into a
-    // loss (common random numbers stay monotone), and the overall rate is p(first) x skill.
-    opportunity.win_exponent = existing && plan.log_first_probability < 0.0
-                                   ? plan.log_existing_probability / plan.log_first_probability
-                                   : 1.0;
+    // Existing customers advance with a_i^k (SegmentPlan::existing_advance). A rep's win
+    // skill multiplies the first stage's advance only, so that raising any stage probability
+    // never turns a win into a loss (common random numbers stay monotone), and the overall
+    // rate is p(first) x skill.
+    opportunity.existing = existing;
     opportunity.first_advance_factor = territory.win;
 
     if (teams_[territory.team].track_open) {
@@ -513,16 +550,20 @@ class Replication {
       trace_opportunity(TraceEvent::lead, opportunity);
     }
 
-    RandomStream stream(seed_, replication_, opportunity.key, Purpose::stage, stage);
-    const double outcome_draw = stream.uniform01();
-    double advance = opportunity.win_exponent == 1.0
-                         ? plan.advance[stage]
-                         : std::exp(opportunity.win_exponent * plan.log_advance[stage]);
+    // The stage's own stream. Its first 64 bits give two 32-bit uniforms, the outcome and
+    // the rep's call (a probability needs no more resolution than 2^-32); the duration
+    // follows, so a stage entry takes one Philox block unless the duration's sampler rejects
+    // more than once.
+    RandomStream stream(keys_, opportunity.key, Purpose::stage, stage);
+    const std::uint64_t word = stream();
+    const double outcome_draw = static_cast<double>(word >> 32) * 0x1.0p-32;
+    const double call_draw = static_cast<double>(word & 0xffffffffU) * 0x1.0p-32;
+    double advance = opportunity.existing ? plan.existing_advance[stage] : plan.advance[stage];
     if (stage == 0)
       advance *= opportunity.first_advance_factor;
     opportunity.advances = outcome_draw < advance;
     const double days = plan.days[stage](stream);
-    judge(opportunity, plan, stage, stream);
+    judge(opportunity, plan, stage, call_draw);
     if (days > plan.stall_days[stage]) {
       queue_.schedule(now_ + plan.stall_days[stage], EventKind::stall, id, opportunity.generation);
     } else {
@@ -530,16 +571,13 @@ class Replication {
     }
   }
 
-  /// The rep's call on entering a stage. It draws from the stage's stream after the outcome
-  /// and the duration, so calls never change those draws, and mostly from the same Philox
-  /// block (a stream of its own cost a block per stage entry: 10% of the run).
-  void judge(Opportunity& opportunity, SegmentPlan& plan, std::uint16_t stage,
-             RandomStream& stream) {
-    // perceived = p x optimism x exp(mu + sigma Z) >= threshold  <=>  Z >= a precomputed z.
-    const double z =
-        model_.calls.noise_cv > 0.0 ? boost::random::normal_distribution<double>()(stream) : 0.0;
-    opportunity.call = z >= plan.commit_z[stage]     ? COMMITTED
-                       : z >= plan.possible_z[stage] ? POSSIBLE
+  /// The rep's call on entering a stage, from its own half of the stage's first draw, so
+  /// calls never change the outcome or the duration.
+  void judge(Opportunity& opportunity, SegmentPlan& plan, std::uint16_t stage, double u) {
+    // perceived = p x optimism x exp(mu + sigma Z) >= threshold  <=>  Z >= a precomputed z
+    // <=>  U = Phi(Z) >= Phi(z).
+    opportunity.call = u >= plan.commit_u[stage]     ? COMMITTED
+                       : u >= plan.possible_u[stage] ? POSSIBLE
                                                      : NOT_FORECAST;
     if (opportunity.call == NOT_FORECAST)
       return;
@@ -590,13 +628,14 @@ class Replication {
       if (quarter >= 0) {
         const auto q = static_cast<std::size_t>(quarter);
         SegmentResult& segment = out_.segments[opportunity.segment];
-        segment.bookings[q] += opportunity.amount;
+        const double amount = opportunity.amount();
+        segment.bookings[q] += amount;
         ++segment.wins[q];
-        out_.bookings[q] += opportunity.amount;
+        out_.bookings[q] += amount;
         ++out_.wins[q];
         const std::uint32_t rep = territories_[opportunity.territory].rep_index;
-        out_.rep_bookings[rep * out_.bookings.size() + q] += opportunity.amount;
-        segments_[opportunity.segment].realized_this_quarter += opportunity.amount;
+        out_.rep_bookings[rep * out_.bookings.size() + q] += amount;
+        segments_[opportunity.segment].realized_this_quarter += amount;
       }
       on_win_referrals(opportunity);
     }
@@ -618,7 +657,7 @@ class Replication {
     trace_->record(
         TraceRecord{now_, event, static_cast<int>(territories_[opportunity.territory].rep_index),
                     opportunity.serial, opportunity.segment,
-                    opportunity.stage == PENDING ? -1 : opportunity.stage, opportunity.amount});
+                    opportunity.stage == PENDING ? -1 : opportunity.stage, opportunity.amount()});
   }
 
   void trace_rep(TraceEvent event, const Territory& territory) const {
@@ -651,7 +690,7 @@ class Replication {
         if (!o.alive || o.stage == PENDING)
           continue;
         open.push_back({o.serial, static_cast<int>(territories_[o.territory].rep_index), o.segment,
-                        o.stage, o.amount, o.stage_entered, o.call});
+                        o.stage, o.amount(), o.stage_entered, o.call});
       }
       trace_->snapshot(measured, now_, open);
     }
@@ -679,8 +718,7 @@ class Replication {
   }
 
   const Model& model_;
-  const std::uint64_t seed_;
-  const std::uint64_t replication_;
+  const RoundKeys keys_;  ///< (seed, replication): every stream's key
   ReplicationResult& out_;
   TraceObserver* const trace_;
   std::uint64_t created_ = 0;  ///< opportunities created so far: the next one's serial - 1

@@ -12,6 +12,7 @@
 
 #include <Random123/philox.h>
 
+#include <array>
 #include <cstdint>
 #include <limits>
 
@@ -35,6 +36,45 @@ struct EntityKey {
   std::uint64_t lo = 0;
 };
 
+/// The round keys of Philox4x64-10 under one key (seed, replication). Random123 derives them
+/// for every block, adding a Weyl sequence to the key between rounds (two 64-bit immediates
+/// and two additions a round, a fifth of a block's instructions); every stream of a
+/// replication has the same key, so the engine computes them once per replication.
+class RoundKeys {
+ public:
+  RoundKeys(std::uint64_t seed, std::uint64_t replication) {
+    for (std::size_t round = 0; round < ROUNDS; ++round) {
+      keys_[2 * round] = seed;
+      keys_[2 * round + 1] = replication;
+      seed += 0x9E3779B97F4A7C15ULL;  // Random123's PHILOX_W64_0 and PHILOX_W64_1
+      replication += 0xBB67AE8584CAA73BULL;
+    }
+  }
+
+  /// Philox4x64-10 of `counter`, bit for bit Random123's r123::Philox4x64.
+  r123::Philox4x64::ctr_type block(const r123::Philox4x64::ctr_type& counter) const {
+    std::uint64_t x0 = counter.v[0];
+    std::uint64_t x1 = counter.v[1];
+    std::uint64_t x2 = counter.v[2];
+    std::uint64_t x3 = counter.v[3];
+    for (std::size_t round = 0; round < ROUNDS; ++round) {
+      std::uint64_t hi0 = 0;
+      std::uint64_t hi1 = 0;
+      const std::uint64_t lo0 = mulhilo64(0xD2E7470EE14C6C93ULL, x0, &hi0);
+      const std::uint64_t lo1 = mulhilo64(0xCA5A826395121157ULL, x2, &hi1);
+      x0 = hi1 ^ x1 ^ keys_[2 * round];
+      x1 = lo1;
+      x2 = hi0 ^ x3 ^ keys_[2 * round + 1];
+      x3 = lo0;
+    }
+    return {{x0, x1, x2, x3}};
+  }
+
+ private:
+  static constexpr std::size_t ROUNDS = 10;
+  std::array<std::uint64_t, 2 * ROUNDS> keys_;
+};
+
 /// A UniformRandomBitGenerator over one Philox counter space, for Boost.Random
 /// distributions. Key = (seed, replication); counter = (entity.hi, entity.lo,
 /// purpose << 32 | index, block number).
@@ -47,12 +87,19 @@ class RandomStream {
       : key_{{seed, replication}},
         counter_{{entity.hi, entity.lo, (static_cast<std::uint64_t>(purpose) << 32) | index, 0}} {}
 
+  /// The same stream as under (seed, replication), with the key's round keys computed once;
+  /// `keys` must outlive the stream.
+  RandomStream(const RoundKeys& keys, EntityKey entity, Purpose purpose, std::uint32_t index = 0)
+      : counter_{{entity.hi, entity.lo, (static_cast<std::uint64_t>(purpose) << 32) | index, 0}},
+        round_keys_(&keys) {}
+
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
 
   result_type operator()() {
     if (position_ == 4) {
-      block_ = r123::Philox4x64{}(counter_, key_);
+      block_ = round_keys_ != nullptr ? round_keys_->block(counter_)
+                                      : r123::Philox4x64{}(counter_, key_);
       ++counter_.v[3];
       position_ = 0;
     }
@@ -63,9 +110,10 @@ class RandomStream {
   double uniform01() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
 
  private:
-  r123::Philox4x64::key_type key_;
+  r123::Philox4x64::key_type key_{};
   r123::Philox4x64::ctr_type counter_;
   r123::Philox4x64::ctr_type block_{};
+  const RoundKeys* round_keys_ = nullptr;  ///< when set, key_ is unused
   unsigned position_ = 4;
 };
 

@@ -22,6 +22,9 @@ class Sampler {
 
   template <class Engine>
   double operator()(Engine& engine) const {
+    // Stage durations are gamma in most scenarios: test for it before the switch.
+    if (kind_ == DistributionKind::gamma)
+      return scale_ * gamma(engine);
     return scale_ * unscaled(engine);
   }
 
