@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "funnelsim/analysis/report.hpp"
 #include "funnelsim/analysis/results_file.hpp"
+#include "results_errors.hpp"
 
 namespace funnelsim::cli {
 
@@ -57,8 +58,10 @@ void write_atomically(const fs::path& target, const std::string& content) {
 int report(const ReportArgs& args) {
   if (!args.force && fs::exists(args.output))
     throw UsageError(args.output + ": exists; pass --force to overwrite it");
-  const analysis::ResultsReader reader(args.results);
-  const std::string page = analysis::render_report(reader, {args.results, today()});
+  const std::string page = naming_results_file(args.results, [&] {
+    const analysis::ResultsReader reader(args.results);
+    return analysis::render_report(reader, {args.results, today()});
+  });
   write_atomically(args.output, page);
   return SUCCESS;
 }
