@@ -8,6 +8,13 @@
 namespace funnelsim::analysis::hdf5 {
 namespace {
 
+// HDF5 otherwise closes every file still open at exit. A file whose flush failed (a full
+// disk) cannot be closed, and HDF5 1.10.8 then crashes at exit in H5F__close_cb: the user
+// would see "Segmentation fault" after the clean message. Every file is closed by its RAII
+// handle anyway, and an unfinished temporary file is meant to be dropped, not flushed.
+// H5dont_atexit must come before the library's first use, hence a static initialiser.
+const bool no_cleanup_at_exit = H5dont_atexit() >= 0;
+
 // Walking upward starts at the most specific error ("truncated file: eof = ..."), which
 // says more to a user than the API-level "unable to open file".
 herr_t keep_innermost(unsigned position, const H5E_error2_t* error, void* client) {
