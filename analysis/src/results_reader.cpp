@@ -63,8 +63,11 @@ class ResultsReader::Impl {
 ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_(path.string()) {
   hdf5::silence_errors();
   std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
+  if (!std::filesystem::exists(path, error)) {
     throw ResultsError(where_ + ": no such file");
+  }
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw ResultsError(where_ + ": not a regular file");
   }
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
