@@ -71,15 +71,17 @@ ReplicationDataset::ReplicationDataset(hid_t group, const std::string& name, hid
   check(H5Pset_shuffle(creation.get()), where_, context);
   check(H5Pset_deflate(creation.get(), DEFLATE_LEVEL), where_, context);
 
-  // A cache that holds a whole chunk, so that batches smaller than a chunk are compressed
-  // once when the chunk is complete rather than re-read and re-compressed at every batch.
+  // A cache that holds exactly one chunk, so that batches smaller than a chunk are
+  // compressed once when the chunk is complete rather than re-read and re-compressed at
+  // every batch. Rows arrive in order, so a chunk is complete when the next one is started:
+  // one is enough. More (it was at least 1 MiB, five chunks of rep_bookings) filled up with
+  // complete chunks as a run went on and peak memory grew with the replication count.
   std::size_t chunk_bytes = H5Tget_size(file_type);
   for (const hsize_t dim : chunk) {
     chunk_bytes *= dim;
   }
   const hdf5::PropertyList access(check(H5Pcreate(H5P_DATASET_ACCESS), where_, context));
-  check(H5Pset_chunk_cache(access.get(), 521, std::max<std::size_t>(2 * chunk_bytes, 1 << 20), 1.0),
-        where_, context);
+  check(H5Pset_chunk_cache(access.get(), 1, chunk_bytes, 1.0), where_, context);
 
   dataset_ = hdf5::Dataset(check(H5Dcreate2(group, name.c_str(), file_type, space.get(),
                                             H5P_DEFAULT, creation.get(), access.get()),
