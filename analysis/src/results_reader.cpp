@@ -73,7 +73,11 @@ ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_(path.strin
     H5Eclear2(H5E_DEFAULT);
     throw ResultsError(where_ + ": not an HDF5 file");
   }
-  file_ = hdf5::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  // HDF5 1.10 locks files it opens and, by default, refuses to open them on file systems
+  // without flock() (some NFS mounts); reading needs no lock there.
+  const hdf5::PropertyList access(check(H5Pcreate(H5P_FILE_ACCESS), where_, "HDF5 failure"));
+  check(H5Pset_file_locking(access.get(), true, true), where_, "HDF5 failure");
+  file_ = hdf5::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get()));
   if (!file_.valid()) {
     hdf5::fail(where_, "cannot open (truncated or damaged HDF5 file?)");
   }
