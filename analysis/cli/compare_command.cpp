@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "funnelsim/analysis/compare.hpp"
 #include "funnelsim/analysis/results_file.hpp"
+#include "results_errors.hpp"
 
 namespace funnelsim::cli {
 
@@ -75,16 +76,18 @@ int compare(const CompareArgs& args) {
   question.baseline = args.baseline;
   question.metric = parse_metric(args.metric);
   question.quarter = parse_quarter(args.quarter);
-  const analysis::ResultsReader reader(args.results);
-  analysis::Comparison comparison;
-  try {
-    comparison = analysis::compare_variants(reader, question);
-  } catch (const analysis::CompareError& error) {
-    throw UsageError(args.results + ": " + error.what());
-  }
-  const std::string text = args.json  ? analysis::comparison_json(comparison)
-                           : args.csv ? analysis::comparison_csv(comparison)
-                                      : analysis::format_comparison(comparison, reader.metadata());
+  const std::string text = naming_results_file(args.results, [&] {
+    const analysis::ResultsReader reader(args.results);
+    analysis::Comparison comparison;
+    try {
+      comparison = analysis::compare_variants(reader, question);
+    } catch (const analysis::CompareError& error) {
+      throw UsageError(args.results + ": " + error.what());
+    }
+    return args.json  ? analysis::comparison_json(comparison)
+           : args.csv ? analysis::comparison_csv(comparison)
+                      : analysis::format_comparison(comparison, reader.metadata());
+  });
   std::fputs(text.c_str(), stdout);
   return SUCCESS;
 }

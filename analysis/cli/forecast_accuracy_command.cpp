@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "commands.hpp"
 #include "funnelsim/analysis/forecast_accuracy.hpp"
 #include "funnelsim/analysis/results_file.hpp"
+#include "results_errors.hpp"
 #include "text.hpp"
 
 namespace funnelsim::cli {
@@ -81,12 +83,15 @@ void print_json(const analysis::AccuracyReport& report) {
 }
 
 int accuracy(const AccuracyArgs& args) {
-  const analysis::ResultsReader reader(args.results);
-  const analysis::AccuracyReport report = analysis::score_forecasts(reader, args.variant);
+  // Everything is read before the first line is printed: a damaged file prints no half report.
+  const auto [report, metadata] = naming_results_file(args.results, [&] {
+    const analysis::ResultsReader reader(args.results);
+    return std::pair(analysis::score_forecasts(reader, args.variant), reader.metadata());
+  });
   if (args.json) {
     print_json(report);
   } else {
-    print_text(report, reader.metadata());
+    print_text(report, metadata);
   }
   return SUCCESS;
 }

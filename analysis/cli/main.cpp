@@ -2,8 +2,10 @@
 // that prints errors and chooses exit codes.
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <new>
 
 #include "commands.hpp"
 #include "funnelsim/analysis/results_file.hpp"
@@ -36,6 +38,10 @@ constexpr const char* EPILOG =
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Past a file-size limit (ulimit -f) the kernel would kill the process with SIGXFSZ and
+  // leave the user no message; ignored, the write fails with EFBIG and is reported like a
+  // full disk.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{DESCRIPTION, "funnelsim"};
   app.footer(EPILOG);
   app.set_version_flag("--version", std::string("funnelsim ") + FUNNELSIM_VERSION);
@@ -81,8 +87,14 @@ int main(int argc, char** argv) {
   } catch (const funnelsim::analysis::ResultsError& error) {
     std::fprintf(stderr, "funnelsim: %s\n", error.what());
     return cli::BAD_INPUT;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "funnelsim: error: out of memory\n");
+    return cli::RUNTIME_FAILURE;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "funnelsim: error: %s\n", error.what());
+    return cli::RUNTIME_FAILURE;
+  } catch (...) {
+    std::fprintf(stderr, "funnelsim: error: unknown failure\n");
     return cli::RUNTIME_FAILURE;
   }
   return cli::BAD_INPUT;

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/analysis/results_merge.hpp"
+#include "results_errors.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -25,6 +26,11 @@ int merge(const MergeArgs& args) {
   if (std::filesystem::exists(target) && !args.force)
     throw UsageError(args.output + ": exists; use --force to replace it");
   const std::vector<std::filesystem::path> shards(args.shards.begin(), args.shards.end());
+  // HDF5 can crash on a damaged shard (see results_errors.hpp): a message and exit code 2.
+  std::string inputs;
+  for (const std::string& shard : args.shards)
+    inputs += (inputs.empty() ? "" : ", ") + shard;
+  const ResultsCrashGuard guard("one of " + inputs);
   const analysis::MergeResult result = analysis::merge_shards(shards, target, args.force);
   if (!args.quiet) {
     std::fprintf(stderr, "funnelsim: wrote %s: %zu replications of %zu variant%s from %zu shards\n",

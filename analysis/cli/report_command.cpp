@@ -7,6 +7,7 @@
 #include "funnelsim/analysis/report.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "output_file.hpp"
+#include "results_errors.hpp"
 
 namespace funnelsim::cli {
 
@@ -29,8 +30,10 @@ std::string today() {
 
 int report(const ReportArgs& args) {
   check_output_target(args.output, args.force);
-  const analysis::ResultsReader reader(args.results);
-  const std::string page = analysis::render_report(reader, {args.results, today()});
+  const std::string page = naming_results_file(args.results, [&] {
+    const analysis::ResultsReader reader(args.results);
+    return analysis::render_report(reader, {args.results, today()});
+  });
   write_atomically(args.output, page);
   return SUCCESS;
 }

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/analysis/summary.hpp"
+#include "results_errors.hpp"
 
 namespace funnelsim::cli {
 
@@ -17,9 +18,12 @@ struct SummaryArgs {
 };
 
 int summary(const SummaryArgs& args) {
-  const analysis::ResultsReader reader(args.results);
-  const analysis::Summary table = analysis::summarize(reader, args.variant);
-  std::fputs(analysis::format_summary(table, reader.metadata()).c_str(), stdout);
+  const std::string text = naming_results_file(args.results, [&] {
+    const analysis::ResultsReader reader(args.results);
+    const analysis::Summary table = analysis::summarize(reader, args.variant);
+    return analysis::format_summary(table, reader.metadata());
+  });
+  std::fputs(text.c_str(), stdout);
   return SUCCESS;
 }
 

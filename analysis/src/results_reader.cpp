@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 #include "funnelsim/analysis/results_file.hpp"
 #include "hdf5_attribute.hpp"
@@ -44,6 +46,13 @@ class ResultsReader::Impl {
 
  private:
   void read_metadata();
+  /// The shape RESULTS.md gives `dataset` under these root attributes (ANY where the root
+  /// does not say), or none for a dataset it does not describe.
+  std::optional<std::vector<std::size_t>> layout_shape(const std::string& dataset) const;
+  /// Fails, naming the dataset, if `shape` is not its documented shape: a damaged or
+  /// hand-edited file must not lead a caller to index past the data.
+  void check_shape(const std::string& context, const std::string& dataset,
+                   const std::vector<hsize_t>& shape) const;
   std::size_t read_count(const std::string& name) const;
 
   std::string where_;
@@ -54,14 +63,21 @@ class ResultsReader::Impl {
 ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_(path.string()) {
   hdf5::silence_errors();
   std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
+  if (!std::filesystem::exists(path, error)) {
     throw ResultsError(where_ + ": no such file");
+  }
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw ResultsError(where_ + ": not a regular file");
   }
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     throw ResultsError(where_ + ": not an HDF5 file");
   }
-  file_ = hdf5::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  // HDF5 1.10 locks files it opens and, by default, refuses to open them on file systems
+  // without flock() (some NFS mounts); reading needs no lock there.
+  const hdf5::PropertyList access(check(H5Pcreate(H5P_FILE_ACCESS), where_, "HDF5 failure"));
+  check(H5Pset_file_locking(access.get(), true, true), where_, "HDF5 failure");
+  file_ = hdf5::File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get()));
   if (!file_.valid()) {
     hdf5::fail(where_, "cannot open (truncated or damaged HDF5 file?)");
   }
@@ -96,9 +112,25 @@ void ResultsReader::Impl::read_metadata() {
   metadata_.replications_planned = read_count("replications_planned");
   metadata_.first_replication = read_count("first_replication");
   metadata_.complete = hdf5::read_int64_attribute(root, "complete", where_) != 0;
-  metadata_.quarters = static_cast<int>(read_count("quarters"));
-  metadata_.weeks_per_quarter = static_cast<int>(read_count("weeks_per_quarter"));
-  metadata_.warmup_weeks = static_cast<int>(read_count("warmup_weeks"));
+  // Bounded so that quarters x weeks and the arrays sized by them stay in range.
+  constexpr std::size_t CALENDAR_LIMIT = 1 << 15;
+  const auto calendar_count = [&](const std::string& name) {
+    const std::size_t value = read_count(name);
+    if (value > CALENDAR_LIMIT) {
+      throw ResultsError(where_ + ": attribute '" + name + "' is " + std::to_string(value) +
+                         ", more than a results file can hold (" + std::to_string(CALENDAR_LIMIT) +
+                         ")");
+    }
+    return static_cast<int>(value);
+  };
+  metadata_.quarters = calendar_count("quarters");
+  metadata_.weeks_per_quarter = calendar_count("weeks_per_quarter");
+  metadata_.warmup_weeks = calendar_count("warmup_weeks");
+  if (metadata_.quarters < 1 || metadata_.weeks_per_quarter < 1) {
+    throw ResultsError(
+        where_ + ": attributes 'quarters' and 'weeks_per_quarter' must be >= 1, got " +
+        std::to_string(metadata_.quarters) + " and " + std::to_string(metadata_.weeks_per_quarter));
+  }
   if (check(H5Lexists(root, "variants", H5P_DEFAULT), where_, "cannot look up 'variants'") <= 0) {
     throw ResultsError(where_ + ": missing group 'variants'");
   }
@@ -111,6 +143,72 @@ std::size_t ResultsReader::Impl::read_count(const std::string& name) const {
                        std::to_string(value));
   }
   return static_cast<std::size_t>(value);
+}
+
+std::optional<std::vector<std::size_t>> ResultsReader::Impl::layout_shape(
+    const std::string& dataset) const {
+  constexpr std::size_t ANY = std::numeric_limits<std::size_t>::max();
+  const std::size_t replications = metadata_.replications;
+  const auto quarters = static_cast<std::size_t>(metadata_.quarters);
+  const auto weeks_per_quarter = static_cast<std::size_t>(metadata_.weeks_per_quarter);
+  const std::size_t weeks = quarters * weeks_per_quarter;
+  const std::size_t slash = dataset.rfind('/');
+  const std::string name = slash == std::string::npos ? dataset : dataset.substr(slash + 1);
+  const std::string group = slash == std::string::npos ? "" : dataset.substr(0, slash);
+  if (group.empty()) {
+    if (name == "bookings" || name == "wins" || name == "attainment" || name == "cost") {
+      return std::vector{replications, quarters};
+    }
+    if (name == "quota") {
+      return std::vector{quarters};
+    }
+    if (name == "rep_bookings") {
+      return std::vector{replications, ANY, quarters};
+    }
+    if (name == "rep_quota") {
+      return std::vector{ANY, quarters};
+    }
+  } else if (group == "forecast") {
+    return std::vector{replications, quarters, weeks_per_quarter};
+  } else if (group.starts_with("segments/")) {
+    if (name == "bookings" || name == "wins" || name == "leads") {
+      return std::vector{replications, quarters};
+    }
+    if (name == "funnel_count" || name == "funnel_amount") {
+      return std::vector{replications, weeks, ANY};
+    }
+    if (name == "realized" || name == "calls_committed" || name == "calls_possible") {
+      return std::vector{replications, weeks};
+    }
+  }
+  return std::nullopt;
+}
+
+void ResultsReader::Impl::check_shape(const std::string& context, const std::string& dataset,
+                                      const std::vector<hsize_t>& shape) const {
+  const std::optional<std::vector<std::size_t>> expected = layout_shape(dataset);
+  if (!expected) {
+    return;
+  }
+  const auto text = [](const auto& dims) {
+    std::string result;
+    for (const auto dim : dims) {
+      result += (result.empty() ? "" : " x ") + (dim == std::numeric_limits<std::size_t>::max()
+                                                     ? std::string("any")
+                                                     : std::to_string(dim));
+    }
+    return "[" + result + "]";
+  };
+  bool matches = expected->size() == shape.size();
+  for (std::size_t i = 0; matches && i < shape.size(); ++i) {
+    matches =
+        (*expected)[i] == std::numeric_limits<std::size_t>::max() || (*expected)[i] == shape[i];
+  }
+  if (!matches) {
+    throw ResultsError(context + ": shape " + text(shape) + " does not match the file's " +
+                       std::to_string(metadata_.replications) + " replications and calendar, " +
+                       "expected " + text(*expected));
+  }
 }
 
 std::vector<std::string> ResultsReader::Impl::members(const std::string& group_path) const {
@@ -163,9 +261,13 @@ std::vector<double> ResultsReader::Impl::read_numeric(const std::string& variant
                        std::to_string(rank));
   }
   shape.assign(static_cast<std::size_t>(found_rank), 0);
-  H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
+  check(H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr), context, "bad dataspace");
+  check_shape(context, dataset, shape);
   std::size_t count = 1;
   for (const hsize_t dim : shape) {
+    if (dim != 0 && count > std::numeric_limits<std::size_t>::max() / sizeof(double) / dim) {
+      throw ResultsError(context + ": too large to read");
+    }
     count *= dim;
   }
   std::vector<double> values(count);

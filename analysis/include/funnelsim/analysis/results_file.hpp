@@ -57,15 +57,25 @@ struct FileMetadata {
   int warmup_weeks = 0;
 };
 
-/// Writes a results file atomically: everything goes to a temporary file beside the target
-/// (`.<target-name>.tmp-<pid>`), which commit() renames onto the target. Without commit()
-/// the temporary file is removed and an existing target is left untouched.
+/// Writes a results file atomically. Everything goes to a temporary file in the target's
+/// directory that commit() turns into the target in one step; without commit() the
+/// temporary file vanishes and an existing target is left untouched.
+///
+/// On Linux the temporary file is an unnamed inode (open with O_TMPFILE) that commit() links
+/// into the directory, so a process killed at any moment, even by SIGKILL, leaves no stray
+/// file: the inode is freed with the process. A new target is linked in under its own name
+/// (atomic, nothing left behind); an existing one is replaced by linking a temporary name
+/// `.<target-name>.tmp-<pid>` and renaming it onto the target, so only a process killed in
+/// the microseconds between those two calls leaves that name behind. Where the file system
+/// has no O_TMPFILE, the temporary file is that named file from the start (a SIGKILL then
+/// leaves it behind). The file's data and the directory are fsync'ed at commit.
 ///
 /// Memory does not grow with the replication count: each batch is written as it arrives.
 class ResultsWriter {
  public:
   /// Throws ResultsError if `target` exists and `overwrite` is false, or if the temporary
-  /// file cannot be created in the target's directory.
+  /// file cannot be created in the target's directory (missing or unwritable directory,
+  /// read-only file system): a long run fails before it starts rather than at its end.
   ResultsWriter(std::filesystem::path target, RunMetadata metadata, bool overwrite);
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
@@ -88,8 +98,11 @@ class ResultsWriter {
   /// variant received fewer replications, if no variant was added, or on any HDF5 failure.
   void commit(std::size_t replications_done);
 
-  /// The temporary file written until commit().
+  /// The path HDF5 writes through until commit(): /proc/self/fd/<N> for an unnamed
+  /// temporary file, otherwise the named temporary file beside the target.
   const std::filesystem::path& temporary_path() const;
+  /// Whether the temporary file is unnamed (O_TMPFILE), so that a killed run leaves nothing.
+  bool temporary_is_anonymous() const;
 
  private:
   class Impl;

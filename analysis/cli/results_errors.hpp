@@ -1,0 +1,53 @@
+#pragma once
+// Clean errors for the commands that read a results file: every message names the file.
+
+#include <csignal>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "commands.hpp"
+#include "funnelsim/analysis/results_file.hpp"
+
+namespace funnelsim::cli {
+
+/// While alive, a crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) ends the process with the
+/// message "funnelsim: <path>: damaged results file (...)" and exit code 2 (BAD_INPUT).
+/// HDF5 1.10 trusts parts of a file that carry no checksum (the global heap of its
+/// variable-length strings) and can crash on a damaged one: a user must still get a clear
+/// message and an exit code below 128.
+class ResultsCrashGuard {
+ public:
+  explicit ResultsCrashGuard(const std::string& path);
+  ~ResultsCrashGuard();
+  ResultsCrashGuard(const ResultsCrashGuard&) = delete;
+  ResultsCrashGuard& operator=(const ResultsCrashGuard&) = delete;
+
+ private:
+  static constexpr int SIGNALS[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+};
+
+/// Runs `read`, a command's work on the results file `path`, and returns its result. A
+/// ResultsError that does not name the file is given its name; an index or size error
+/// (what a damaged file can still provoke past the reader's checks) becomes a ResultsError
+/// on the file, so that main reports it as bad input rather than as an internal failure;
+/// a ResultsCrashGuard covers the reading.
+template <typename Read>
+auto naming_results_file(const std::string& path, Read&& read) -> decltype(read()) {
+  const ResultsCrashGuard guard(path);
+  try {
+    return std::forward<Read>(read)();
+  } catch (const analysis::ResultsError& error) {
+    const std::string message = error.what();
+    if (message.starts_with(path + ":") || message.starts_with(path + " ")) {
+      throw;
+    }
+    throw analysis::ResultsError(path + ": " + message);
+  } catch (const std::out_of_range& error) {
+    throw analysis::ResultsError(path + ": damaged results file (" + error.what() + ")");
+  } catch (const std::length_error& error) {
+    throw analysis::ResultsError(path + ": damaged results file (" + error.what() + ")");
+  }
+}
+
+}  // namespace funnelsim::cli
