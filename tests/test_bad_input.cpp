@@ -40,6 +40,8 @@ const BadInput BAD_INPUTS[] = {
    "the document expands to more than 250000 nodes (aliases counted at each use)"},
   {"deep_nesting.yaml", 3, 1, "", "nested deeper than 64 levels"},
   {"deep_nesting_shallow_parse.yaml", 3, 77, "", "nested deeper than 64 levels"},
+  // Found by tests/fuzz: yaml-cpp 0.7's LoadAll looped forever, allocating, on this file.
+  {"fuzz_parser_stuck.yaml", 1, 1, "", "the top level must be a mapping, got ''"},
   // Keys.
   {"unknown_key_top.yaml", 2, 1, "segmets", "unknown key 'segmets'; did you mean 'segments'?"},
   {"unknown_key_team.yaml", 11, 5, "teams.territory.prospect_per_week",
@@ -159,6 +161,7 @@ const BadSnapshot BAD_SNAPSHOTS[] = {
   {"alias_bomb.yaml", 4, 45, "",
    "the document expands to more than 250000 nodes (aliases counted at each use)"},
   {"deep_nesting.yaml", 1, 1999, "", "nested deeper than 64 levels"},
+  {"parser_stuck.yaml", 1, 1, "", "not valid YAML: the parser cannot go on from here"},
   {"stages_too_many.yaml", 6, 3, "stages", "must have at most 100 items, got 101"},
   {"count_too_large.yaml", 6, 50, "stages.intent.count", "must be in [0, 10000000], got 1e12"},
   // Keys.

@@ -12,6 +12,8 @@
 #include <utility>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "suggest.hpp"
 
@@ -388,12 +390,79 @@ void check_tree_size(const YAML::Node& root, const Origin& origin) {
   }
 }
 
+namespace {
+
+/// Records the documents of a stream (their first node's kind and mark) without building them.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  struct Document {
+    YAML::Mark mark;
+    bool null_root = true;
+    bool has_root = false;
+  };
+  std::vector<Document> documents;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { documents.push_back({mark}); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { root(mark, true); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { root(mark, false); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    root(mark, false);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    root(mark, false);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    root(mark, false);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void root(const YAML::Mark& mark, bool null) {
+    if (!documents.empty() && !documents.back().has_root) {
+      documents.back() = {mark, null, true};
+    }
+  }
+};
+
+InputError parser_error(const YAML::ParserException& error, const std::string& source_name) {
+  const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
+  const int column = error.mark.is_null() ? 0 : error.mark.column + 1;
+  return InputError(source_name, line, column, "", error.msg);
+}
+
+}  // namespace
+
 YAML::Node parse_document(const std::string& text, const std::string& source_name,
                           const std::string& what) {
   check_text(text, source_name);
-  std::vector<YAML::Node> documents;
+  // Not YAML::LoadAll: on some invalid text, such as ",b ", yaml-cpp 0.7's parser stops
+  // consuming tokens and reports an empty document forever, and LoadAll collects them until
+  // memory runs out (yaml-cpp issue #1040, fixed upstream by PR #1319 after 0.8.0). Counting
+  // the documents here stops as upstream now does, at the first empty one, and a repeated
+  // empty document at the same place is the stuck parser.
+  DocumentCounter counter;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(text);
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    while (parser.HandleNextDocument(counter)) {
+      const DocumentCounter::Document& last = counter.documents.back();
+      if (counter.documents.size() > 1 && last.null_root) {
+        const DocumentCounter::Document& before = counter.documents[counter.documents.size() - 2];
+        if (before.null_root && before.mark.pos == last.mark.pos) {
+          throw InputError(source_name, last.mark.line + 1, last.mark.column + 1, "",
+                           "not valid YAML: the parser cannot go on from here");
+        }
+        counter.documents.pop_back();
+        break;
+      }
+    }
+    root = YAML::Load(text);
   } catch (const YAML::DeepRecursion& error) {
     // yaml-cpp stops its recursive parser at a fixed depth, with the message "bad file".
     const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
@@ -401,21 +470,19 @@ YAML::Node parse_document(const std::string& text, const std::string& source_nam
     throw InputError(source_name, line, column, "",
                      "nested deeper than " + std::to_string(MAX_DOCUMENT_DEPTH) + " levels");
   } catch (const YAML::ParserException& error) {
-    const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
-    const int column = error.mark.is_null() ? 0 : error.mark.column + 1;
-    throw InputError(source_name, line, column, "", error.msg);
+    throw parser_error(error, source_name);
   }
-  if (documents.empty() || documents.front().IsNull()) {
+  if (counter.documents.empty() || root.IsNull()) {
     throw InputError(source_name, 0, 0, "", "empty " + what);
   }
-  if (documents.size() > 1) {
+  if (counter.documents.size() > 1) {
     const Origin origin{source_name, source_name};
-    throw error_at(
-        origin, documents[1].Mark(), "",
-        "a " + what + " file holds one YAML document, found " + std::to_string(documents.size()));
+    throw error_at(origin, counter.documents[1].mark, "",
+                   "a " + what + " file holds one YAML document, found " +
+                       std::to_string(counter.documents.size()));
   }
-  check_tree_size(documents.front(), Origin{source_name, source_name});
-  return documents.front();
+  check_tree_size(root, Origin{source_name, source_name});
+  return root;
 }
 
 std::string read_text_file(const std::string& path) {
