@@ -566,7 +566,7 @@ TEST_CASE("aliases are allowed within the node budget; --set values get the same
                       "--set: description: nested deeper than 64 levels");
 }
 
-TEST_CASE("--set values are held to the file's limits", "[loader]") {
+TEST_CASE("Overrides (--set) are held to the file's limits", "[loader]") {
   REQUIRE_THROWS_WITH(
       load_scenario_text(minimal_scenario(), "ok.yaml", {"teams.territory.headcount=1e9"}),
       "--set: teams.territory.headcount: must be in [0, 100000], got 1e9");
