@@ -1,5 +1,6 @@
-// Bad scenarios are rejected with a message that names the value and where it is.
-// Each case is one small file in tests/bad_inputs/; the table below is its expected error.
+// Bad scenarios and snapshots are rejected with a message that names the value and where it
+// is. Each case is one small file in tests/bad_inputs/ or tests/bad_snapshots/; the tables
+// below hold its expected error. Crashes the fuzzers find (tests/fuzz) become cases here.
 
 #include <filesystem>
 #include <string>
@@ -7,11 +8,15 @@
 #include <catch2/catch.hpp>
 
 #include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/scenarios/snapshot.hpp"
+#include "funnelsim/scenarios/variants.hpp"
 
 namespace {
 
 using funnelsim::scenarios::InputError;
 using funnelsim::scenarios::load_scenario_file;
+using funnelsim::scenarios::load_scenario_set;
+using funnelsim::scenarios::load_snapshot_file;
 
 struct BadInput {
   const char* file;      // under tests/bad_inputs/
@@ -29,6 +34,14 @@ const BadInput BAD_INPUTS[] = {
   {"only_comments.yaml", 0, 0, "", "empty scenario"},
   {"top_level_list.yaml", 1, 1, "", "the top level must be a mapping, got a list"},
   {"two_documents.yaml", 3, 1, "", "a scenario file holds one YAML document, found 2"},
+  {"binary_garbage.yaml", 3, 16, "", "not a text file: control character 0x00"},
+  {"invalid_utf8.yaml", 1, 10, "", "not UTF-8 text: byte 0xe9"},
+  {"alias_bomb.yaml", 4, 45, "",
+   "the document expands to more than 250000 nodes (aliases counted at each use)"},
+  {"deep_nesting.yaml", 3, 1, "", "nested deeper than 64 levels"},
+  {"deep_nesting_shallow_parse.yaml", 3, 77, "", "nested deeper than 64 levels"},
+  // Found by tests/fuzz: yaml-cpp 0.7's LoadAll looped forever, allocating, on this file.
+  {"fuzz_parser_stuck.yaml", 1, 1, "", "the top level must be a mapping, got ''"},
   // Keys.
   {"unknown_key_top.yaml", 2, 1, "segmets", "unknown key 'segmets'; did you mean 'segments'?"},
   {"unknown_key_team.yaml", 11, 5, "teams.territory.prospect_per_week",
@@ -49,6 +62,16 @@ const BadInput BAD_INPUTS[] = {
   {"number_infinite.yaml", 8, 74, "teams.territory.prospects_per_week",
    "must be a finite number, got .inf"},
   {"calendar_out_of_range.yaml", 3, 13, "calendar.quarters", "must be in [1, 400], got 0"},
+  // Sizes (scenarios/README.md, "Limits").
+  {"calendar_quarters_too_many.yaml", 2, 22, "calendar.quarters", "must be in [1, 400], got 401"},
+  {"headcount_too_large.yaml", 8, 50, "teams.territory.headcount",
+   "must be in [0, 100000], got 100001"},
+  {"reps_too_many.yaml", 18, 44, "teams.t10.headcount",
+   "the teams have 1100000 reps in all up to this one; the limit is 1000000"},
+  {"stages_too_many.yaml", 5, 7, "segments.small.stages", "must have at most 50 items, got 51"},
+  {"sweep_too_large.yaml", 11, 3, "sweep",
+   "the variants and the sweep make more than 1000 variants (0 variants and more than 1000 "
+   "sweep combinations); the limit is 1000"},
   // Win probabilities.
   {"probability_zero.yaml", 5, 41, "segments.small.stages.intent.win_probability",
    "must be in (0, 1], got 0"},
@@ -63,7 +86,10 @@ const BadInput BAD_INPUTS[] = {
   {"existing_share_without_probability.yaml", 3, 5, "segments.small.existing_win_probability",
    "missing required key 'existing_win_probability'"},
   // Distributions.
+  {"prospects_per_week_zero.yaml", 8, 73, "teams.territory.prospects_per_week",
+   "must be > 0, got 0"},
   {"duration_zero.yaml", 5, 52, "segments.small.stages.intent.days", "must be > 0, got 0"},
+  {"lognormal_negative_mean.yaml", 6, 40, "segments.small.deal_size.mean", "must be > 0, got -2"},
   {"duration_negative.yaml", 7, 36, "segments.small.stages.intent.days.value",
    "must be > 0, got -3"},
   {"gamma_cv_zero.yaml", 7, 42, "segments.small.stages.intent.days.cv", "must be > 0, got 0"},
@@ -112,6 +138,73 @@ std::string corpus_path(const std::string& file) {
   return std::string(FUNNELSIM_SOURCE_DIR) + "/tests/bad_inputs/" + file;
 }
 
+// Bad snapshots (for `funnelsim forecast`): each file in tests/bad_snapshots/ and its error.
+
+struct BadSnapshot {
+  const char* file;      // under tests/bad_snapshots/
+  int line;              // 1-based; 0: the error has no line (the whole file)
+  int column;            // 1-based
+  const char* key_path;  // "" for errors about the whole file
+  const char* message;   // a fragment of InputError::message()
+};
+
+// clang-format off
+const BadSnapshot BAD_SNAPSHOTS[] = {
+  // The file itself.
+  {"empty.yaml", 0, 0, "", "empty snapshot"},
+  {"only_comments.yaml", 0, 0, "", "empty snapshot"},
+  {"malformed.yaml", 3, 1, "", "end of map flow not found"},
+  {"top_level_list.yaml", 1, 1, "", "the top level must be a mapping, got a list"},
+  {"two_documents.yaml", 3, 1, "", "a snapshot file holds one YAML document, found 2"},
+  {"binary_garbage.yaml", 2, 11, "", "not UTF-8 text: byte 0x89"},
+  {"invalid_utf8.yaml", 6, 15, "", "not UTF-8 text: byte 0xc3"},
+  {"alias_bomb.yaml", 4, 45, "",
+   "the document expands to more than 250000 nodes (aliases counted at each use)"},
+  {"deep_nesting.yaml", 1, 1999, "", "nested deeper than 64 levels"},
+  {"parser_stuck.yaml", 1, 1, "", "not valid YAML: the parser cannot go on from here"},
+  {"stages_too_many.yaml", 6, 3, "stages", "must have at most 100 items, got 101"},
+  {"count_too_large.yaml", 6, 50, "stages.intent.count", "must be in [0, 10000000], got 1e12"},
+  // Keys.
+  {"unknown_key_top.yaml", 2, 1, "realised", "unknown key 'realised'; did you mean 'realized'?"},
+  {"unknown_key_stage.yaml", 7, 22, "stages.solution.win_probabilty",
+   "unknown key 'win_probabilty'; did you mean 'win_probability'?"},
+  {"unknown_key_no_suggestion.yaml", 8, 23, "gap_ladder.alpha",
+   "unknown key 'alpha'; valid keys for gap_ladder: p1, p2, p3, p4"},
+  {"quota_missing.yaml", 1, 1, "quota", "missing required key 'quota'"},
+  {"calls_missing_possible.yaml", 7, 8, "calls.possible", "missing required key 'possible'"},
+  {"average_deal_missing.yaml", 1, 1, "average_deal",
+   "missing required key 'average_deal' (needed when the stages have no 'amount')"},
+  // Types and numbers.
+  {"wrong_type_number.yaml", 2, 11, "realized", "must be a number, got 'sixty'"},
+  {"wrong_type_calls.yaml", 7, 8, "calls", "must be a mapping, got a list"},
+  {"probability_nan.yaml", 6, 37, "stages.intent.win_probability",
+   "must be a finite number, got .nan"},
+  {"quota_infinite.yaml", 1, 8, "quota", "must be a finite number, got .inf"},
+  {"probability_above_one.yaml", 7, 39, "stages.solution.win_probability",
+   "must be in (0, 1], got 1.3"},
+  {"count_negative.yaml", 6, 50, "stages.intent.count", "got -5"},
+  {"count_fraction.yaml", 6, 50, "stages.intent.count", "must be an integer, got 12.5"},
+  {"realized_negative.yaml", 2, 11, "realized", "must be >= 0, got -10"},
+  {"weight_above_one.yaml", 8, 22, "weights.committed", "must be in [0, 1], got 1.5"},
+  // Cross-field rules.
+  {"weeks_remaining_above_quarter.yaml", 3, 18, "weeks_remaining",
+   "must be <= weeks_in_quarter (13), got 14"},
+  {"stages_empty.yaml", 5, 9, "stages", "must not be empty"},
+  {"duplicate_stage.yaml", 7, 12, "stages.intent.name",
+   "duplicate stage name 'intent' (first at line 6)"},
+  {"probabilities_not_increasing.yaml", 7, 39, "stages.solution.win_probability",
+   "win probabilities must increase along the funnel: 'solution' has 0.20 after 'intent' 0.35"},
+  {"amount_on_some_stages.yaml", 6, 5, "stages.intent",
+   "give 'amount' for every stage or for none: 'intent' has none, 'potential' has one"},
+  {"average_deal_from_empty_funnel.yaml", 5, 3, "stages",
+   "cannot derive the average deal from a funnel with no opportunities: set 'average_deal'"},
+};
+// clang-format on
+
+std::string bad_snapshot(const std::string& file) {
+  return std::string(FUNNELSIM_SOURCE_DIR) + "/tests/bad_snapshots/" + file;
+}
+
 }  // namespace
 
 TEST_CASE("each bad scenario is rejected with its location and message", "[loader][bad_input]") {
@@ -119,7 +212,8 @@ TEST_CASE("each bad scenario is rejected with its location and message", "[loade
     DYNAMIC_SECTION(bad.file) {
       const std::string path = corpus_path(bad.file);
       try {
-        load_scenario_file(path);
+        // The loader `funnelsim run` uses: the scenario, then its variants and sweep.
+        load_scenario_set(path);
         FAIL("loaded without an error");
       } catch (const InputError& error) {
         INFO(error.what());
@@ -167,4 +261,36 @@ TEST_CASE("a file that cannot be read is an InputError naming it", "[loader][bad
   }
   CHECK_THROWS_WITH(load_scenario_file(std::string(FUNNELSIM_SOURCE_DIR) + "/tests/bad_inputs"),
                     Catch::Contains("cannot read: Is a directory"));
+}
+
+TEST_CASE("each bad snapshot is rejected with its location and message", "[forecast][bad_input]") {
+  for (const BadSnapshot& bad : BAD_SNAPSHOTS) {
+    DYNAMIC_SECTION(bad.file) {
+      const std::string path = bad_snapshot(bad.file);
+      try {
+        load_snapshot_file(path);
+        FAIL("loaded without an error");
+      } catch (const InputError& error) {
+        INFO(error.what());
+        CHECK(error.file() == path);
+        CHECK(error.line() == bad.line);
+        CHECK(error.column() == bad.column);
+        CHECK(error.key_path() == bad.key_path);
+        CHECK_THAT(error.message(), Catch::Contains(bad.message));
+      }
+    }
+  }
+}
+
+TEST_CASE("every bad snapshot has an expected error in the table", "[forecast][bad_input]") {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(FUNNELSIM_SOURCE_DIR) +
+                                                               "/tests/bad_snapshots")) {
+    const std::string name = entry.path().filename().string();
+    bool listed = false;
+    for (const BadSnapshot& bad : BAD_SNAPSHOTS) {
+      listed = listed || name == bad.file;
+    }
+    INFO(name);
+    CHECK(listed);
+  }
 }

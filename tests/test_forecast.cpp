@@ -1,6 +1,6 @@
 // The forecast models of playbook §4 and the standard funnel of §2, each checked against the
-// arithmetic done by hand (in the comments) and against the playbook's own numbers; the
-// snapshot loader's bad-input corpus (tests/bad_snapshots/); and the two commands end to end.
+// arithmetic done by hand (in the comments) and against the playbook's own numbers; and the
+// two commands end to end.
 
 #include <sys/wait.h>
 
@@ -365,99 +365,16 @@ TEST_CASE("the standard funnel rejects an impossible plan", "[forecast]") {
   CHECK_THROWS_AS(analysis::plan_standard_funnel(input), ForecastError);
 }
 
-// Bad snapshots: each file in tests/bad_snapshots/ and the error it must give.
+// The bad-snapshot corpus (tests/bad_snapshots/) is checked file by file in
+// test_bad_input.cpp, with the bad scenarios.
 
 namespace {
-
-struct BadSnapshot {
-  const char* file;      // under tests/bad_snapshots/
-  int line;              // 1-based; 0: the error has no line (the whole file)
-  int column;            // 1-based
-  const char* key_path;  // "" for errors about the whole file
-  const char* message;   // a fragment of InputError::message()
-};
-
-// clang-format off
-const BadSnapshot BAD_SNAPSHOTS[] = {
-  // The file itself.
-  {"empty.yaml", 0, 0, "", "empty snapshot"},
-  {"only_comments.yaml", 0, 0, "", "empty snapshot"},
-  {"malformed.yaml", 3, 1, "", "end of map flow not found"},
-  {"top_level_list.yaml", 1, 1, "", "the top level must be a mapping, got a list"},
-  {"two_documents.yaml", 3, 1, "", "a snapshot file holds one YAML document, found 2"},
-  // Keys.
-  {"unknown_key_top.yaml", 2, 1, "realised", "unknown key 'realised'; did you mean 'realized'?"},
-  {"unknown_key_stage.yaml", 7, 22, "stages.solution.win_probabilty",
-   "unknown key 'win_probabilty'; did you mean 'win_probability'?"},
-  {"unknown_key_no_suggestion.yaml", 8, 23, "gap_ladder.alpha",
-   "unknown key 'alpha'; valid keys for gap_ladder: p1, p2, p3, p4"},
-  {"quota_missing.yaml", 1, 1, "quota", "missing required key 'quota'"},
-  {"calls_missing_possible.yaml", 7, 8, "calls.possible", "missing required key 'possible'"},
-  {"average_deal_missing.yaml", 1, 1, "average_deal",
-   "missing required key 'average_deal' (needed when the stages have no 'amount')"},
-  // Types and numbers.
-  {"wrong_type_number.yaml", 2, 11, "realized", "must be a number, got 'sixty'"},
-  {"wrong_type_calls.yaml", 7, 8, "calls", "must be a mapping, got a list"},
-  {"probability_nan.yaml", 6, 37, "stages.intent.win_probability",
-   "must be a finite number, got .nan"},
-  {"quota_infinite.yaml", 1, 8, "quota", "must be a finite number, got .inf"},
-  {"probability_above_one.yaml", 7, 39, "stages.solution.win_probability",
-   "must be in (0, 1], got 1.3"},
-  {"count_negative.yaml", 6, 50, "stages.intent.count", "got -5"},
-  {"count_fraction.yaml", 6, 50, "stages.intent.count", "must be an integer, got 12.5"},
-  {"realized_negative.yaml", 2, 11, "realized", "must be >= 0, got -10"},
-  {"weight_above_one.yaml", 8, 22, "weights.committed", "must be in [0, 1], got 1.5"},
-  // Cross-field rules.
-  {"weeks_remaining_above_quarter.yaml", 3, 18, "weeks_remaining",
-   "must be <= weeks_in_quarter (13), got 14"},
-  {"stages_empty.yaml", 5, 9, "stages", "must not be empty"},
-  {"duplicate_stage.yaml", 7, 12, "stages.intent.name",
-   "duplicate stage name 'intent' (first at line 6)"},
-  {"probabilities_not_increasing.yaml", 7, 39, "stages.solution.win_probability",
-   "win probabilities must increase along the funnel: 'solution' has 0.20 after 'intent' 0.35"},
-  {"amount_on_some_stages.yaml", 6, 5, "stages.intent",
-   "give 'amount' for every stage or for none: 'intent' has none, 'potential' has one"},
-  {"average_deal_from_empty_funnel.yaml", 5, 3, "stages",
-   "cannot derive the average deal from a funnel with no opportunities: set 'average_deal'"},
-};
-// clang-format on
 
 std::string bad_snapshot(const std::string& file) {
   return SOURCE + "/tests/bad_snapshots/" + file;
 }
 
 }  // namespace
-
-TEST_CASE("each bad snapshot is rejected with its location and message", "[forecast]") {
-  for (const BadSnapshot& bad : BAD_SNAPSHOTS) {
-    DYNAMIC_SECTION(bad.file) {
-      const std::string path = bad_snapshot(bad.file);
-      try {
-        load_snapshot_file(path);
-        FAIL("loaded without an error");
-      } catch (const InputError& error) {
-        INFO(error.what());
-        CHECK(error.file() == path);
-        CHECK(error.line() == bad.line);
-        CHECK(error.column() == bad.column);
-        CHECK(error.key_path() == bad.key_path);
-        CHECK_THAT(error.message(), Catch::Contains(bad.message));
-      }
-    }
-  }
-}
-
-TEST_CASE("every bad snapshot has an expected error in the table", "[forecast]") {
-  for (const auto& entry : std::filesystem::directory_iterator(SOURCE + "/tests/bad_snapshots")) {
-    const std::string name = entry.path().filename().string();
-    bool listed = false;
-    for (const BadSnapshot& bad : BAD_SNAPSHOTS) {
-      listed = listed || name == bad.file;
-    }
-    INFO(name);
-    CHECK(listed);
-  }
-}
 
 TEST_CASE("a snapshot error reads gcc-style", "[forecast]") {
   const std::string path = bad_snapshot("probability_above_one.yaml");

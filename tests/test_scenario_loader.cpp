@@ -508,3 +508,68 @@ TEST_CASE("apply_override edits a parsed tree in place", "[loader]") {
     CHECK(error.message() == "no item named 'z' in 'teams'; items are: a, c");
   }
 }
+
+TEST_CASE("UTF-8 text loads; other bytes are refused at their line and column", "[loader]") {
+  // A byte-order mark and multi-byte characters (万, an emoji) are text.
+  CHECK_NOTHROW(load_scenario_text(
+      "\xEF\xBB\xBF" + minimal_scenario() + "description: 'quota in 万 \xF0\x9F\x93\x88'\n",
+      "utf8.yaml"));
+  const auto error_for = [](const std::string& bytes) {
+    try {
+      load_scenario_text("name: x\ndescription: '" + bytes + "'\n", "bad.yaml");
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("loaded");
+  };
+  // Overlong encodings, UTF-16 surrogates, code points past U+10FFFF and cut sequences.
+  CHECK(error_for("\xC0\xAF") == "bad.yaml:2:15: not UTF-8 text: byte 0xc0");
+  CHECK(error_for("\xE0\x80\xAF") == "bad.yaml:2:15: not UTF-8 text: byte 0xe0");
+  CHECK(error_for("\xED\xA0\x80") == "bad.yaml:2:15: not UTF-8 text: byte 0xed");
+  CHECK(error_for("\xF4\x90\x80\x80") == "bad.yaml:2:15: not UTF-8 text: byte 0xf4");
+  CHECK(error_for("ab\xE4\xB8") == "bad.yaml:2:17: not UTF-8 text: byte 0xe4");
+  CHECK(error_for("\x7F") == "bad.yaml:2:15: not a text file: control character 0x7f");
+  CHECK(error_for("a\tb") == "bad.yaml:1:1: segments: missing required key 'segments'");
+}
+
+TEST_CASE("aliases are allowed within the node budget; --set values get the same checks",
+          "[loader]") {
+  // An anchor spares repeating a distribution.
+  const LoadedScenario scenario = load_scenario_text(
+      "name: aliases\n"
+      "segments:\n"
+      "  - name: small\n"
+      "    stages:\n"
+      "      - {name: intent, win_probability: 0.2, days: &week {dist: gamma, mean: 7, cv: 0.3}}\n"
+      "      - {name: solution, win_probability: 0.35, days: *week}\n"
+      "    deal_size: 2\n"
+      "teams:\n"
+      "  - {name: territory, segment: small, headcount: 2, prospects_per_week: 5}\n"
+      "quota: {annual: 100}\n",
+      "aliases.yaml");
+  CHECK(scenario.model.segments[0].stages[1].days.cv == 0.3);
+
+  std::string bomb = "[&a0 [x, x, x, x, x, x, x, x, x, x]";
+  for (int level = 1; level < 9; ++level) {
+    bomb += ", &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i)
+      bomb += (i ? ", *a" : "*a") + std::to_string(level - 1);
+    bomb += "]";
+  }
+  bomb += "]";
+  REQUIRE_THROWS_WITH(
+      load_scenario_text(minimal_scenario(), "ok.yaml", {"description=" + bomb}),
+      Catch::StartsWith("--set: description: the document expands to more than 250000 nodes"));
+  std::string deep(100, '[');
+  REQUIRE_THROWS_WITH(load_scenario_text(minimal_scenario(), "ok.yaml",
+                                         {"description=" + deep + std::string(100, ']')}),
+                      "--set: description: nested deeper than 64 levels");
+}
+
+TEST_CASE("Overrides (--set) are held to the file's limits", "[loader]") {
+  REQUIRE_THROWS_WITH(
+      load_scenario_text(minimal_scenario(), "ok.yaml", {"teams.territory.headcount=1e9"}),
+      "--set: teams.territory.headcount: must be in [0, 100000], got 1e9");
+  REQUIRE_THROWS_WITH(load_scenario_text(minimal_scenario(), "ok.yaml", {"calendar.quarters=1000"}),
+                      "--set: calendar.quarters: must be in [1, 400], got 1000");
+}

@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "commands.hpp"
 #include "funnelsim/analysis/plan.hpp"
+#include "funnelsim/analysis/resource_estimate.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "options.hpp"
 #include "progress.hpp"
@@ -204,6 +206,14 @@ int plan_search(const SearchArgs& args, Search search) {
   try {
     question.team = analysis::find_team(model, args.team);
     analysis::check_question(model, question);
+    // Each candidate is a run of its own: refuse a candidate count that cannot finish.
+    analysis::RunSize size;
+    size.replications = question.replications;
+    size.threads = args.threads > 0
+                       ? args.threads
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    size.forecast_samples = 0;
+    analysis::check_resources(model, size, args.scenario);
     const sim::Team& team = model.teams[question.team];
     if (!args.quiet) {
       std::fprintf(stderr, "funnelsim: searching the %s of team '%s' for %s with probability %s\n",

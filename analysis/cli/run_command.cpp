@@ -13,12 +13,14 @@
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <thread>
 
 #include <unistd.h>
 
 #include "commands.hpp"
 #include "crm_export.hpp"
 #include "funnelsim/analysis/experiment.hpp"
+#include "funnelsim/analysis/resource_estimate.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/analysis/results_merge.hpp"
 #include "funnelsim/scenarios/error.hpp"
@@ -184,6 +186,15 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
   plan.shard = shard;
 
   const sim::Model& baseline = plan.scenario.variants.front().scenario.model;
+  // Refused up front, with the estimate and the limit, rather than killed halfway.
+  analysis::RunSize size;
+  size.replications = plan.replications;
+  size.variants = plan.scenario.variants.size();
+  size.threads = args.threads > 0
+                     ? args.threads
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  size.forecast_samples = args.forecast_samples;
+  analysis::check_resources(baseline, size, args.scenario);
   plan.metadata.scenario_yaml = plan.scenario.resolved_yaml;
   plan.metadata.scenario_name = baseline.name;
   plan.metadata.seed = args.seed;

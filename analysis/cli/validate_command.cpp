@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/scenarios/variants.hpp"
 #include "funnelsim/sim/funnel_arithmetic.hpp"
 #include "options.hpp"
 
@@ -17,10 +18,13 @@ struct ValidateArgs {
 };
 
 int validate(const ValidateArgs& args) {
-  const scenarios::LoadedScenario scenario =
-      scenarios::load_scenario_file(args.scenario, args.overrides);
-  const sim::Model& model = scenario.model;
-  std::printf("%s: valid scenario '%s'\n", args.scenario.c_str(), model.name.c_str());
+  // The whole file, variants and sweep included, as 'run' would load it.
+  const scenarios::ScenarioSet set = scenarios::load_scenario_set(args.scenario, args.overrides);
+  const sim::Model& model = set.variants.front().scenario.model;
+  std::printf("%s: valid scenario '%s'", args.scenario.c_str(), model.name.c_str());
+  if (set.variants.size() > 1)
+    std::printf(" with %zu variants besides the baseline", set.variants.size() - 1);
+  std::printf("\n");
   std::printf("  %d measured quarters of %d weeks after %d warm-up weeks; %d reps in %zu teams\n",
               model.calendar.quarters, model.calendar.weeks_per_quarter,
               model.calendar.warmup_weeks, model.rep_count(), model.teams.size());

@@ -471,16 +471,20 @@ class Replication {
   }
 
   void on_win_referrals(const Opportunity& won) {
-    for (const std::uint32_t s : teams_[territories_[won.territory].team].referral_sources) {
+    // Copies: create() may grow opportunities_ and move `won` (a heap-use-after-free that
+    // AddressSanitizer found).
+    const std::uint32_t territory = won.territory;
+    const EntityKey won_key = won.key;
+    for (const std::uint32_t s : teams_[territories_[territory].team].referral_sources) {
       const LeadSource& source = model_.sources[s];
-      RandomStream stream(keys_, won.key, Purpose::referrals,
+      RandomStream stream(keys_, won_key, Purpose::referrals,
                           static_cast<std::uint32_t>(source_hashes_[s]));
       const int count = boost::random::poisson_distribution<int, double>(source.per_win)(stream);
       const Sampler& delay = source_delays_[s];
       for (int j = 0; j < count; ++j) {
-        const EntityKey key{mix64(source_hashes_[s], won.key.hi),
-                            mix64(won.key.lo, static_cast<std::uint64_t>(j))};
-        const std::uint32_t id = create(won.territory, key);
+        const EntityKey key{mix64(source_hashes_[s], won_key.hi),
+                            mix64(won_key.lo, static_cast<std::uint64_t>(j))};
+        const std::uint32_t id = create(territory, key);
         queue_.schedule(now_ + delay(stream), EventKind::opportunity_start, id,
                         opportunities_[id].generation);
       }
@@ -639,11 +643,14 @@ class Replication {
       }
       on_win_referrals(opportunity);
     }
-    Territory& owner = territories_[opportunity.territory];
+    // Not `opportunity`: the referrals above may have grown opportunities_ and moved it
+    // (AddressSanitizer: heap-use-after-free).
+    const Opportunity& closed = opportunities_[id];
+    Territory& owner = territories_[closed.territory];
     if (teams_[owner.team].track_open) {
       const std::uint32_t moved = owner.open.back();
-      owner.open[opportunity.open_position] = moved;
-      opportunities_[moved].open_position = opportunity.open_position;
+      owner.open[closed.open_position] = moved;
+      opportunities_[moved].open_position = closed.open_position;
       owner.open.pop_back();
     }
     free_.push_back(id);

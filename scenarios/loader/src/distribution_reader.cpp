@@ -1,4 +1,5 @@
 #include "distribution_reader.hpp"
+#include "readers.hpp"
 
 #include <cmath>
 #include <limits>
@@ -50,7 +51,7 @@ sim::EmpiricalBucket read_bucket(const Field& field, bool last, bool& uses_share
 
 sim::Distribution read_empirical(const Field& field) {
   const Field buckets_field = field.at("buckets");
-  const std::vector<Field> items = buckets_field.non_empty_items();
+  const std::vector<Field> items = buckets_field.non_empty_items(MAX_BUCKETS);
   std::vector<sim::EmpiricalBucket> buckets;
   bool uses_share = false;
   for (std::size_t i = 0; i < items.size(); ++i) {

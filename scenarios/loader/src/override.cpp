@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "suggest.hpp"
+#include "yaml_reader.hpp"
 
 namespace funnelsim::scenarios {
 namespace {
@@ -173,6 +174,13 @@ void apply_assignment(YAML::Node& root, std::string_view assignment, std::string
   } catch (const YAML::ParserException& error) {
     throw InputError(std::string(origin), 0, 0, std::string(path),
                      "cannot parse value '" + text + "': " + error.msg);
+  }
+  // The value is copied node by node, aliases expanded: bound it before the copy.
+  try {
+    detail::check_tree_size(value, detail::Origin{std::string(origin), std::string(origin)});
+  } catch (const InputError& error) {
+    // A position inside a command-line value helps no one: the path names it.
+    throw InputError(std::string(origin), 0, 0, std::string(path), error.message());
   }
   apply_override(root, path, value, origin);
 }

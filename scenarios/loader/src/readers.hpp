@@ -1,6 +1,7 @@
 #pragma once
 // One reader per part of a scenario; each validates its part and fills the model's structs.
 
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -9,6 +10,17 @@
 #include "yaml_reader.hpp"
 
 namespace funnelsim::scenarios::detail {
+
+// Sizes a scenario may have (scenarios/README.md, "Limits"): far above any real sales
+// organisation, low enough that a typo (a headcount of 1e9) is caught before it is simulated.
+constexpr std::size_t MAX_SEGMENTS = 100;
+constexpr std::size_t MAX_STAGES = 50;  ///< per segment
+constexpr std::size_t MAX_TEAMS = 1'000;
+constexpr std::size_t MAX_SOURCES = 1'000;
+constexpr std::size_t MAX_BUCKETS = 1'000;   ///< per empirical distribution
+constexpr int MAX_HEADCOUNT = 100'000;       ///< per team
+constexpr long MAX_REPS = 1'000'000;         ///< over all teams
+constexpr std::size_t MAX_VARIANTS = 1'000;  ///< variants and sweep combinations together
 
 /// `calendar:` (optional: every key has a default).
 sim::Calendar read_calendar(const std::optional<Field>& field);

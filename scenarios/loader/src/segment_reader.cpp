@@ -8,7 +8,7 @@ std::vector<sim::Stage> read_stages(const Field& field) {
   NameList names("stage");
   std::vector<sim::Stage> stages;
   std::optional<Field> previous_probability;
-  for (const Field& item : field.named_items()) {
+  for (const Field& item : field.named_items(MAX_STAGES)) {
     item.check_keys({"name", "win_probability", "days", "stall_days"}, "a stage");
     sim::Stage stage;
     stage.name = names.add(item);
@@ -34,7 +34,7 @@ std::vector<sim::Stage> read_stages(const Field& field) {
 
 std::vector<sim::Segment> read_segments(const Field& field, NameList& names) {
   std::vector<sim::Segment> segments;
-  for (const Field& item : field.named_items()) {
+  for (const Field& item : field.named_items(MAX_SEGMENTS)) {
     item.check_keys({"name", "stages", "deal_size", "existing_share", "existing_win_probability"},
                     "a segment");
     sim::Segment segment;

@@ -16,13 +16,14 @@ using detail::Field;
 using detail::Range;
 
 constexpr int MAX_COUNT = 10000000;
+constexpr std::size_t MAX_STAGES = 100;
 
 std::vector<SnapshotStage> read_stages(const Field& field) {
   detail::NameList names("stage");
   std::vector<SnapshotStage> stages;
   std::optional<Field> previous_probability;
   std::optional<Field> previous_item;
-  for (const Field& item : field.named_items()) {
+  for (const Field& item : field.named_items(MAX_STAGES)) {
     item.check_keys({"name", "win_probability", "count", "amount"}, "a stage");
     SnapshotStage stage;
     stage.name = names.add(item);

@@ -10,7 +10,7 @@ std::vector<sim::LeadSource> read_sources(const std::optional<Field>& field,
     return sources;
   }
   NameList names("source");
-  for (const Field& item : field->named_items()) {
+  for (const Field& item : field->named_items(MAX_SOURCES)) {
     if (!item.has("type")) {
       // Catch a misspelt 'type' before reporting it missing.
       item.check_keys({"name", "type", "team", "per_win", "delay_days", "leads_per_week"},

@@ -31,10 +31,18 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   std::string best;
   std::size_t best_distance = 0;
   for (const std::string& candidate : candidates) {
-    const std::size_t distance = edit_distance(word, candidate);
     // A third of the longer word, and never the whole word: catches "smal",
     // "prospect_per_week" and "gama", but does not offer "a" for "z" or "dist" for "cv".
     const std::size_t limit = std::max<std::size_t>(1, std::max(word.size(), candidate.size()) / 3);
+    // The distance is at least the difference in length: skip hopeless candidates before
+    // the quadratic table (a key of a million characters would need gigabytes).
+    const std::size_t length_difference = word.size() > candidate.size()
+                                              ? word.size() - candidate.size()
+                                              : candidate.size() - word.size();
+    if (length_difference > limit) {
+      continue;
+    }
+    const std::size_t distance = edit_distance(word, candidate);
     const bool likely = distance <= limit && distance < std::min(word.size(), candidate.size());
     if (likely && (best.empty() || distance < best_distance)) {
       best = candidate;

@@ -3,8 +3,6 @@
 namespace funnelsim::scenarios::detail {
 namespace {
 
-constexpr int MAX_HEADCOUNT = 100000;
-
 /// A number, or a list of numbers cycled over the measured quarters (entry q % length).
 std::vector<double> read_quarterly(const Field& field, const Range& range,
                                    const sim::Calendar& calendar) {
@@ -70,7 +68,8 @@ sim::Attrition read_attrition(const Field& field) {
 std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
                                   const sim::Calendar& calendar, NameList& names) {
   std::vector<sim::Team> teams;
-  for (const Field& item : field.named_items()) {
+  long reps = 0;
+  for (const Field& item : field.named_items(MAX_TEAMS)) {
     item.check_keys({"name", "segment", "headcount", "prospects_per_week", "quota_per_quarter",
                      "skill", "ramp", "attrition", "cost_per_rep_per_quarter", "commission_rate"},
                     "a team");
@@ -78,6 +77,12 @@ std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
     team.name = names.add(item);
     team.segment = segments.resolve(item.at("segment"));
     team.headcount = item.at("headcount").integer(0, MAX_HEADCOUNT);
+    reps += team.headcount;
+    if (reps > MAX_REPS) {
+      item.at("headcount")
+          .fail("the teams have " + std::to_string(reps) +
+                " reps in all up to this one; the limit is " + std::to_string(MAX_REPS));
+    }
     team.prospects_per_week = item.at("prospects_per_week").number(Range::positive());
     if (const auto quota = item.get("quota_per_quarter")) {
       team.quota_per_quarter = read_quarterly(*quota, Range::non_negative(), calendar);

@@ -1,11 +1,13 @@
 #include "funnelsim/scenarios/variants.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "funnelsim/scenarios/override.hpp"
+#include "readers.hpp"
 #include "yaml_reader.hpp"
 
 namespace funnelsim::scenarios {
@@ -112,8 +114,11 @@ ScenarioSet load_scenario_set_text(const std::string& text, const std::string& s
   const Field file(origin, marked, "");
   std::set<std::string> names;
 
+  std::size_t variant_count = 0;
   if (const auto variants = file.get("variants")) {
-    for (const Field& item : variants->items()) {
+    const std::vector<Field> items = variants->items(detail::MAX_VARIANTS);
+    variant_count = items.size();
+    for (const Field& item : items) {
       item.check_keys({"name", "description", "set", "scale"}, "a variant");
       const std::string name = item.at("name").text();
       check_variant_name(item.at("name"), name, names);
@@ -160,13 +165,28 @@ ScenarioSet load_scenario_set_text(const std::string& text, const std::string& s
       const std::string last = path.substr(path.rfind('.') + 1);
       last_keys_unique = last_keys.insert(last).second && last_keys_unique;
     }
+    // Every combination is a whole scenario, cloned and validated: count them first (the
+    // product saturates just above the limit, so that it cannot overflow).
+    std::size_t combinations = 1;
+    for (const auto& axis : axes)
+      combinations = std::min(combinations * axis.second.size(), detail::MAX_VARIANTS + 1);
+    if (variant_count + combinations > detail::MAX_VARIANTS) {
+      sweep->fail(
+          "the variants and the sweep make more than " + std::to_string(detail::MAX_VARIANTS) +
+          " variants (" + std::to_string(variant_count) + " variants and " +
+          (combinations > detail::MAX_VARIANTS ? "more than " + std::to_string(detail::MAX_VARIANTS)
+                                               : std::to_string(combinations)) +
+          " sweep combinations); the limit is " + std::to_string(detail::MAX_VARIANTS));
+    }
     std::vector<std::size_t> index(axes.size(), 0);
     while (!axes.empty()) {
       YAML::Node tree = YAML::Clone(base);
       std::string name;
       std::string change;
       for (std::size_t a = 0; a < axes.size(); ++a) {
-        const auto& [path, values] = axes[a];
+        // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+        const std::string& path = axes[a].first;
+        const std::vector<YAML::Node>& values = axes[a].second;
         at_field(sweep->at(path), [&] { apply_override(tree, path, values[index[a]], "sweep"); });
         const std::string label = last_keys_unique ? path.substr(path.rfind('.') + 1) : path;
         name += (name.empty() ? "" : ",") + label + "=" + scalar_text(values[index[a]]);

@@ -11,6 +11,10 @@
 #include <sstream>
 #include <utility>
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include "suggest.hpp"
 
 namespace funnelsim::scenarios::detail {
@@ -79,14 +83,27 @@ void Field::fail(const std::string& message) const {
   throw error(message);
 }
 
+std::string shorten(std::string_view text) {
+  constexpr std::size_t MAX_BYTES = 60;
+  if (text.size() <= MAX_BYTES + 3) {
+    return std::string(text);
+  }
+  std::size_t end = MAX_BYTES;
+  // Cut before a UTF-8 continuation byte's sequence, never inside it.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return std::string(text.substr(0, end)) + "...";
+}
+
 std::string Field::describe() const {
   switch (node_.Type()) {
     case YAML::NodeType::Scalar: {
       double value = 0.0;
       if (YAML::convert<double>::decode(node_, value)) {
-        return node_.Scalar();
+        return shorten(node_.Scalar());
       }
-      return "'" + node_.Scalar() + "'";
+      return "'" + shorten(node_.Scalar()) + "'";
     }
     case YAML::NodeType::Sequence:
       return "a list";
@@ -120,10 +137,11 @@ void Field::check_keys(std::initializer_list<std::string_view> allowed,
       key.fail("keys must be strings, got " + key.describe());
     }
     const std::string& name = entry.first.Scalar();
-    const Field named_key = key.renamed(child_path(name));
+    const std::string shown = shorten(name);  // a hostile key may be megabytes long
+    const Field named_key = key.renamed(child_path(shown));
     if (const auto first = seen.find(name); first != seen.end()) {
       const int first_line = first->second.line();
-      named_key.fail("duplicate key '" + name + "'" +
+      named_key.fail("duplicate key '" + shown + "'" +
                      (first_line > 0 ? " (first at line " + std::to_string(first_line) + ")" : ""));
     }
     seen.emplace(name, named_key);
@@ -134,7 +152,7 @@ void Field::check_keys(std::initializer_list<std::string_view> allowed,
     if (!known) {
       const std::string label =
           what.empty() ? std::string("valid keys") : "valid keys for " + std::string(what);
-      named_key.fail("unknown key '" + name + "'" + suggestion(name, valid, label));
+      named_key.fail("unknown key '" + shown + "'" + suggestion(name, valid, label));
     }
   }
 }
@@ -158,9 +176,13 @@ Field Field::at(std::string_view key) const {
   return Field(*origin_, node_[std::string(key)], child_path(key));
 }
 
-std::vector<Field> Field::items() const {
+std::vector<Field> Field::items(std::size_t max_items) const {
   if (!node_.IsSequence()) {
     fail("must be a list, got " + describe());
+  }
+  if (node_.size() > max_items) {
+    fail("must have at most " + std::to_string(max_items) + " items, got " +
+         std::to_string(node_.size()));
   }
   std::vector<Field> result;
   result.reserve(node_.size());
@@ -170,16 +192,16 @@ std::vector<Field> Field::items() const {
   return result;
 }
 
-std::vector<Field> Field::non_empty_items() const {
-  std::vector<Field> result = items();
+std::vector<Field> Field::non_empty_items(std::size_t max_items) const {
+  std::vector<Field> result = items(max_items);
   if (result.empty()) {
     fail("must not be empty");
   }
   return result;
 }
 
-std::vector<Field> Field::named_items() const {
-  std::vector<Field> result = non_empty_items();
+std::vector<Field> Field::named_items(std::size_t max_items) const {
+  std::vector<Field> result = non_empty_items(max_items);
   for (Field& item : result) {
     if (!item.node_.IsMap()) {
       continue;
@@ -257,32 +279,222 @@ std::string Field::choice(std::initializer_list<std::string_view> options) const
   fail(message);
 }
 
+namespace {
+
+/// The 1-based line and column of byte `offset` of `text`, columns counted in bytes.
+std::pair<int, int> position_of(std::string_view text, std::size_t offset) {
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {line, static_cast<int>(offset - line_start) + 1};
+}
+
+/// The length of the UTF-8 sequence at `offset`, or 0 when it is not valid UTF-8 (overlong
+/// forms, surrogates and code points above U+10FFFF included).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t offset) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[offset + i]); };
+  const unsigned char lead = byte(0);
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead < 0x80) {
+    return 1;
+  } else if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    low = lead == 0xE0 ? 0xA0 : 0x80;
+    high = lead == 0xED ? 0x9F : 0xBF;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    low = lead == 0xF0 ? 0x90 : 0x80;
+    high = lead == 0xF4 ? 0x8F : 0xBF;
+  } else {
+    return 0;
+  }
+  if (offset + length > text.size()) {
+    return 0;
+  }
+  if (byte(1) < low || byte(1) > high) {
+    return 0;
+  }
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) {
+      return 0;
+    }
+  }
+  return length;
+}
+
+std::string hex_byte(unsigned char value) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "0x%02x", value);
+  return buffer;
+}
+
+}  // namespace
+
+void check_text(std::string_view text, const std::string& source_name) {
+  std::size_t offset = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  while (offset < text.size()) {
+    const auto value = static_cast<unsigned char>(text[offset]);
+    const bool control = value < 0x20 && value != '\t' && value != '\n' && value != '\r';
+    const std::size_t length = control || value == 0x7F ? 0 : utf8_sequence_length(text, offset);
+    if (length == 0) {
+      const auto [line, column] = position_of(text, offset);
+      throw InputError(source_name, line, column, "",
+                       (control || value == 0x7F ? "not a text file: control character "
+                                                 : "not UTF-8 text: byte ") +
+                           hex_byte(value));
+    }
+    offset += length;
+  }
+}
+
+void check_tree_size(const YAML::Node& root, const Origin& origin) {
+  // Iterative, so that the walk itself cannot overflow the stack; an alias is walked at each
+  // use, as every later reader would walk it.
+  struct Pending {
+    YAML::Node node;
+    int depth;
+  };
+  std::vector<Pending> pending{{root, 1}};
+  std::size_t visited = 0;
+  while (!pending.empty()) {
+    const Pending current = std::move(pending.back());
+    pending.pop_back();
+    if (++visited > MAX_DOCUMENT_NODES) {
+      throw error_at(origin, current.node.Mark(), "",
+                     "the document expands to more than " + std::to_string(MAX_DOCUMENT_NODES) +
+                         " nodes (aliases counted at each use); refusing it");
+    }
+    if (current.depth > MAX_DOCUMENT_DEPTH) {
+      throw error_at(origin, current.node.Mark(), "",
+                     "nested deeper than " + std::to_string(MAX_DOCUMENT_DEPTH) + " levels");
+    }
+    if (current.node.IsSequence()) {
+      for (const YAML::Node& item : current.node) {
+        pending.push_back({item, current.depth + 1});
+      }
+    } else if (current.node.IsMap()) {
+      for (const auto& entry : current.node) {
+        pending.push_back({entry.first, current.depth + 1});
+        pending.push_back({entry.second, current.depth + 1});
+      }
+    }
+  }
+}
+
+namespace {
+
+/// Records the documents of a stream (their first node's kind and mark) without building them.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  struct Document {
+    YAML::Mark mark;
+    bool null_root = true;
+    bool has_root = false;
+  };
+  std::vector<Document> documents;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { documents.push_back({mark}); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { root(mark, true); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { root(mark, false); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    root(mark, false);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    root(mark, false);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    root(mark, false);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void root(const YAML::Mark& mark, bool null) {
+    if (!documents.empty() && !documents.back().has_root) {
+      documents.back() = {mark, null, true};
+    }
+  }
+};
+
+InputError parser_error(const YAML::ParserException& error, const std::string& source_name) {
+  const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
+  const int column = error.mark.is_null() ? 0 : error.mark.column + 1;
+  return InputError(source_name, line, column, "", error.msg);
+}
+
+}  // namespace
+
 YAML::Node parse_document(const std::string& text, const std::string& source_name,
                           const std::string& what) {
-  std::vector<YAML::Node> documents;
+  check_text(text, source_name);
+  // Not YAML::LoadAll: on some invalid text, such as ",b ", yaml-cpp 0.7's parser stops
+  // consuming tokens and reports an empty document forever, and LoadAll collects them until
+  // memory runs out (yaml-cpp issue #1040, fixed upstream by PR #1319 after 0.8.0). Counting
+  // the documents here stops as upstream now does, at the first empty one, and a repeated
+  // empty document at the same place is the stuck parser.
+  DocumentCounter counter;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::ParserException& error) {
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    while (parser.HandleNextDocument(counter)) {
+      const DocumentCounter::Document& last = counter.documents.back();
+      if (counter.documents.size() > 1 && last.null_root) {
+        const DocumentCounter::Document& before = counter.documents[counter.documents.size() - 2];
+        if (before.null_root && before.mark.pos == last.mark.pos) {
+          throw InputError(source_name, last.mark.line + 1, last.mark.column + 1, "",
+                           "not valid YAML: the parser cannot go on from here");
+        }
+        counter.documents.pop_back();
+        break;
+      }
+    }
+    root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& error) {
+    // yaml-cpp stops its recursive parser at a fixed depth, with the message "bad file".
     const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
     const int column = error.mark.is_null() ? 0 : error.mark.column + 1;
-    throw InputError(source_name, line, column, "", error.msg);
+    throw InputError(source_name, line, column, "",
+                     "nested deeper than " + std::to_string(MAX_DOCUMENT_DEPTH) + " levels");
+  } catch (const YAML::ParserException& error) {
+    throw parser_error(error, source_name);
   }
-  if (documents.empty() || documents.front().IsNull()) {
+  if (counter.documents.empty() || root.IsNull()) {
     throw InputError(source_name, 0, 0, "", "empty " + what);
   }
-  if (documents.size() > 1) {
+  if (counter.documents.size() > 1) {
     const Origin origin{source_name, source_name};
-    throw error_at(
-        origin, documents[1].Mark(), "",
-        "a " + what + " file holds one YAML document, found " + std::to_string(documents.size()));
+    throw error_at(origin, counter.documents[1].mark, "",
+                   "a " + what + " file holds one YAML document, found " +
+                       std::to_string(counter.documents.size()));
   }
-  return documents.front();
+  check_tree_size(root, Origin{source_name, source_name});
+  return root;
 }
 
 std::string read_text_file(const std::string& path) {
   std::error_code ignored;
   if (std::filesystem::is_directory(path, ignored)) {
     throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(EISDIR)));
+  }
+  if (const std::uintmax_t bytes = std::filesystem::file_size(path, ignored);
+      bytes != static_cast<std::uintmax_t>(-1) && bytes > MAX_FILE_BYTES) {
+    throw InputError(path, 0, 0, "",
+                     "too large: " + std::to_string(bytes) + " bytes, the limit is " +
+                         std::to_string(MAX_FILE_BYTES) + " (16 MiB)");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {

@@ -3,6 +3,7 @@
 // InputError carrying the file, the node's line and column, and its key path.
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <limits>
 #include <optional>
@@ -22,11 +23,35 @@ struct Origin {
   std::string unmarked;  ///< for nodes without one (created by overrides): "--set"
 };
 
-/// The whole text of the file at `path`; InputError naming the file when it cannot be read.
+/// Input files larger than this are refused before they are read (16 MiB: a scenario of the
+/// largest sizes the loader accepts is a few hundred KiB).
+constexpr std::uintmax_t MAX_FILE_BYTES = 16u << 20;
+/// A document may hold at most this many nodes, counting every use of an alias anew: a
+/// "billion laughs" of nested aliases is refused before anything walks it. Real scenarios hold
+/// a few hundred; the walk to the limit takes about a second under AddressSanitizer.
+constexpr std::size_t MAX_DOCUMENT_NODES = 250'000;
+/// Mappings and lists nest at most this deep (a scenario needs 7).
+constexpr int MAX_DOCUMENT_DEPTH = 64;
+
+/// The most items of a list whose own limit is not stated (scenarios/README.md, "Limits").
+constexpr std::size_t MAX_LIST_ITEMS = 10'000;
+
+/// The whole text of the file at `path`; InputError naming the file when it cannot be read or
+/// is larger than MAX_FILE_BYTES.
 std::string read_text_file(const std::string& path);
 
+/// Refuses text that is not UTF-8 (after an optional byte-order mark) or holds control
+/// characters other than tab, line feed and carriage return, at the first bad byte's line and
+/// column: binary garbage gets a clear message rather than whatever the parser makes of it.
+void check_text(std::string_view text, const std::string& source_name);
+
+/// Refuses a tree deeper than MAX_DOCUMENT_DEPTH or with more than MAX_DOCUMENT_NODES nodes
+/// once aliases are expanded; the walk stops at the first node over the limits.
+void check_tree_size(const YAML::Node& root, const Origin& origin);
+
 /// Parses `text` as exactly one YAML document describing `what` ("scenario", "snapshot"):
-/// the parser's own errors, an empty file and several documents become InputErrors.
+/// text that is not UTF-8, the parser's own errors, an empty file, several documents and a
+/// document over the size limits (check_tree_size) become InputErrors.
 YAML::Node parse_document(const std::string& text, const std::string& source_name,
                           const std::string& what);
 
@@ -49,6 +74,9 @@ struct Range {
   bool contains(double value) const;
   std::string text() const;  ///< "> 0", ">= 0", "in (0, 1]"
 };
+
+/// `text` cut to about 60 bytes with "..." when longer: user text quoted in a message.
+std::string shorten(std::string_view text);
 
 /// "0.97", "1e+06": a computed number for a message.
 std::string format_number(double value);
@@ -87,14 +115,14 @@ class Field {
   /// The value under `key`; fails at this mapping when it is missing.
   Field at(std::string_view key) const;
 
-  // Lists.
+  // Lists. Each fails when the list has more than `max_items` items.
   /// The items of a list, with key paths by 0-based index.
-  std::vector<Field> items() const;
+  std::vector<Field> items(std::size_t max_items = MAX_LIST_ITEMS) const;
   /// As items(), but fails when the list is empty.
-  std::vector<Field> non_empty_items() const;
+  std::vector<Field> non_empty_items(std::size_t max_items = MAX_LIST_ITEMS) const;
   /// The items of a list of mappings with a `name`, with key paths by name (by index when an
   /// item's name is missing or invalid, so the path stays unambiguous).
-  std::vector<Field> named_items() const;
+  std::vector<Field> named_items(std::size_t max_items = MAX_LIST_ITEMS) const;
 
   // Scalars.
   double number() const;  ///< a finite number

@@ -1,0 +1,66 @@
+#pragma once
+/// What a run will cost before it starts: the events it simulates, its time, its peak memory
+/// and the size of its results file, from a validated model and a replication count. A run
+/// that cannot fit is refused up front with the estimate and the limit, rather than killed
+/// for memory or disk halfway (issue #8).
+
+#include <cstddef>
+#include <string>
+
+#include "funnelsim/sim/model.hpp"
+
+namespace funnelsim::analysis {
+
+/// The run to estimate. `variants` counts the baseline: each variant runs every replication.
+struct RunSize {
+  std::size_t replications = 2000;
+  std::size_t variants = 1;
+  int threads = 1;                     ///< threads that will run replications (>= 1)
+  std::size_t forecast_samples = 100;  ///< 0: the simulation forecast model is off
+};
+
+/// Upper-side estimates (bytes, seconds). Each errs high, never low.
+struct ResourceEstimate {
+  /// Engine events of one replication: each lead's arrival and one end per stage it can
+  /// reach (1 + stages), referral chains expanded over the horizon, a week end per rep-week.
+  double events_per_replication = 0.0;
+  double seconds = 0.0;                       ///< wall time at RunSize::threads
+  double peak_memory_bytes = 0.0;             ///< the process at its largest
+  double output_bytes = 0.0;                  ///< the results file, before compression
+  double output_bytes_per_replication = 0.0;  ///< of every variant together
+};
+
+/// The most a run may use. The defaults refuse the absurd (a typo of three zeros), not the
+/// large: 64 GiB of memory, 1 TiB of results and a week of computing.
+struct ResourceLimits {
+  double memory_bytes = 64.0 * (1ull << 30);
+  double output_bytes = 1024.0 * (1ull << 30);
+  double seconds = 7.0 * 24 * 3600;
+  /// Engine throughput assumed for the time estimate, per thread: the benchmark measures
+  /// 5.9 M events/s on one core of the development machine (bench/README.md); 2.5 M covers
+  /// slower machines and a loaded system. With the events and the forecast models counted
+  /// high too, the estimate is 3 to 8 times the time a run takes on that machine.
+  double events_per_second_per_thread = 2.5e6;
+};
+
+/// The most replications one run may ask for, whatever the model (`-n 1e12` is a typo).
+constexpr std::size_t MAX_REPLICATIONS = 100'000'000;
+
+/// Estimates the cost of running `model` (the baseline; variants are assumed the same size).
+ResourceEstimate estimate_resources(const sim::Model& model, const RunSize& run,
+                                    const ResourceLimits& limits = {});
+
+/// Throws scenarios::InputError when the run exceeds a limit (or asks for more than
+/// MAX_REPLICATIONS replications): the message names the key to change (`replications`, or
+/// the scenario key that makes one replication too large, such as `teams.territory.headcount`
+/// or `calendar.quarters`), the estimate and the limit. `source` is the scenario file, for the
+/// error's location; the `replications` key is reported against `--replications`.
+void check_resources(const sim::Model& model, const RunSize& run, const std::string& source,
+                     const ResourceLimits& limits = {});
+
+/// "1.5 GiB", "320 KiB": a byte count for a message.
+std::string format_bytes(double bytes);
+/// "3.2 s", "4.1 h", "12 days": a duration for a message.
+std::string format_seconds(double seconds);
+
+}  // namespace funnelsim::analysis

@@ -1,0 +1,19 @@
+// libFuzzer target: any bytes given to the snapshot loader either load or throw InputError.
+// Anything else (a crash, a sanitizer report, another exception, a hang) is a bug.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "funnelsim/scenarios/error.hpp"
+#include "funnelsim/scenarios/snapshot.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    funnelsim::scenarios::load_snapshot_text(text, "fuzz.yaml");
+  } catch (const funnelsim::scenarios::InputError&) {
+    // The expected way to refuse bad input.
+  }
+  return 0;
+}

@@ -1,0 +1,154 @@
+// The resource estimate that refuses runs too large to finish: it must err high against what a
+// run really uses (events, file size), and refuse the absurd with the key, the estimate and the
+// limit.
+
+#include <filesystem>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "funnelsim/analysis/resource_estimate.hpp"
+#include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/sim/runner.hpp"
+#include "support/collect.hpp"
+#include "support/shell.hpp"
+#include "support/temporary_directory.hpp"
+
+namespace {
+
+using funnelsim::analysis::check_resources;
+using funnelsim::analysis::estimate_resources;
+using funnelsim::analysis::ResourceLimits;
+using funnelsim::analysis::RunSize;
+using funnelsim::scenarios::InputError;
+
+const std::string SOURCE = FUNNELSIM_SOURCE_DIR;
+
+funnelsim::sim::Model scenario(const std::string& name,
+                               const std::vector<std::string>& overrides = {}) {
+  return funnelsim::scenarios::load_scenario_file(SOURCE + "/scenarios/" + name, overrides).model;
+}
+
+/// Events the engine really simulates in `replications` replications, on average.
+double measured_events(const funnelsim::sim::Model& model, std::size_t replications) {
+  funnelsim::testing::CollectingSink sink;
+  funnelsim::sim::RunOptions options;
+  options.replications = replications;
+  const funnelsim::sim::RunStats stats = funnelsim::sim::run_replications(model, options, sink);
+  return static_cast<double>(stats.events) / static_cast<double>(replications);
+}
+
+}  // namespace
+
+TEST_CASE("the event estimate errs high, but within a factor of 3", "[resources]") {
+  // branch: the playbook's branch; company-sized runs are the benchmark's, too slow here.
+  for (const char* name : {"branch.yaml", "prospecting-vs-winrate.yaml"}) {
+    INFO(name);
+    const funnelsim::sim::Model model = scenario(name);
+    const double estimate = estimate_resources(model, RunSize{}).events_per_replication;
+    const double measured = measured_events(model, 8);
+    CHECK(estimate >= measured);
+    CHECK(estimate <= 3.0 * measured);
+  }
+}
+
+TEST_CASE("the output estimate is at least the results file's size", "[resources]") {
+  const funnelsim::testing::TemporaryDirectory directory;
+  const std::string file = (directory.path() / "results.h5").string();
+  const auto outcome = funnelsim::testing::run_cli(
+      "run " + SOURCE + "/scenarios/branch.yaml -n 64 --quiet -o " + file);
+  REQUIRE(outcome.exit_code == 0);
+  RunSize run;
+  run.replications = 64;
+  const double estimate = estimate_resources(scenario("branch.yaml"), run).output_bytes;
+  CHECK(estimate >= static_cast<double>(std::filesystem::file_size(file)));
+}
+
+TEST_CASE("the estimates scale with replications, variants and threads", "[resources]") {
+  const funnelsim::sim::Model model = scenario("branch.yaml");
+  RunSize one;
+  one.replications = 1000;
+  RunSize more = one;
+  more.replications = 4000;
+  more.variants = 3;
+  const auto small = estimate_resources(model, one);
+  const auto large = estimate_resources(model, more);
+  CHECK(large.output_bytes == Approx(12.0 * small.output_bytes));
+  CHECK(large.seconds == Approx(12.0 * small.seconds));
+  more.threads = 4;
+  CHECK(estimate_resources(model, more).seconds == Approx(3.0 * small.seconds));
+  // A branch of 2000 replications costs seconds and megabytes.
+  CHECK(small.seconds < 60.0);
+  CHECK(small.peak_memory_bytes < 512.0 * (1 << 20));
+}
+
+TEST_CASE("ordinary runs pass the resource check", "[resources]") {
+  CHECK_NOTHROW(check_resources(scenario("branch.yaml"), RunSize{}, "branch.yaml"));
+  RunSize run;
+  run.replications = 16;
+  run.threads = 2;
+  CHECK_NOTHROW(check_resources(scenario("company.yaml"), run, "company.yaml"));
+}
+
+TEST_CASE("absurd runs are refused up front with the key, the estimate and the limit",
+          "[resources]") {
+  const funnelsim::sim::Model branch = scenario("branch.yaml");
+  RunSize run;
+
+  SECTION("a replication count past the ceiling") {
+    run.replications = 1'000'000'000'000;
+    REQUIRE_THROWS_WITH(check_resources(branch, run, "branch.yaml"),
+                        "--replications: must be at most 100000000, got 1000000000000");
+  }
+  SECTION("too many replications for the time limit") {
+    run.replications = 50'000'000;
+    try {
+      check_resources(branch, run, "branch.yaml");
+      FAIL("accepted");
+    } catch (const InputError& error) {
+      INFO(error.what());
+      CHECK(error.file() == "--replications");
+      CHECK_THAT(error.message(), Catch::StartsWith("the run would take about "));
+      CHECK_THAT(error.message(), Catch::Contains("the limit is 7 days"));
+      CHECK_THAT(error.message(), Catch::Contains(" replications fit"));
+    }
+  }
+  SECTION("a headcount that makes each replication too large for the results") {
+    const funnelsim::sim::Model huge =
+        scenario("branch.yaml", {"teams.territory.headcount=100000", "calendar.quarters=400"});
+    ResourceLimits limits;
+    limits.output_bytes = 100.0 * (1 << 30);
+    limits.seconds = 1e30;  // the file size alone
+    try {
+      check_resources(huge, run, "branch.yaml", limits);
+      FAIL("accepted");
+    } catch (const InputError& error) {
+      INFO(error.what());
+      CHECK(error.file() == "branch.yaml");
+      CHECK(error.key_path() == "teams.territory.headcount");
+      // 100,003 reps x 400 quarters of rep_bookings: 320 MB a replication, 642 GB in all.
+      CHECK_THAT(error.message(), Catch::StartsWith("the results would take about 598 GiB"));
+      CHECK_THAT(error.message(), Catch::EndsWith("the limit is 100 GiB"));
+    }
+  }
+  SECTION("a memory limit names the estimate") {
+    ResourceLimits limits;
+    limits.memory_bytes = 1024.0;
+    REQUIRE_THROWS_WITH(check_resources(branch, run, "branch.yaml", limits),
+                        Catch::Contains("of memory") && Catch::Contains("the limit is 1 KiB"));
+  }
+}
+
+TEST_CASE("referrals that bring more than one won referral each grow over the horizon",
+          "[resources]") {
+  // Each win brings 10 referrals won at 20%: two wins a win, a chain that doubles every cycle.
+  const funnelsim::sim::Model exploding = scenario(
+      "branch.yaml",
+      {"sources=[{name: word, type: referral, team: territory, per_win: 10, delay_days: 1}]"});
+  const funnelsim::sim::Model plain = scenario("branch.yaml");
+  CHECK(estimate_resources(exploding, RunSize{}).events_per_replication >
+        1e6 * estimate_resources(plain, RunSize{}).events_per_replication);
+  // The open funnel explodes with the leads: refused for memory before time.
+  CHECK_THROWS_WITH(check_resources(exploding, RunSize{}, "branch.yaml"),
+                    Catch::Contains("the run would need about"));
+}
