@@ -140,13 +140,8 @@ std::string corpus_path(const std::string& file) {
 
 // Bad snapshots (for `funnelsim forecast`): each file in tests/bad_snapshots/ and its error.
 
-struct BadSnapshot {
-  const char* file;      // under tests/bad_snapshots/
-  int line;              // 1-based; 0: the error has no line (the whole file)
-  int column;            // 1-based
-  const char* key_path;  // "" for errors about the whole file
-  const char* message;   // a fragment of InputError::message()
-};
+// The same fields, for files under tests/bad_snapshots/.
+using BadSnapshot = BadInput;
 
 // clang-format off
 const BadSnapshot BAD_SNAPSHOTS[] = {
@@ -207,13 +202,16 @@ std::string bad_snapshot(const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("each bad scenario is rejected with its location and message", "[loader][bad_input]") {
-  for (const BadInput& bad : BAD_INPUTS) {
+namespace {
+
+/// Loads every file of a corpus with `load` and checks its error against the table.
+template <class Table, class Path, class Load>
+void check_corpus(const Table& table, Path path_of, Load load) {
+  for (const BadInput& bad : table) {
     DYNAMIC_SECTION(bad.file) {
-      const std::string path = corpus_path(bad.file);
+      const std::string path = path_of(bad.file);
       try {
-        // The loader `funnelsim run` uses: the scenario, then its variants and sweep.
-        load_scenario_set(path);
+        load(path);
         FAIL("loaded without an error");
       } catch (const InputError& error) {
         INFO(error.what());
@@ -227,17 +225,30 @@ TEST_CASE("each bad scenario is rejected with its location and message", "[loade
   }
 }
 
-TEST_CASE("every corpus file has an expected error in the table", "[loader][bad_input]") {
+/// Every file in the corpus folder has its row in the table.
+template <class Table>
+void check_corpus_listed(const Table& table, const std::string& folder) {
   for (const auto& entry : std::filesystem::directory_iterator(std::string(FUNNELSIM_SOURCE_DIR) +
-                                                               "/tests/bad_inputs")) {
+                                                               "/tests/" + folder)) {
     const std::string name = entry.path().filename().string();
     bool listed = false;
-    for (const BadInput& bad : BAD_INPUTS) {
+    for (const BadInput& bad : table) {
       listed = listed || name == bad.file;
     }
     INFO(name);
     CHECK(listed);
   }
+}
+
+}  // namespace
+
+TEST_CASE("each bad scenario is rejected with its location and message", "[loader][bad_input]") {
+  // The loader `funnelsim run` uses: the scenario, then its variants and sweep.
+  check_corpus(BAD_INPUTS, corpus_path, [](const std::string& path) { load_scenario_set(path); });
+}
+
+TEST_CASE("every corpus file has an expected error in the table", "[loader][bad_input]") {
+  check_corpus_listed(BAD_INPUTS, "bad_inputs");
 }
 
 TEST_CASE("an error reads gcc-style: file:line:column: key path: message", "[loader][bad_input]") {
@@ -264,33 +275,10 @@ TEST_CASE("a file that cannot be read is an InputError naming it", "[loader][bad
 }
 
 TEST_CASE("each bad snapshot is rejected with its location and message", "[forecast][bad_input]") {
-  for (const BadSnapshot& bad : BAD_SNAPSHOTS) {
-    DYNAMIC_SECTION(bad.file) {
-      const std::string path = bad_snapshot(bad.file);
-      try {
-        load_snapshot_file(path);
-        FAIL("loaded without an error");
-      } catch (const InputError& error) {
-        INFO(error.what());
-        CHECK(error.file() == path);
-        CHECK(error.line() == bad.line);
-        CHECK(error.column() == bad.column);
-        CHECK(error.key_path() == bad.key_path);
-        CHECK_THAT(error.message(), Catch::Contains(bad.message));
-      }
-    }
-  }
+  check_corpus(BAD_SNAPSHOTS, bad_snapshot,
+               [](const std::string& path) { load_snapshot_file(path); });
 }
 
 TEST_CASE("every bad snapshot has an expected error in the table", "[forecast][bad_input]") {
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(FUNNELSIM_SOURCE_DIR) +
-                                                               "/tests/bad_snapshots")) {
-    const std::string name = entry.path().filename().string();
-    bool listed = false;
-    for (const BadSnapshot& bad : BAD_SNAPSHOTS) {
-      listed = listed || name == bad.file;
-    }
-    INFO(name);
-    CHECK(listed);
-  }
+  check_corpus_listed(BAD_SNAPSHOTS, "bad_snapshots");
 }

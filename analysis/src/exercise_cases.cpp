@@ -274,6 +274,24 @@ class QuarterReader final : public sim::TraceObserver {
 
 enum CaseKind : std::uint64_t { DIAGNOSE = 1, FORECAST = 2, GAP = 3 };
 
+/// The week of the quarter a forecast or gap case stands at: mid-quarter when easy, anywhere
+/// from the second week to the last but two when hard.
+int case_week(CaseRandom& random, Difficulty difficulty) {
+  switch (difficulty) {
+    case Difficulty::easy:
+      return random.integer(4, 8);
+    case Difficulty::normal:
+      return random.integer(3, 10);
+    case Difficulty::hard:
+      return random.integer(2, 11);
+  }
+  return 7;
+}
+
+double by_difficulty(Difficulty difficulty, double easy, double normal, double hard) {
+  return difficulty == Difficulty::easy ? easy : difficulty == Difficulty::normal ? normal : hard;
+}
+
 /// The figures the forecast and gap exercises read off a one-segment simulation at the end of
 /// week `week` (1-based) of the measured quarter.
 Snapshot snapshot_at(const sim::SegmentResult& segment, int week, double quota, int decimals) {
@@ -380,13 +398,9 @@ ForecastCase make_forecast_case(const CaseOptions& options) {
   ForecastCase exercise;
   exercise.options = options;
   exercise.reps = random.integer(8, 12);
-  exercise.week = options.difficulty == Difficulty::easy     ? random.integer(4, 8)
-                  : options.difficulty == Difficulty::normal ? random.integer(3, 10)
-                                                             : random.integer(2, 11);
+  exercise.week = case_week(random, options.difficulty);
   const int decimals = options.difficulty == Difficulty::easy ? 0 : 1;
-  exercise.tolerance = options.difficulty == Difficulty::easy     ? 0.10
-                       : options.difficulty == Difficulty::normal ? 0.05
-                                                                  : 0.02;
+  exercise.tolerance = by_difficulty(options.difficulty, 0.10, 0.05, 0.02);
   std::vector<RepPlan> plans(1);
   plans[0].name = "branch";
   // One segment for the branch's small projects: the reps are alike, the team is one funnel.
@@ -434,13 +448,9 @@ GapCase make_gap_case(const CaseOptions& options) {
   GapCase exercise;
   exercise.options = options;
   exercise.rep = pick_names(random, 1).front();
-  exercise.week = options.difficulty == Difficulty::easy     ? random.integer(4, 8)
-                  : options.difficulty == Difficulty::normal ? random.integer(3, 10)
-                                                             : random.integer(2, 11);
+  exercise.week = case_week(random, options.difficulty);
   const int decimals = options.difficulty == Difficulty::easy ? 0 : 1;
-  exercise.tolerance = options.difficulty == Difficulty::easy     ? 0.05
-                       : options.difficulty == Difficulty::normal ? 0.02
-                                                                  : 0.01;
+  exercise.tolerance = by_difficulty(options.difficulty, 0.05, 0.02, 0.01);
   std::vector<RepPlan> plans(1);
   plans[0].name = exercise.rep;
   plans[0].prospects_per_week = round_to(5.0 * random.real(0.6, 1.2), 1);
