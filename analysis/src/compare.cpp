@@ -9,6 +9,8 @@
 #include <optional>
 #include <span>
 
+#include "text_format.hpp"
+
 namespace funnelsim::analysis {
 namespace {
 
@@ -140,12 +142,6 @@ VariantComparison compare_one(const PeriodValues& variant, const PeriodValues& b
 
 // ---- Text, JSON and CSV output.
 
-std::string printed(const char* format, auto... values) {
-  char text[256];
-  std::snprintf(text, sizeof text, format, values...);
-  return text;
-}
-
 // Terminal columns of UTF-8 text: CJK ideographs such as 万 take two.
 std::size_t display_width(const std::string& text) {
   std::size_t width = 0;
@@ -239,8 +235,8 @@ std::string metric_text(CompareMetric metric, double value) {
   if (std::isnan(value)) {
     return DASH;
   }
-  return metric == CompareMetric::attainment ? printed("%.1f%%", 100.0 * value)
-                                             : printed("%.1f", value);
+  return metric == CompareMetric::attainment ? format_text("%.1f%%", 100.0 * value)
+                                             : format_text("%.1f", value);
 }
 
 // A difference of the metric: attainment in percentage points.
@@ -248,7 +244,7 @@ std::string difference_text(CompareMetric metric, double value) {
   if (std::isnan(value)) {
     return DASH;
   }
-  return printed("%+.1f", metric == CompareMetric::attainment ? 100.0 * value : value);
+  return format_text("%+.1f", metric == CompareMetric::attainment ? 100.0 * value : value);
 }
 
 // The units of a difference of the metric, as difference_text prints it.
@@ -269,18 +265,18 @@ std::string interval_text(const Interval& interval, double scale, bool sign) {
     return DASH;
   }
   const char* format = sign ? "[%+.1f, %+.1f]" : "[%.1f, %.1f]";
-  return printed(format, scale * interval.lower, scale * interval.upper);
+  return format_text(format, scale * interval.lower, scale * interval.upper);
 }
 
 std::string factor_text(double factor) {
   if (std::isinf(factor)) {
     return "∞";
   }
-  return std::isnan(factor) ? DASH : printed("%.1f", factor);
+  return std::isnan(factor) ? DASH : format_text("%.1f", factor);
 }
 
 std::string amount_text(double value) {
-  return std::isnan(value) ? DASH : printed("%.1f", value);
+  return std::isnan(value) ? DASH : format_text("%.1f", value);
 }
 
 std::string metric_title(const Comparison& comparison) {
@@ -297,7 +293,7 @@ std::string metric_title(const Comparison& comparison) {
 
 // "from 41.2% to 77.0%": percentages of a share.
 std::string percent(double share) {
-  return printed("%.1f%%", 100.0 * share);
+  return format_text("%.1f%%", 100.0 * share);
 }
 
 std::string reading(const Comparison& comparison) {
@@ -311,18 +307,18 @@ std::string reading(const Comparison& comparison) {
     sentence += (change.mean > 0.0 ? " raises" : " lowers") + std::string(" P(quota met) from ") +
                 percent(baseline.quota_met) + " to " + percent(best.quota_met);
   }
-  sentence += printed(" (%+.1f points", 100.0 * change.mean);
+  sentence += format_text(" (%+.1f points", 100.0 * change.mean);
   if (!std::isnan(change.interval.lower)) {
-    sentence += printed(", 95%% CI %+.1f to %+.1f", 100.0 * change.interval.lower,
-                        100.0 * change.interval.upper);
+    sentence += format_text(", 95%% CI %+.1f to %+.1f", 100.0 * change.interval.lower,
+                            100.0 * change.interval.upper);
   }
   sentence += "); mean " + metric_name(comparison.metric) + " " +
               difference_text(comparison.metric, best.difference.mean) + " " +
               difference_units(comparison.metric);
   if (!std::isnan(best.difference.interval.lower)) {
     const double scale = comparison.metric == CompareMetric::attainment ? 100.0 : 1.0;
-    sentence += printed(" (95%% CI %+.1f to %+.1f)", scale * best.difference.interval.lower,
-                        scale * best.difference.interval.upper);
+    sentence += format_text(" (95%% CI %+.1f to %+.1f)", scale * best.difference.interval.lower,
+                            scale * best.difference.interval.upper);
   }
   sentence += ".";
   return wrapped(sentence);
@@ -357,7 +353,7 @@ std::string json_string(const std::string& value) {
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
-          text += printed("\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          text += format_text("\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
         } else {
           text += c;
         }
@@ -505,13 +501,13 @@ std::string format_comparison(const Comparison& comparison, const FileMetadata& 
   const VariantComparison& baseline = rows.front();
   const CompareMetric metric = comparison.metric;
   std::string text =
-      printed("Scenario %s, seed %llu, %zu replications of each of %zu variants",
-              metadata.scenario_name.c_str(), static_cast<unsigned long long>(metadata.seed),
-              comparison.replications, rows.size()) +
+      format_text("Scenario %s, seed %llu, %zu replications of each of %zu variants",
+                  metadata.scenario_name.c_str(), static_cast<unsigned long long>(metadata.seed),
+                  comparison.replications, rows.size()) +
       "\n";
   if (!metadata.complete) {
-    text += printed("INCOMPLETE: stopped after %zu of %zu replications", metadata.replications,
-                    metadata.replications_planned) +
+    text += format_text("INCOMPLETE: stopped after %zu of %zu replications", metadata.replications,
+                        metadata.replications_planned) +
             "\n";
   }
   const std::string period = comparison.period == "year" || comparison.period == "total"
@@ -554,7 +550,7 @@ std::string format_comparison(const Comparison& comparison, const FileMetadata& 
     const VariantComparison& row = rows[v];
     differences.push_back({row.variant, difference_text(metric, row.difference.mean),
                            interval_text(row.difference.interval, scale, true),
-                           printed("%+.1f", 100.0 * row.quota_met_difference.mean),
+                           format_text("%+.1f", 100.0 * row.quota_met_difference.mean),
                            interval_text(row.quota_met_difference.interval, 100.0, true),
                            factor_text(row.variance_reduction)});
   }
@@ -573,9 +569,9 @@ std::string format_comparison(const Comparison& comparison, const FileMetadata& 
         costs.push_back({row.variant, amount_text(row.cost), DASH, DASH, DASH});
       } else {
         costs.push_back(
-            {row.variant, amount_text(row.cost), printed("%+.1f", row.extra_cost),
-             printed("%+.1f", row.extra_bookings),
-             std::isnan(row.return_per_cost) ? DASH : printed("%.2f", row.return_per_cost)});
+            {row.variant, amount_text(row.cost), format_text("%+.1f", row.extra_cost),
+             format_text("%+.1f", row.extra_bookings),
+             std::isnan(row.return_per_cost) ? DASH : format_text("%.2f", row.return_per_cost)});
       }
     }
     text += table(costs);

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "exercise_internal.hpp"
+#include "text_format.hpp"
 
 namespace funnelsim::analysis::exercise {
 namespace {
@@ -19,11 +19,11 @@ constexpr double LOW_WIN_RATE = 0.6;    // × the standard win rate
 constexpr double LOW_DEAL_VALUE = 0.7;  // × the standard average deal
 
 std::string amount(double value, int decimals = 1) {
-  return format_value("%.*f", decimals, value);
+  return format_text("%.*f", decimals, value);
 }
 
 std::string percent(double share) {
-  return format_value("%.0f%%", 100.0 * share);
+  return format_text("%.0f%%", 100.0 * share);
 }
 
 /// The evidence for `weakness` in a rep's figures, whether or not the rules would name it.
@@ -41,34 +41,34 @@ std::string evidence_for(Weakness weakness, const RepFigures& rep, const RepStan
       double standard_open = 0.0;
       for (const double count : standard.standard_count)
         standard_open += count;
-      return format_value(
+      return format_text(
           "%.1f days in %s against about %.0f (Time-in-Step); %d open opportunities pile up "
           "against a balanced %.1f",
           rep.days_in_step[slowest], standard.stages[slowest].c_str(), standard.days_per_stage,
           open, standard_open);
     }
     case Weakness::too_few_prospects:
-      return format_value(
+      return format_text(
           "%.1f new opportunities a week against the standard %.0f: a thin top of the funnel "
           "(%d in %s at the quarter's end against %.1f), while the win rate, %.0f%%, is "
           "normal",
           rep.new_per_week, standard.new_per_week, rep.open_count.front(),
           standard.stages.front().c_str(), standard.standard_count.front(), rep.win_rate);
     case Weakness::low_win_rate:
-      return format_value(
+      return format_text(
           "a normal top (%.1f new a week) but heavy losses between stages: %.0f%% / %.0f%% / "
           "%.0f%% move on against %.0f%% / %.0f%% / %.0f%%, a win rate of %.0f%% against %.0f%%",
           rep.new_per_week, rep.conversion[0], rep.conversion[1], rep.conversion[2],
           100.0 * standard.conversion[0], 100.0 * standard.conversion[1],
           100.0 * standard.conversion[2], rep.win_rate, 100.0 * standard.win_rate);
     case Weakness::low_deal_value:
-      return format_value(
+      return format_text(
           "normal counts (%.1f new a week, %d won, a %.0f%% win rate) but low amounts: %.2f 万 "
           "an opportunity and %.2f 万 a won deal against %.2f",
           rep.new_per_week, rep.wins, rep.win_rate, rep.average_opportunity, rep.average_won_deal,
           standard.average_deal);
     case Weakness::healthy:
-      return format_value(
+      return format_text(
           "close to the standard everywhere: %.1f new a week, a %.0f%% win rate, %.2f 万 an "
           "opportunity, at most %.1f days in a stage",
           rep.new_per_week, rep.win_rate, rep.average_opportunity,
@@ -113,15 +113,15 @@ std::string table_rule(std::size_t columns) {
 }
 
 std::string case_title(const char* what, const CaseOptions& options) {
-  return format_value("# Exercise: %s (case %llu, %s)\n\n", what,
-                      static_cast<unsigned long long>(options.seed),
-                      std::string(to_string(options.difficulty)).c_str());
+  return format_text("# Exercise: %s (case %llu, %s)\n\n", what,
+                     static_cast<unsigned long long>(options.seed),
+                     std::string(to_string(options.difficulty)).c_str());
 }
 
 std::string command_line(const char* kind, const CaseOptions& options) {
-  return format_value("funnelsim exercise check %s --seed %llu --difficulty %s ANSWERS.yaml", kind,
-                      static_cast<unsigned long long>(options.seed),
-                      std::string(to_string(options.difficulty)).c_str());
+  return format_text("funnelsim exercise check %s --seed %llu --difficulty %s ANSWERS.yaml", kind,
+                     static_cast<unsigned long long>(options.seed),
+                     std::string(to_string(options.difficulty)).c_str());
 }
 
 /// Within the tolerance: a share of the expected value, or `floor` for small values.
@@ -214,7 +214,7 @@ int Marking::correct() const {
 std::string render_handout(const DiagnoseCase& exercise, bool answers) {
   const RepStandard& standard = exercise.standard;
   std::string text = case_title("diagnose the funnels", exercise.options);
-  text += format_value(
+  text += format_text(
       "A small-project team after one quarter (13 weeks). Read each rep's funnel the way the "
       "playbook does (§5) — Yield, Balance, Time-in-Step — and name the rep's problem.\n\n"
       "**The standard** for a rep: %.0f new opportunities a week; %s %.0f%% → %s %.0f%% → %s "
@@ -227,9 +227,9 @@ std::string render_handout(const DiagnoseCase& exercise, bool answers) {
       standard.average_deal, standard.quota);
 
   text += "## Yield\n\n";
-  text += table_row({"rep", format_value("new a week (%.0f)", standard.new_per_week),
-                     format_value("won (%.0f)", standard.quota / standard.average_deal),
-                     format_value("bookings 万 (%.0f)", standard.quota), "attainment"});
+  text += table_row({"rep", format_text("new a week (%.0f)", standard.new_per_week),
+                     format_text("won (%.0f)", standard.quota / standard.average_deal),
+                     format_text("bookings 万 (%.0f)", standard.quota), "attainment"});
   text += table_rule(5);
   for (const RepFigures& rep : exercise.reps) {
     text += table_row({rep.name, amount(rep.new_per_week), std::to_string(rep.wins),
@@ -240,7 +240,7 @@ std::string render_handout(const DiagnoseCase& exercise, bool answers) {
   std::vector<std::string> header = {"rep"};
   for (std::size_t i = 0; i < standard.stages.size(); ++i)
     header.push_back(
-        format_value("%s (%.1f)", standard.stages[i].c_str(), standard.standard_count[i]));
+        format_text("%s (%.1f)", standard.stages[i].c_str(), standard.standard_count[i]));
   text += table_row(header) + table_rule(header.size());
   for (const RepFigures& rep : exercise.reps) {
     std::vector<std::string> row = {rep.name};
@@ -253,23 +253,23 @@ std::string render_handout(const DiagnoseCase& exercise, bool answers) {
   header = {"rep"};
   for (std::size_t i = 0; i < standard.stages.size(); ++i) {
     const std::string next = i + 1 < standard.stages.size() ? standard.stages[i + 1] : "won";
-    header.push_back(format_value("%s → %s (%.0f%%)", standard.stages[i].c_str(), next.c_str(),
-                                  100.0 * standard.conversion[i]));
+    header.push_back(format_text("%s → %s (%.0f%%)", standard.stages[i].c_str(), next.c_str(),
+                                 100.0 * standard.conversion[i]));
   }
-  header.push_back(format_value("win rate (%.0f%%)", 100.0 * standard.win_rate));
+  header.push_back(format_text("win rate (%.0f%%)", 100.0 * standard.win_rate));
   text += table_row(header) + table_rule(header.size());
   for (const RepFigures& rep : exercise.reps) {
     std::vector<std::string> row = {rep.name};
     for (const double share : rep.conversion)
-      row.push_back(format_value("%.0f%%", share));
-    row.push_back(format_value("%.0f%%", rep.win_rate));
+      row.push_back(format_text("%.0f%%", share));
+    row.push_back(format_text("%.0f%%", rep.win_rate));
     text += table_row(row);
   }
 
   text += "\n## Time-in-Step: mean days in the stage, for this quarter's exits\n\n";
   header = {"rep"};
   for (const std::string& stage : standard.stages)
-    header.push_back(format_value("%s (%.0f)", stage.c_str(), standard.days_per_stage));
+    header.push_back(format_text("%s (%.0f)", stage.c_str(), standard.days_per_stage));
   text += table_row(header) + table_rule(header.size());
   for (const RepFigures& rep : exercise.reps) {
     std::vector<std::string> row = {rep.name};
@@ -279,8 +279,8 @@ std::string render_handout(const DiagnoseCase& exercise, bool answers) {
   }
 
   text += "\n## Deal value\n\n";
-  text += table_row({"rep", format_value("average won deal 万 (%.2f)", standard.average_deal),
-                     format_value("average new opportunity 万 (%.2f)", standard.average_deal)});
+  text += table_row({"rep", format_text("average won deal 万 (%.2f)", standard.average_deal),
+                     format_text("average new opportunity 万 (%.2f)", standard.average_deal)});
   text += table_rule(3);
   for (const RepFigures& rep : exercise.reps) {
     text += table_row({rep.name, rep.wins == 0 ? "–" : amount(rep.average_won_deal, 2),
@@ -312,7 +312,7 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
   const Snapshot& snapshot = exercise.snapshot;
   const int decimals = exercise.options.difficulty == Difficulty::easy ? 0 : 1;
   std::string text = case_title("forecast the quarter", exercise.options);
-  text += format_value(
+  text += format_text(
       "A branch of %d small-project reps at the end of week %d of a %.0f-week quarter: %.0f "
       "weeks are left. The stages and their win probabilities are the playbook's (§1), with "
       "about one week in each stage.\n\n",
@@ -336,7 +336,7 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
   text += table_row({"committed (≥ 90% sure)", "possible (≥ 50% sure)"}) + table_rule(2);
   text += table_row({amount(snapshot.calls->committed, decimals) + " 万",
                      amount(snapshot.calls->possible, decimals) + " 万"});
-  text += format_value(
+  text += format_text(
       "\n## Your task\n\n1. Forecast the quarter's bookings, 万, with the course's models (§4).\n"
       "2. How many new opportunities must enter the funnel now to close the gap to the "
       "quota?%s\n\nWrite your answers in a file:\n\n```yaml\nforecast:            # 万, the "
@@ -354,7 +354,7 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
   std::string sum;
   for (std::size_t i = 0; i < snapshot.stages.size(); ++i) {
     sum += (i == 0 ? "" : " + ") +
-           format_value("%d × %.2f", snapshot.stages[i].count, snapshot.stages[i].win_probability);
+           format_text("%d × %.2f", snapshot.stages[i].count, snapshot.stages[i].win_probability);
   }
   if (!snapshot.average_deal) {
     double count = 0.0, total = 0.0;
@@ -362,18 +362,18 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
       count += stage.count;
       total += *stage.amount;
     }
-    text += format_value("- unit output = funnel amount ÷ funnel count = %.1f ÷ %.0f = %.2f 万\n",
-                         total, count, funnel.average_deal);
+    text += format_text("- unit output = funnel amount ÷ funnel count = %.1f ÷ %.0f = %.2f 万\n",
+                        total, count, funnel.average_deal);
   }
-  text += format_value("- expected wins = %s = **%.2f**\n", sum.c_str(), funnel.expected_wins);
-  text += format_value("- expected amount = %.2f × %.2f 万 = **%.1f 万**\n", funnel.expected_wins,
-                       funnel.average_deal, funnel.expected_amount);
-  text += format_value(
+  text += format_text("- expected wins = %s = **%.2f**\n", sum.c_str(), funnel.expected_wins);
+  text += format_text("- expected amount = %.2f × %.2f 万 = **%.1f 万**\n", funnel.expected_wins,
+                      funnel.average_deal, funnel.expected_amount);
+  text += format_text(
       "- forecast = booked %.1f + expected %.1f = **%.1f 万** (%s of the quota)\n",
       snapshot.realized, funnel.expected_amount, snapshot.realized + funnel.expected_amount,
       percent((snapshot.realized + funnel.expected_amount) / snapshot.quota).c_str());
   if (funnel.amount_gap > 0.0) {
-    text += format_value(
+    text += format_text(
         "- amount gap = quota %.0f − booked %.1f − expected %.1f = **%.1f 万**\n"
         "- new opportunities needed = gap %.1f ÷ average deal %.2f ÷ first-stage win probability "
         "%.2f = **%.1f**\n",
@@ -381,14 +381,14 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
         funnel.amount_gap, funnel.average_deal, funnel.new_opportunity_win_probability,
         funnel.new_opportunities_needed);
   } else {
-    text += format_value(
+    text += format_text(
         "- amount gap = quota %.0f − booked %.1f − expected %.1f = %.1f 万: no "
         "gap, **0** new opportunities needed to reach the quota\n",
         snapshot.quota, snapshot.realized, funnel.expected_amount, funnel.amount_gap);
   }
   if (funnel.projection && funnel.amount_gap > 0.0 && funnel.projection->entry_window_weeks > 0.0) {
     const double per_week = exercise.reps * exercise.standard_prospects;
-    text += format_value(
+    text += format_text(
         "- at the standard, the %d reps bring %.0f new opportunities a week; a new opportunity "
         "takes %.0f weeks to close, so those entering in the next %.0f weeks can still close "
         "this quarter: about %.0f against the %.1f needed\n",
@@ -397,14 +397,14 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
         funnel.new_opportunities_needed);
   }
   if (funnel.projection && funnel.projection->entry_window_weeks < 0.0) {
-    text += format_value(
+    text += format_text(
         "- but a new opportunity takes %.0f weeks to close and only %.0f are left: the new "
         "opportunities close next quarter, and this quarter's gap stays open\n",
         funnel.projection->weeks_to_close_new, snapshot.weeks_remaining);
   }
   if (exercise.formulas.commit) {
     const CommitForecast& commit = *exercise.formulas.commit;
-    text += format_value(
+    text += format_text(
         "\n### The reps' calls (§4c)\n\n- forecast = booked %.1f + committed %.1f × %.0f%% + "
         "possible %.1f × %.0f%% + quota %.0f × %.0f%% × %.0f weeks = **%.1f 万** (%s of the "
         "quota)\n",
@@ -415,13 +415,13 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
   }
   if (exercise.formulas.run_rate) {
     const RunRateForecast& run = *exercise.formulas.run_rate;
-    text += format_value(
+    text += format_text(
         "\n### Run-rate\n\n- booked %.1f in %.0f weeks: %.1f a week × %.0f = "
         "**%.1f 万**\n",
         snapshot.realized, run.weeks_elapsed, run.per_week, snapshot.weeks_in_quarter,
         run.forecast);
   }
-  text += format_value(
+  text += format_text(
       "\n### What happened next\n\nThe simulation played the rest of the quarter %zu times from "
       "this funnel: the quarter books **%.1f 万** on average, between %.1f (P10) and %.1f "
       "(P90), median %.1f. In this case's own future the branch booked **%.1f 万** (%s of the "
@@ -437,7 +437,7 @@ std::string render_handout(const GapCase& exercise, bool answers) {
   const GapLadder& ladder = exercise.ladder;
   const int decimals = exercise.options.difficulty == Difficulty::easy ? 0 : 1;
   std::string text = case_title("fill in the gap ladder", exercise.options);
-  text += format_value(
+  text += format_text(
       "%s, a small-project rep, at the end of week %d of a %.0f-week quarter (%.0f weeks "
       "left).\n\n",
       exercise.rep.c_str(), exercise.week, snapshot.weeks_in_quarter, snapshot.weeks_remaining);
@@ -449,7 +449,7 @@ std::string render_handout(const GapCase& exercise, bool answers) {
   text += table_row({"confirmed but uncommitted opportunities",
                      amount(snapshot.calls->possible, decimals) + " 万"});
   text += table_row({"weeks left", amount(snapshot.weeks_remaining, 0)});
-  text += format_value(
+  text += format_text(
       "\nThe ladder's factors (§4d): P1 = %.0f%% of committed deals close, P2 = %.0f%% of "
       "uncommitted ones, P3 = %.0f%% of new pipeline is won, P4 = %.2f 万 per new customer.\n\n"
       "## Your task\n\nFill in the ladder and the weekly prospecting target it implies:\n\n",
@@ -462,7 +462,7 @@ std::string render_handout(const GapCase& exercise, bool answers) {
       table_row({"Gap3", "pipeline still needed in unconfirmed opportunities: Gap2 ÷ P3, 万", ""});
   text += table_row({"NA", "new customers still needed: Gap3 ÷ P4", ""});
   text += table_row({"weekly target", "new customers a week: NA ÷ weeks left", ""});
-  text += format_value(
+  text += format_text(
       "\nWrite your answers in a file:\n\n```yaml\ngap0:\ngap1:\ngap2:\ngap3:\nnew_customers:\n"
       "weekly_target:\n```\n\nand mark them with `%s`. Numbers within %.0f%% of the key count "
       "as right.\n",
@@ -470,24 +470,24 @@ std::string render_handout(const GapCase& exercise, bool answers) {
   if (!answers)
     return text;
   text += "\n## Answer key\n\n";
-  text += format_value("- Gap0 = %.1f − %.1f = **%.1f 万**\n", snapshot.quota, snapshot.realized,
-                       ladder.gap0);
-  text += format_value("- Gap1 = %.1f − %.1f × %.2f = **%.1f 万**\n", ladder.gap0,
-                       snapshot.calls->committed, ladder.p1, ladder.gap1);
-  text += format_value("- Gap2 = %.1f − %.1f × %.2f = **%.1f 万**\n", ladder.gap1,
-                       snapshot.calls->possible, ladder.p2, ladder.gap2);
+  text += format_text("- Gap0 = %.1f − %.1f = **%.1f 万**\n", snapshot.quota, snapshot.realized,
+                      ladder.gap0);
+  text += format_text("- Gap1 = %.1f − %.1f × %.2f = **%.1f 万**\n", ladder.gap0,
+                      snapshot.calls->committed, ladder.p1, ladder.gap1);
+  text += format_text("- Gap2 = %.1f − %.1f × %.2f = **%.1f 万**\n", ladder.gap1,
+                      snapshot.calls->possible, ladder.p2, ladder.gap2);
   if (ladder.gap2 > 0.0) {
-    text += format_value("- Gap3 = %.1f ÷ %.2f = **%.1f 万** of new pipeline\n", ladder.gap2,
-                         ladder.p3, ladder.gap3);
+    text += format_text("- Gap3 = %.1f ÷ %.2f = **%.1f 万** of new pipeline\n", ladder.gap2,
+                        ladder.p3, ladder.gap3);
   } else {
     text += "- Gap3 = **0**: the committed and uncommitted deals cover the quota\n";
   }
-  text += format_value("- NA = %.1f ÷ %.2f = **%.1f** new customers\n", ladder.gap3, ladder.p4,
-                       ladder.new_customers_needed);
-  text += format_value("- weekly target = %.1f ÷ %.0f weeks = **%.1f** new customers a week\n",
-                       ladder.new_customers_needed, snapshot.weeks_remaining,
-                       ladder.weekly_prospecting_target.value_or(0.0));
-  text += format_value(
+  text += format_text("- NA = %.1f ÷ %.2f = **%.1f** new customers\n", ladder.gap3, ladder.p4,
+                      ladder.new_customers_needed);
+  text += format_text("- weekly target = %.1f ÷ %.0f weeks = **%.1f** new customers a week\n",
+                      ladder.new_customers_needed, snapshot.weeks_remaining,
+                      ladder.weekly_prospecting_target.value_or(0.0));
+  text += format_text(
       "\nIn the simulation, %s finished the quarter with **%.1f 万** (%s of the "
       "quota).\n",
       exercise.rep.c_str(), exercise.actual, percent(exercise.actual / snapshot.quota).c_str());
@@ -553,8 +553,8 @@ Marking mark(const ForecastCase& exercise, const std::vector<GivenAnswer>& answe
   Marking marking;
   MarkedAnswer forecast = mark_number(
       answers, "forecast", funnel_forecast, exercise.tolerance, 0.5, 1,
-      format_value("the funnel model gives booked %.1f + expected wins %.2f × %.2f 万 = %.1f 万",
-                   snapshot.realized, funnel.expected_wins, funnel.average_deal, funnel_forecast));
+      format_text("the funnel model gives booked %.1f + expected wins %.2f × %.2f 万 = %.1f 万",
+                  snapshot.realized, funnel.expected_wins, funnel.average_deal, funnel_forecast));
   // The course teaches two objective answers; either one, worked through, is right.
   if (!forecast.correct && exercise.formulas.commit) {
     const double commit = exercise.formulas.commit->forecast;
@@ -564,30 +564,30 @@ Marking mark(const ForecastCase& exercise, const std::vector<GivenAnswer>& answe
       forecast.correct = true;
       forecast.expected = amount(commit);
       forecast.explanation =
-          format_value("the reps' calls (§4c) give %.1f 万; the funnel model gives %.1f", commit,
-                       funnel_forecast);
+          format_text("the reps' calls (§4c) give %.1f 万; the funnel model gives %.1f", commit,
+                      funnel_forecast);
     } else if (given != nullptr && given->number &&
                close_enough(*given->number, funnel.expected_amount, exercise.tolerance, 0.5)) {
       forecast.explanation +=
-          format_value("; you left out the %.1f 万 already booked this quarter", snapshot.realized);
+          format_text("; you left out the %.1f 万 already booked this quarter", snapshot.realized);
     } else if (!forecast.correct) {
       forecast.explanation +=
-          format_value("; the reps' calls (§4c) give %.1f 万", exercise.formulas.commit->forecast);
+          format_text("; the reps' calls (§4c) give %.1f 万", exercise.formulas.commit->forecast);
     }
   }
-  forecast.explanation += format_value(
+  forecast.explanation += format_text(
       ". The simulation's 80%% range for the quarter is %.1f–%.1f 万; it actually booked %.1f",
       exercise.simulated_p10, exercise.simulated_p90, exercise.actual);
   marking.answers.push_back(forecast);
   marking.answers.push_back(mark_number(
       answers, "new_opportunities", funnel.new_opportunities_needed, exercise.tolerance, 1.0, 1,
       funnel.amount_gap > 0.0
-          ? format_value("amount gap %.1f 万 (quota − booked − expected amount) ÷ average deal "
-                         "%.2f ÷ first-stage win probability %.2f",
-                         funnel.amount_gap, funnel.average_deal,
-                         funnel.new_opportunity_win_probability)
-          : format_value("the expected amount covers the quota (gap %.1f 万): none needed",
-                         funnel.amount_gap)));
+          ? format_text("amount gap %.1f 万 (quota − booked − expected amount) ÷ average deal "
+                        "%.2f ÷ first-stage win probability %.2f",
+                        funnel.amount_gap, funnel.average_deal,
+                        funnel.new_opportunity_win_probability)
+          : format_text("the expected amount covers the quota (gap %.1f 万): none needed",
+                        funnel.amount_gap)));
   return marking;
 }
 
@@ -598,29 +598,29 @@ Marking mark(const GapCase& exercise, const std::vector<GivenAnswer>& answers) {
   Marking marking;
   marking.answers.push_back(
       mark_number(answers, "gap0", ladder.gap0, tolerance, 0.1, 1,
-                  format_value("quota %.1f − finished %.1f", snapshot.quota, snapshot.realized)));
+                  format_text("quota %.1f − finished %.1f", snapshot.quota, snapshot.realized)));
   marking.answers.push_back(mark_number(
       answers, "gap1", ladder.gap1, tolerance, 0.1, 1,
-      format_value("Gap0 %.1f − committed %.1f × P1 %.2f (committed deals count at P1, not "
-                   "in full)",
-                   ladder.gap0, snapshot.calls->committed, ladder.p1)));
+      format_text("Gap0 %.1f − committed %.1f × P1 %.2f (committed deals count at P1, not "
+                  "in full)",
+                  ladder.gap0, snapshot.calls->committed, ladder.p1)));
   marking.answers.push_back(
       mark_number(answers, "gap2", ladder.gap2, tolerance, 0.1, 1,
-                  format_value("Gap1 %.1f − uncommitted %.1f × P2 %.2f", ladder.gap1,
-                               snapshot.calls->possible, ladder.p2)));
+                  format_text("Gap1 %.1f − uncommitted %.1f × P2 %.2f", ladder.gap1,
+                              snapshot.calls->possible, ladder.p2)));
   marking.answers.push_back(mark_number(
       answers, "gap3", ladder.gap3, tolerance, 0.1, 1,
-      ladder.gap2 > 0.0 ? format_value("Gap2 %.1f ÷ P3 %.2f: a gap is filled at the new "
-                                       "pipeline's win rate, so it takes Gap2 ÷ P3 of pipeline",
-                                       ladder.gap2, ladder.p3)
+      ladder.gap2 > 0.0 ? format_text("Gap2 %.1f ÷ P3 %.2f: a gap is filled at the new "
+                                      "pipeline's win rate, so it takes Gap2 ÷ P3 of pipeline",
+                                      ladder.gap2, ladder.p3)
                         : std::string("Gap2 is not positive: no pipeline is needed, 0")));
   marking.answers.push_back(
       mark_number(answers, "new_customers", ladder.new_customers_needed, tolerance, 0.5, 1,
-                  format_value("Gap3 %.1f ÷ P4 %.2f 万", ladder.gap3, ladder.p4)));
+                  format_text("Gap3 %.1f ÷ P4 %.2f 万", ladder.gap3, ladder.p4)));
   marking.answers.push_back(mark_number(
       answers, "weekly_target", ladder.weekly_prospecting_target.value_or(0.0), tolerance, 0.2, 1,
-      format_value("NA %.1f ÷ %.0f weeks left", ladder.new_customers_needed,
-                   snapshot.weeks_remaining)));
+      format_text("NA %.1f ÷ %.0f weeks left", ladder.new_customers_needed,
+                  snapshot.weeks_remaining)));
   return marking;
 }
 

@@ -10,7 +10,6 @@
 #include <span>
 #include <unordered_map>
 
-#include "exercise_internal.hpp"
 #include "funnelsim/analysis/exercise.hpp"
 #include "funnelsim/analysis/forecast_benchmark.hpp"
 #include "funnelsim/analysis/statistics.hpp"
@@ -19,6 +18,7 @@
 #include "funnelsim/sim/results.hpp"
 #include "funnelsim/sim/runner.hpp"
 #include "funnelsim/sim/trace.hpp"
+#include "text_format.hpp"
 
 namespace funnelsim::analysis::exercise {
 namespace {
@@ -98,7 +98,7 @@ const std::array<std::string_view, 3> STAGE_NAMES = {"intent", "solution", "nego
 const std::array<double, 3> STAGE_PROBABILITY = {0.20, 0.35, 0.70};
 
 std::string number(double value) {
-  return format_value("%.10g", value);
+  return format_text("%.10g", value);
 }
 
 /// The stage probabilities of a rep whose advance probabilities are all multiplied by `factor`.

@@ -14,17 +14,11 @@
 #include "funnelsim/analysis/summary.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "report_vega.hpp"
+#include "text_format.hpp"
 
 namespace funnelsim::analysis {
 
 namespace {
-
-template <class... Values>
-std::string format(const char* pattern, Values... values) {
-  char text[512];
-  std::snprintf(text, sizeof text, pattern, values...);
-  return text;
-}
 
 // '<' is escaped too, so that no string can close the <script> element the data sits in.
 std::string json_string(std::string_view text) {
@@ -45,7 +39,7 @@ std::string json_string(std::string_view text) {
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20)
-          out += format("\\u%04x", static_cast<unsigned>(c));
+          out += format_text("\\u%04x", static_cast<unsigned>(c));
         else
           out += c;
     }
@@ -54,7 +48,7 @@ std::string json_string(std::string_view text) {
 }
 
 std::string json_number(double value) {
-  return std::isfinite(value) ? format("%.6g", value) : "null";
+  return std::isfinite(value) ? format_text("%.6g", value) : "null";
 }
 
 std::string html(std::string_view text) {
@@ -81,10 +75,10 @@ std::string html(std::string_view text) {
 }
 
 std::string percent(double fraction) {
-  return format("%.0f%%", 100.0 * fraction);
+  return format_text("%.0f%%", 100.0 * fraction);
 }
 std::string wan(double amount) {
-  return format("%.0f 万", amount);
+  return format_text("%.0f 万", amount);
 }
 
 /// One row of a data table for Vega-Lite: {"key": value, ...}.
@@ -250,14 +244,14 @@ Section difference_section(const Comparison& comparison) {
                        .number("lower", variant.difference.interval.lower)
                        .number("upper", variant.difference.interval.upper));
     table += "<tr><td>" + html(variant.variant) + "</td><td>" +
-             format("%+.0f", variant.difference.mean) + "</td><td>" +
-             format("%+.0f to %+.0f", variant.difference.interval.lower,
-                    variant.difference.interval.upper) +
+             format_text("%+.0f", variant.difference.mean) + "</td><td>" +
+             format_text("%+.0f to %+.0f", variant.difference.interval.lower,
+                         variant.difference.interval.upper) +
              "</td><td>" +
-             format("%+.0f pp (%+.0f to %+.0f)", 100.0 * variant.quota_met_difference.mean,
-                    100.0 * variant.quota_met_difference.interval.lower,
-                    100.0 * variant.quota_met_difference.interval.upper) +
-             "</td><td>" + format("%.1f×", variant.variance_reduction) + "</td></tr>";
+             format_text("%+.0f pp (%+.0f to %+.0f)", 100.0 * variant.quota_met_difference.mean,
+                         100.0 * variant.quota_met_difference.interval.lower,
+                         100.0 * variant.quota_met_difference.interval.upper) +
+             "</td><td>" + format_text("%.1f×", variant.variance_reduction) + "</td></tr>";
   }
   table += "</tbody></table></div>";
   // Variants come sorted by mean difference, largest first: the second row is the best.
@@ -265,10 +259,10 @@ Section difference_section(const Comparison& comparison) {
   const bool clear = top.difference.interval.lower > 0.0 || top.difference.interval.upper < 0.0;
   const std::string reading =
       top.variant +
-      format(" %s %.0f 万 of bookings over the %s (95%% interval %+.0f to %+.0f)",
-             top.difference.mean >= 0.0 ? "adds" : "loses", std::abs(top.difference.mean),
-             comparison.period.c_str(), top.difference.interval.lower,
-             top.difference.interval.upper) +
+      format_text(" %s %.0f 万 of bookings over the %s (95%% interval %+.0f to %+.0f)",
+                  top.difference.mean >= 0.0 ? "adds" : "loses", std::abs(top.difference.mean),
+                  comparison.period.c_str(), top.difference.interval.lower,
+                  top.difference.interval.upper) +
       (clear ? ", clearly different from " : ", not distinguishable from ") + comparison.baseline +
       ".";
   section.charts.push_back(
@@ -358,7 +352,7 @@ Section funnel_section(const ResultsReader& reader, const std::string& variant,
     const std::string color =
         "\"color\":{\"field\":\"stage\",\"type\":\"nominal\",\"sort\":null,\"title\":\"Stage\"}";
     const std::string reading =
-        format(
+        format_text(
             "The median %s funnel stays within %.0f%% of the standard level on average in "
             "every stage (largest gap: ",
             segment.c_str(), 100.0 * worst_gap) +
@@ -435,15 +429,15 @@ Section forecast_section(const ResultsReader& reader, const std::string& variant
         best_mape = week.mape;
         best = model.model;
       }
-  section.intro = format(
+  section.intro = format_text(
       "<p>Mean absolute percentage error of each model's forecast of the "
       "quarter's bookings, made at the end of each week of the quarter, "
       "over %zu quarters of %s.</p>",
       report.samples, html(variant).c_str());
   const std::string reading =
       best.empty() ? std::string("No model forecast mid-quarter.")
-                   : format("At week %d of %d the most accurate model is ", middle, weeks) + best +
-                         format(", off by %.0f%% on average.", 100.0 * best_mape);
+                   : format_text("At week %d of %d the most accurate model is ", middle, weeks) +
+                         best + format_text(", off by %.0f%% on average.", 100.0 * best_mape);
   section.charts.push_back(
       {"chart-forecast", reading,
        spec("Forecast error by week of the quarter", 260,
@@ -550,9 +544,9 @@ Section scenario_section(const FileMetadata& metadata, const std::optional<sim::
   body += row("replications", std::to_string(metadata.replications) + " of " +
                                   std::to_string(metadata.replications_planned) + " planned" +
                                   (metadata.complete ? "" : " (INCOMPLETE)"));
-  body +=
-      row("calendar", format("%d quarters of %d weeks after %d warm-up weeks", metadata.quarters,
-                             metadata.weeks_per_quarter, metadata.warmup_weeks));
+  body += row("calendar",
+              format_text("%d quarters of %d weeks after %d warm-up weeks", metadata.quarters,
+                          metadata.weeks_per_quarter, metadata.warmup_weeks));
   body += row("report date", options.generated_on);
   body += "</tbody></table></div>";
   if (model) {
@@ -566,7 +560,7 @@ Section scenario_section(const FileMetadata& metadata, const std::optional<sim::
           "<tr><td>" + html(team.name) + "</td><td>" +
           html(team.segment < model->segments.size() ? model->segments[team.segment].name : "") +
           "</td><td>" + std::to_string(team.headcount) + "</td><td>" +
-          format("%.1f", team.prospects_per_week) + "</td><td>" + format("%.0f", quota) +
+          format_text("%.1f", team.prospects_per_week) + "</td><td>" + format_text("%.0f", quota) +
           "</td></tr>";
     }
     body +=
@@ -577,9 +571,9 @@ Section scenario_section(const FileMetadata& metadata, const std::optional<sim::
       std::string stages;
       for (const sim::Stage& stage : segment.stages)
         stages += (stages.empty() ? "" : " → ") + stage.name +
-                  format(" (%.0f%%)", 100.0 * stage.win_probability);
+                  format_text(" (%.0f%%)", 100.0 * stage.win_probability);
       body += "<tr><td>" + html(segment.name) + "</td><td>" +
-              format("%.1f", segment.deal_size.expected_value()) + "</td><td>" + html(stages) +
+              format_text("%.1f", segment.deal_size.expected_value()) + "</td><td>" + html(stages) +
               "</td></tr>";
     }
     body += "</tbody></table></div>";
@@ -682,10 +676,10 @@ std::string render_report(const ResultsReader& reader, const ReportOptions& opti
       "<title>" +
       html(title) + "</title>\n<style>" + STYLE + "</style>\n</head>\n<body>\n";
   page += "<header><h1>" + html(title) + "</h1><p class=\"subtitle\">" +
-          html(format("%zu replications, seed %llu, funnelsim %s; report of %s on %s",
-                      metadata.replications, static_cast<unsigned long long>(metadata.seed),
-                      metadata.funnelsim_version.c_str(), options.source_name.c_str(),
-                      options.generated_on.c_str())) +
+          html(format_text("%zu replications, seed %llu, funnelsim %s; report of %s on %s",
+                           metadata.replications, static_cast<unsigned long long>(metadata.seed),
+                           metadata.funnelsim_version.c_str(), options.source_name.c_str(),
+                           options.generated_on.c_str())) +
           ". Amounts in 万 (10,000 RMB).</p>";
   if (!metadata.complete)
     page += "<p class=\"warning\">INCOMPLETE: the run stopped after " +
