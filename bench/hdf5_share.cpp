@@ -5,18 +5,18 @@
 // overlaps, so writing time / run time is the share; with more threads the writer's serial
 // stage overlaps simulation and costs less wall time than this. Prints figures; asserts nothing.
 
-#include <stdlib.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
+#include "bench_arguments.hpp"
 #include "funnelsim/analysis/forecast_benchmark.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/runner.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace sim = funnelsim::sim;
 namespace analysis = funnelsim::analysis;
@@ -91,30 +91,18 @@ Timing with_file(const funnelsim::scenarios::LoadedScenario& scenario, std::size
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t replications = 2000;
-  std::string scenario_path = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/branch.yaml";
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--replications" && i + 1 < argc) {
-      replications = std::strtoul(argv[++i], nullptr, 10);
-    } else if (arg == "--scenario" && i + 1 < argc) {
-      scenario_path = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: funnelsim_hdf5_share [--replications N] [--scenario FILE]\n");
-      return 2;
-    }
-  }
+  const auto arguments =
+      funnelsim::bench::parse_bench_arguments(argc, argv, "funnelsim_hdf5_share", 2000);
+  if (!arguments)
+    return 2;
+  const std::size_t replications = arguments->replications;
   const funnelsim::scenarios::LoadedScenario scenario =
-      funnelsim::scenarios::load_scenario_file(scenario_path);
+      funnelsim::scenarios::load_scenario_file(arguments->scenario);
   // As `funnelsim run` computes them by default (--forecast-samples 100).
   const analysis::ForecastBenchmark forecasts(scenario.model, 42, 100);
 
-  std::string pattern = (std::filesystem::temp_directory_path() / "funnelsim-hdf5-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    std::perror("funnelsim_hdf5_share: mkdtemp");
-    return 1;
-  }
-  const std::filesystem::path directory(pattern);
+  const funnelsim::testing::TemporaryDirectory scratch("funnelsim-hdf5");
+  const std::filesystem::path& directory = scratch.path();
   const std::filesystem::path target = directory / "results.h5";
 
   // Three rounds, interleaved, keeping the fastest of each (the machine is shared).
@@ -133,10 +121,8 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "funnelsim_hdf5_share: %s\n", error.what());
-    std::filesystem::remove_all(directory);
     return 1;
   }
-  std::filesystem::remove_all(directory);
 
   std::printf(
       "hdf5 writing: %.1f%% of run time (%.2f s writing of %.2f s; %zu replications of %s, "

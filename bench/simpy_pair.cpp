@@ -4,8 +4,6 @@
 // start and scenario parsing excluded). No weekly forecasts: the SimPy model has none. Best of
 // three runs (the machine is shared). Prints the seconds; bench/run prints the comparison.
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,35 +11,25 @@
 #include <filesystem>
 #include <string>
 
+#include "bench_arguments.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/runner.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace analysis = funnelsim::analysis;
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
-  std::size_t replications = 60;
-  std::string scenario_path = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/branch.yaml";
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--replications" && i + 1 < argc) {
-      replications = std::strtoul(argv[++i], nullptr, 10);
-    } else if (arg == "--scenario" && i + 1 < argc) {
-      scenario_path = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: funnelsim_simpy_pair [--replications N] [--scenario FILE]\n");
-      return 2;
-    }
-  }
+  const auto arguments =
+      funnelsim::bench::parse_bench_arguments(argc, argv, "funnelsim_simpy_pair", 60);
+  if (!arguments)
+    return 2;
+  const std::size_t replications = arguments->replications;
   const funnelsim::scenarios::LoadedScenario scenario =
-      funnelsim::scenarios::load_scenario_file(scenario_path);
-  std::string pattern = (std::filesystem::temp_directory_path() / "funnelsim-pair-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    std::perror("funnelsim_simpy_pair: mkdtemp");
-    return 1;
-  }
-  const std::filesystem::path directory(pattern);
+      funnelsim::scenarios::load_scenario_file(arguments->scenario);
+  const funnelsim::testing::TemporaryDirectory scratch("funnelsim-pair");
+  const std::filesystem::path& directory = scratch.path();
 
   double best = 1e300;
   try {
@@ -65,10 +53,8 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "funnelsim_simpy_pair: %s\n", error.what());
-    std::filesystem::remove_all(directory);
     return 1;
   }
-  std::filesystem::remove_all(directory);
   std::printf("%.6f\n", best);
   return 0;
 }
