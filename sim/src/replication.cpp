@@ -12,6 +12,17 @@
 // duration. For existing customers the exponent k = ln(q) / ln(p(first)) maps the whole funnel
 // onto their own overall win probability q; for new customers k = 1 reproduces the stage
 // probabilities exactly. A rep's win skill multiplies the first stage's advance probability.
+//
+// Paths, not stage events: everything that decides an opportunity's way through the funnel is
+// fixed when it enters its first stage (its streams, its rep's skill, its deal size), so the
+// whole path (each stage's entry, outcome, call and duration) is drawn then, in one go, while
+// the opportunity is in cache. What the weekly snapshots observe of it (open counts and
+// amounts by stage, the reps' calls) is added to per-week difference arrays over the weeks it
+// spends in each stage, and only a win, which books an amount and brings referrals, becomes an
+// event. A rep who leaves a team that loses leavers' opportunities takes the rest of their
+// paths back out of the arrays. With a trace observer, every stage end is also an event, so
+// that the trace and the snapshots see each change at its time. The draws are those of an
+// engine that schedules every stage end, and so are the results.
 
 #include <algorithm>
 #include <boost/random/lognormal_distribution.hpp>
@@ -40,6 +51,9 @@ constexpr std::uint8_t NOT_FORECAST = 0;
 constexpr std::uint8_t POSSIBLE = 1;
 constexpr std::uint8_t COMMITTED = 2;
 
+/// How a path ends.
+enum class Outcome : std::uint8_t { open, win, loss, stall };
+
 /// One Poisson chunk of a territory's lead process.
 struct Chunk {
   RandomStream stream;
@@ -60,32 +74,42 @@ struct Territory {
   double deal_size = 1.0;
   std::vector<Chunk> chunks;
   std::vector<std::uint32_t> open;  ///< open opportunities, kept only when leavers lose them
+  std::size_t prune_at = 16;        ///< open's length at which it is next pruned
 };
 
-/// One cache line: a company replication keeps about 50,000 open opportunities (3 MB), more
-/// than a core's L2, and almost every stage end reads a cold one; at 88 bytes, most reads
-/// missed twice.
+/// An opportunity that needs to be remembered: one with a win ahead (an event), one of a team
+/// whose leavers' opportunities are lost (its path may be cut), a referral waiting to start, or
+/// any opportunity while a trace is observed. Most opportunities are lost and none of these,
+/// and never take a slot. One cache line.
 struct alignas(64) Opportunity {
   EntityKey key;
   std::int64_t amount_fixed = 0;      ///< 万 x AMOUNT_SCALE; amount() in 万
   double first_advance_factor = 1.0;  ///< the rep's win skill, on the first stage's advance
-  double stage_entered = 0.0;         ///< day it entered its current stage
+  double end = 0.0;                   ///< day its path ends (infinite: open at the run's end)
   std::uint32_t territory = 0;
-  std::uint32_t generation = 0;
+  std::uint32_t generation = 0;     ///< guards events and lists against a recycled slot
   std::uint32_t open_position = 0;  ///< index in the territory's open list
   /// 1, 2, ... in order of creation, for traces (a replication creates far fewer than 2^32)
   std::uint32_t serial = 0;
   std::uint16_t segment = 0;
-  std::uint16_t stage = PENDING;    ///< PENDING until it enters its first stage
-  std::uint16_t close_quarter = 0;  ///< measured quarter it would close in at mean durations
-  std::uint8_t call = 0;      ///< the rep's call in this stage: NOT_FORECAST, POSSIBLE, COMMITTED
-  bool advances : 1 = false;  ///< outcome of the current stage, drawn on entry
+  /// PENDING until it enters its first stage; then, with a trace, the stage it is in now
+  /// (else its first).
+  std::uint16_t stage = PENDING;
+  std::uint16_t last_stage = 0;  ///< the stage its path ends in
+  Outcome outcome = Outcome::open;
   bool existing : 1 = false;  ///< an existing customer: advances with a_i^k
   bool alive : 1 = false;
 
   double amount() const { return static_cast<double>(amount_fixed) / AMOUNT_SCALE; }
 };
 static_assert(sizeof(Opportunity) == 64);
+
+/// One stage of a remembered opportunity's path.
+struct PathStep {
+  double entered = 0.0;  ///< day it entered the stage
+  std::uint16_t close_quarter = 0;
+  std::uint8_t call = NOT_FORECAST;
+};
 
 /// Per-team constants derived from the model once per replication.
 struct TeamPlan {
@@ -111,14 +135,20 @@ struct SegmentPlan {
   std::vector<double> possible_u;
   std::vector<double> mean_days_left;  ///< mean days from entering stage i to the outcome
   double realized_this_quarter = 0.0;  ///< 万, for the weekly snapshot
-  /// Amounts (fixed point) called committed and possible, by the measured quarter in which
-  /// the deal would close; index 0 also holds deals due before the measured quarters, the
-  /// last index those due after them. A week's call sums the quarters up to its own.
-  std::vector<std::int64_t> committed_by_quarter;
-  std::vector<std::int64_t> possible_by_quarter;
   Sampler deal_size;
+  /// What the week ends observe, as differences: week w's open count of stage i is the sum of
+  /// count_change[v][i] over weeks v <= w (likewise amounts, fixed point, and the amounts
+  /// called committed or possible for the week's quarter). Index [week][stage], weeks
+  /// 0 ... total + 1.
+  std::vector<std::int64_t> count_change;
+  std::vector<std::int64_t> amount_change;
+  std::vector<std::int64_t> committed_change;  ///< [week]
+  std::vector<std::int64_t> possible_change;
+  /// The sums up to the last week end processed.
   std::vector<std::int64_t> open_count;
   std::vector<std::int64_t> open_amount;
+  std::int64_t committed = 0;
+  std::int64_t possible = 0;
 };
 
 class Replication {
@@ -129,7 +159,8 @@ class Replication {
     out_.reset(ResultShape(model));
     measured_start_ = model.calendar.warmup_weeks * DAYS_PER_WEEK;
     quarter_days_ = model.calendar.weeks_per_quarter * DAYS_PER_WEEK;
-    end_ = model.calendar.total_weeks() * DAYS_PER_WEEK;
+    total_weeks_ = model.calendar.total_weeks();
+    end_ = total_weeks_ * DAYS_PER_WEEK;
     plan();
   }
 
@@ -190,12 +221,22 @@ class Replication {
         days_left += segment.stages[i].days.expected_value();
         plan.mean_days_left[i] = days_left;
       }
-      plan.committed_by_quarter.assign(model_.calendar.quarters + 1, 0);
-      plan.possible_by_quarter.assign(model_.calendar.quarters + 1, 0);
+      const std::size_t weeks = static_cast<std::size_t>(total_weeks_) + 2;
+      plan.count_change.assign(weeks * segment.stages.size(), 0);
+      plan.amount_change.assign(weeks * segment.stages.size(), 0);
+      plan.committed_change.assign(weeks, 0);
+      plan.possible_change.assign(weeks, 0);
       plan.open_count.assign(segment.stages.size(), 0);
       plan.open_amount.assign(segment.stages.size(), 0);
+      steps_per_opportunity_ = std::max(steps_per_opportunity_, segment.stages.size());
       segments_.push_back(std::move(plan));
     }
+    path_.resize(steps_per_opportunity_);
+    // A deal due in measured quarter q (0 also for those due before, `quarters` for those due
+    // after) counts in the calls of the weeks of quarters q and later.
+    for (int q = 0; q <= model_.calendar.quarters; ++q)
+      call_week_.push_back(model_.calendar.warmup_weeks + 1 +
+                           q * model_.calendar.weeks_per_quarter);
     const std::vector<int> first_rep = model_.first_rep_of_team();
     for (std::uint32_t t = 0; t < model_.teams.size(); ++t) {
       const Team& team = model_.teams[t];
@@ -252,8 +293,8 @@ class Replication {
       return;
     switch (event->kind) {
       case EventKind::opportunity_start:
+      case EventKind::win:
       case EventKind::stage_end:
-      case EventKind::stall:
         if (event->target < opportunities_.size())
           __builtin_prefetch(&opportunities_[event->target]);
         break;
@@ -277,20 +318,17 @@ class Replication {
       case EventKind::opportunity_start:
         if (current(event)) {
           ++out_.events;
-          enter_stage(event.target, 0);
+          Opportunity opportunity = opportunities_[event.target];
+          start_path(opportunity, event.target);
         }
+        break;
+      case EventKind::win:
+        if (current(event))
+          on_win(event.target);
         break;
       case EventKind::stage_end:
-        if (current(event)) {
-          ++out_.events;
-          on_stage_end(event.target);
-        }
-        break;
-      case EventKind::stall:
-        if (current(event)) {
-          ++out_.events;
-          close(event.target, TraceEvent::stall);
-        }
+        if (current(event))
+          on_traced_stage_end(event.target);
         break;
       case EventKind::hire:
         ++out_.events;
@@ -373,10 +411,8 @@ class Replication {
     trace_rep(TraceEvent::leave, territory);
     std::vector<std::uint32_t>& active = active_by_team_[territory.team];
     std::erase(active, index);
-    if (teams_[territory.team].track_open) {
-      while (!territory.open.empty())
-        close(territory.open.back(), TraceEvent::dropped);
-    }
+    if (teams_[territory.team].track_open)
+      drop_open(territory);
     queue_.schedule(now_ + team.attrition.vacancy_weeks * DAYS_PER_WEEK, EventKind::hire, index);
   }
 
@@ -432,7 +468,8 @@ class Replication {
       const EntityKey key{teams_[territory.team].hash,
                           (static_cast<std::uint64_t>(territory.slot) << 40) |
                               (static_cast<std::uint64_t>(chunk_number) << 32) | point};
-      enter_stage(create(index, key), 0);
+      Opportunity opportunity = intake(index, key);
+      start_path(opportunity, NO_SLOT);
     }
     queue_.schedule(next_point(chunk, chunk_number, now_), EventKind::lead_candidate, index,
                     chunk_number);
@@ -465,7 +502,8 @@ class Replication {
           chosen = candidate;
         }
       }
-      enter_stage(create(chosen, key), 0);
+      Opportunity opportunity = intake(chosen, key);
+      start_path(opportunity, NO_SLOT);
     }
     schedule_source_point(source);
   }
@@ -484,7 +522,7 @@ class Replication {
       for (int j = 0; j < count; ++j) {
         const EntityKey key{mix64(source_hashes_[s], won_key.hi),
                             mix64(won_key.lo, static_cast<std::uint64_t>(j))};
-        const std::uint32_t id = create(territory, key);
+        const std::uint32_t id = remember(intake(territory, key));
         queue_.schedule(now_ + delay(stream), EventKind::opportunity_start, id,
                         opportunities_[id].generation);
       }
@@ -493,167 +531,314 @@ class Replication {
 
   // --- opportunities --------------------------------------------------------------------------
 
-  /// A new opportunity of the territory's rep, with its customer kind and deal size drawn.
-  std::uint32_t create(std::uint32_t territory_index, EntityKey key) {
-    std::uint32_t id;
-    if (free_.empty()) {
-      id = static_cast<std::uint32_t>(opportunities_.size());
-      opportunities_.emplace_back();
-    } else {
-      id = free_.back();
-      free_.pop_back();
-    }
+  static constexpr std::uint32_t NO_SLOT = 0xffffffff;
+
+  /// A new opportunity of the territory's rep, with its customer kind and deal size drawn; it
+  /// has no slot yet.
+  Opportunity intake(std::uint32_t territory_index, EntityKey key) {
     const Territory& territory = territories_[territory_index];
     const std::size_t segment_index = model_.teams[territory.team].segment;
     const Segment& segment = model_.segments[segment_index];
-    SegmentPlan& plan = segments_[segment_index];
+    const SegmentPlan& plan = segments_[segment_index];
 
-    Opportunity& opportunity = opportunities_[id];
+    Opportunity opportunity;
     opportunity.key = key;
     opportunity.territory = territory_index;
     opportunity.segment = static_cast<std::uint16_t>(segment_index);
-    opportunity.stage = PENDING;
     opportunity.alive = true;
     opportunity.serial = static_cast<std::uint32_t>(++created_);
     ++out_.segments[segment_index].opportunities;
-    ++opportunity.generation;
 
     RandomStream intake(keys_, key, Purpose::intake);
     const double kind_draw = intake.uniform01();
-    const bool existing = kind_draw < segment.existing_share;
     const double amount = plan.deal_size(intake) * territory.deal_size;
     opportunity.amount_fixed = static_cast<std::int64_t>(amount * AMOUNT_SCALE + 0.5);
-
     // Existing customers advance with a_i^k (SegmentPlan::existing_advance). A rep's win
     // skill multiplies the first stage's advance only, so that raising any stage probability
     // never turns a win into a loss (common random numbers stay monotone), and the overall
     // rate is p(first) x skill.
-    opportunity.existing = existing;
+    opportunity.existing = kind_draw < segment.existing_share;
     opportunity.first_advance_factor = territory.win;
+    return opportunity;
+  }
 
-    if (teams_[territory.team].track_open) {
-      Territory& owner = territories_[territory_index];
-      opportunity.open_position = static_cast<std::uint32_t>(owner.open.size());
+  bool tracked(const Opportunity& opportunity) const {
+    return teams_[territories_[opportunity.territory].team].track_open;
+  }
+
+  /// Gives the opportunity a slot (and a place in its territory's open list where leavers'
+  /// opportunities are lost); returns the slot.
+  std::uint32_t remember(const Opportunity& opportunity) {
+    std::uint32_t id;
+    if (free_.empty()) {
+      id = static_cast<std::uint32_t>(opportunities_.size());
+      opportunities_.emplace_back();
+      steps_.resize(steps_.size() + steps_per_opportunity_);
+    } else {
+      id = free_.back();
+      free_.pop_back();
+    }
+    const std::uint32_t generation = opportunities_[id].generation + 1;
+    opportunities_[id] = opportunity;
+    opportunities_[id].generation = generation;
+    if (tracked(opportunity)) {
+      Territory& owner = territories_[opportunity.territory];
+      opportunities_[id].open_position = static_cast<std::uint32_t>(owner.open.size());
       owner.open.push_back(id);
+      if (trace_ == nullptr && owner.open.size() >= owner.prune_at)
+        prune_open(owner);
     }
     return id;
   }
 
-  void enter_stage(std::uint32_t id, std::uint16_t stage) {
+  void forget(std::uint32_t id) {
     Opportunity& opportunity = opportunities_[id];
+    opportunity.alive = false;
+    if (tracked(opportunity)) {
+      Territory& owner = territories_[opportunity.territory];
+      const std::uint32_t moved = owner.open.back();
+      owner.open[opportunity.open_position] = moved;
+      opportunities_[moved].open_position = opportunity.open_position;
+      owner.open.pop_back();
+    }
+    free_.push_back(id);
+  }
+
+  /// Forgets the territory's opportunities whose paths are over (lost, stalled; wins forget
+  /// themselves), so that its open list stays as long as its rep's open funnel. Called when
+  /// the list has doubled since the last pruning.
+  void prune_open(Territory& territory) {
+    for (std::size_t i = 0; i < territory.open.size();) {
+      const std::uint32_t id = territory.open[i];
+      const Opportunity& opportunity = opportunities_[id];
+      if (opportunity.stage != PENDING && opportunity.outcome != Outcome::win &&
+          opportunity.end <= now_) {
+        forget(id);  // moves the last entry to i
+      } else {
+        ++i;
+      }
+    }
+    territory.prune_at = std::max<std::size_t>(16, 2 * territory.open.size());
+  }
+
+  /// The opportunity enters its first stage now, and its whole path is drawn: each stage's
+  /// outcome, the rep's call and the duration, from the stage's own stream, exactly as if each
+  /// stage end were an event. `slot` is its slot if it has one (a referral), else NO_SLOT.
+  void start_path(Opportunity& opportunity, std::uint32_t slot) {
     SegmentPlan& plan = segments_[opportunity.segment];
-    opportunity.stage = stage;
-    opportunity.stage_entered = now_;
-    ++out_.segments[opportunity.segment].stage_entries;
-    ++plan.open_count[stage];
-    plan.open_amount[stage] += opportunity.amount_fixed;
-    if (stage == 0) {
-      const int quarter = quarter_of(now_);
-      if (quarter >= 0)
-        ++out_.segments[opportunity.segment].leads[quarter];
-      trace_opportunity(TraceEvent::lead, opportunity);
+    SegmentResult& result = out_.segments[opportunity.segment];
+    const std::size_t stages = plan.advance.size();
+    opportunity.stage = 0;
+    const int quarter = quarter_of(now_);
+    if (quarter >= 0)
+      ++result.leads[quarter];
+    trace_opportunity(TraceEvent::lead, opportunity);
+
+    double entered = now_;
+    for (std::uint16_t stage = 0;; ++stage) {
+      ++result.stage_entries;
+      // The stage's own stream. Its first 64 bits give two 32-bit uniforms, the outcome and
+      // the rep's call (a probability needs no more resolution than 2^-32); the duration
+      // follows, so a stage entry takes one Philox block unless the duration's sampler
+      // rejects more than once.
+      RandomStream stream(keys_, opportunity.key, Purpose::stage, stage);
+      const std::uint64_t word = stream();
+      const double outcome_draw = static_cast<double>(word >> 32) * 0x1.0p-32;
+      const double call_draw = static_cast<double>(word & 0xffffffffU) * 0x1.0p-32;
+      double advance = opportunity.existing ? plan.existing_advance[stage] : plan.advance[stage];
+      if (stage == 0)
+        advance *= opportunity.first_advance_factor;
+      const bool advances = outcome_draw < advance;
+      const double days = plan.days[stage](stream);
+      PathStep& step = path_[stage];
+      step.entered = entered;
+      judge(step, plan, stage, call_draw);
+      const bool stalled = days > plan.stall_days[stage];
+      const double left = entered + (stalled ? plan.stall_days[stage] : days);
+      observe(opportunity, step, stage, entered, left, 1);
+      opportunity.last_stage = stage;
+      if (left > end_) {
+        opportunity.outcome = Outcome::open;
+        opportunity.end = std::numeric_limits<double>::infinity();
+        break;
+      }
+      ++out_.events;
+      opportunity.end = left;
+      if (stalled) {
+        opportunity.outcome = Outcome::stall;
+      } else if (!advances) {
+        opportunity.outcome = Outcome::loss;
+      } else if (stage + 1u < stages) {
+        entered = left;
+        continue;
+      } else {
+        opportunity.outcome = Outcome::win;
+      }
+      ++out_.leads_resolved;
+      break;
     }
 
-    // The stage's own stream. Its first 64 bits give two 32-bit uniforms, the outcome and
-    // the rep's call (a probability needs no more resolution than 2^-32); the duration
-    // follows, so a stage entry takes one Philox block unless the duration's sampler rejects
-    // more than once.
-    RandomStream stream(keys_, opportunity.key, Purpose::stage, stage);
-    const std::uint64_t word = stream();
-    const double outcome_draw = static_cast<double>(word >> 32) * 0x1.0p-32;
-    const double call_draw = static_cast<double>(word & 0xffffffffU) * 0x1.0p-32;
-    double advance = opportunity.existing ? plan.existing_advance[stage] : plan.advance[stage];
-    if (stage == 0)
-      advance *= opportunity.first_advance_factor;
-    opportunity.advances = outcome_draw < advance;
-    const double days = plan.days[stage](stream);
-    judge(opportunity, plan, stage, call_draw);
-    if (days > plan.stall_days[stage]) {
-      queue_.schedule(now_ + plan.stall_days[stage], EventKind::stall, id, opportunity.generation);
-    } else {
-      queue_.schedule(now_ + days, EventKind::stage_end, id, opportunity.generation);
+    const bool keep =
+        trace_ != nullptr || opportunity.outcome == Outcome::win || tracked(opportunity);
+    if (!keep) {
+      if (slot != NO_SLOT)
+        forget(slot);
+      return;
     }
+    if (slot == NO_SLOT) {
+      slot = remember(opportunity);
+    } else {
+      const std::uint32_t generation = opportunities_[slot].generation;
+      const std::uint32_t open_position = opportunities_[slot].open_position;
+      opportunities_[slot] = opportunity;
+      opportunities_[slot].generation = generation;
+      opportunities_[slot].open_position = open_position;
+    }
+    const Opportunity& kept = opportunities_[slot];
+    if (trace_ != nullptr || tracked(kept)) {
+      std::copy_n(path_.begin(), kept.last_stage + 1u,
+                  steps_.begin() + static_cast<std::ptrdiff_t>(slot * steps_per_opportunity_));
+    }
+    if (trace_ != nullptr) {
+      // Each stage end at its time, for the trace and the snapshots.
+      for (std::uint16_t stage = 0; stage <= kept.last_stage; ++stage) {
+        const double left = stage < kept.last_stage ? step_of(slot, stage + 1).entered : kept.end;
+        if (left <= end_ && !(stage == kept.last_stage && kept.outcome == Outcome::win))
+          queue_.schedule(left, EventKind::stage_end, slot, kept.generation);
+      }
+    }
+    if (kept.outcome == Outcome::win)
+      queue_.schedule(kept.end, EventKind::win, slot, kept.generation);
+  }
+
+  PathStep& step_of(std::uint32_t slot, std::size_t stage) {
+    return steps_[slot * steps_per_opportunity_ + stage];
   }
 
   /// The rep's call on entering a stage, from its own half of the stage's first draw, so
   /// calls never change the outcome or the duration.
-  void judge(Opportunity& opportunity, SegmentPlan& plan, std::uint16_t stage, double u) {
+  void judge(PathStep& step, const SegmentPlan& plan, std::uint16_t stage, double u) const {
     // perceived = p x optimism x exp(mu + sigma Z) >= threshold  <=>  Z >= a precomputed z
     // <=>  U = Phi(Z) >= Phi(z).
-    opportunity.call = u >= plan.commit_u[stage]     ? COMMITTED
-                       : u >= plan.possible_u[stage] ? POSSIBLE
-                                                     : NOT_FORECAST;
-    if (opportunity.call == NOT_FORECAST)
+    step.call = u >= plan.commit_u[stage]     ? COMMITTED
+                : u >= plan.possible_u[stage] ? POSSIBLE
+                                              : NOT_FORECAST;
+    if (step.call == NOT_FORECAST)
       return;
-    const double expected_close = now_ + plan.mean_days_left[stage];
+    const double expected_close = step.entered + plan.mean_days_left[stage];
     const double quarters = std::floor((expected_close - measured_start_) / quarter_days_);
-    opportunity.close_quarter = static_cast<std::uint16_t>(
+    step.close_quarter = static_cast<std::uint16_t>(
         std::clamp(quarters, 0.0, static_cast<double>(model_.calendar.quarters)));
-    called(plan, opportunity)[opportunity.close_quarter] += opportunity.amount_fixed;
   }
 
-  static std::vector<std::int64_t>& called(SegmentPlan& plan, const Opportunity& opportunity) {
-    return opportunity.call == COMMITTED ? plan.committed_by_quarter : plan.possible_by_quarter;
+  /// The first week whose end comes after `t` (days), at most total + 1. Week w ends at day 7w,
+  /// and an opportunity that enters a stage at a week's end is seen there only after the
+  /// snapshot, one that leaves at it still before: it is in the stage at the ends of weeks
+  /// week_after(entered) ... week_after(left) - 1.
+  int week_after(double t) const {
+    if (!(t < end_))
+      return total_weeks_ + 1;
+    int week = static_cast<int>(t / DAYS_PER_WEEK) + 1;
+    // t / 7 is rounded: settle the week by exact comparisons with its end.
+    if ((week - 1) * DAYS_PER_WEEK > t)
+      --week;
+    else if (week * DAYS_PER_WEEK <= t)
+      ++week;
+    return week;
   }
 
-  void on_stage_end(std::uint32_t id) {
-    Opportunity& opportunity = opportunities_[id];
-    if (!opportunity.advances) {
-      close(id, TraceEvent::loss);
-    } else if (opportunity.stage + 1u < segments_[opportunity.segment].advance.size()) {
-      trace_opportunity(TraceEvent::advance, opportunity);
-      leave_stage(opportunity);
-      enter_stage(id, static_cast<std::uint16_t>(opportunity.stage + 1));
-    } else {
-      close(id, TraceEvent::win);
-    }
-  }
-
-  void leave_stage(const Opportunity& opportunity) {
-    if (opportunity.stage == PENDING)
+  /// Adds (sign 1) or takes back (-1) what the week ends see of the opportunity in `stage`
+  /// from `entered` to `left`: its count and amount, and its amount in the rep's call.
+  void observe(const Opportunity& opportunity, const PathStep& step, std::uint16_t stage,
+               double entered, double left, std::int64_t sign) {
+    const int first = week_after(entered);
+    const int last = week_after(left);  // one past
+    if (first >= last)
       return;
     SegmentPlan& plan = segments_[opportunity.segment];
-    --plan.open_count[opportunity.stage];
-    plan.open_amount[opportunity.stage] -= opportunity.amount_fixed;
-    if (opportunity.call != NOT_FORECAST) {
-      called(plan, opportunity)[opportunity.close_quarter] -= opportunity.amount_fixed;
-    }
+    const std::size_t stages = plan.open_count.size();
+    const std::int64_t amount = sign * opportunity.amount_fixed;
+    plan.count_change[first * stages + stage] += sign;
+    plan.count_change[last * stages + stage] -= sign;
+    plan.amount_change[first * stages + stage] += amount;
+    plan.amount_change[last * stages + stage] -= amount;
+    if (step.call == NOT_FORECAST)
+      return;
+    const int from = std::max(first, call_week_[step.close_quarter]);
+    if (from >= last)
+      return;
+    std::vector<std::int64_t>& calls =
+        step.call == COMMITTED ? plan.committed_change : plan.possible_change;
+    calls[from] += amount;
+    calls[last] -= amount;
   }
 
-  /// Ends an opportunity: `outcome` is win, loss, stall or dropped.
-  void close(std::uint32_t id, TraceEvent outcome) {
-    Opportunity& opportunity = opportunities_[id];
-    trace_opportunity(outcome, opportunity);
-    leave_stage(opportunity);
-    opportunity.alive = false;
-    ++out_.leads_resolved;
-    if (outcome == TraceEvent::win) {
-      const int quarter = quarter_of(now_);
-      if (quarter >= 0) {
-        const auto q = static_cast<std::size_t>(quarter);
-        SegmentResult& segment = out_.segments[opportunity.segment];
-        const double amount = opportunity.amount();
-        segment.bookings[q] += amount;
-        ++segment.wins[q];
-        out_.bookings[q] += amount;
-        ++out_.wins[q];
-        const std::uint32_t rep = territories_[opportunity.territory].rep_index;
-        out_.rep_bookings[rep * out_.bookings.size() + q] += amount;
-        segments_[opportunity.segment].realized_this_quarter += amount;
-      }
-      on_win_referrals(opportunity);
+  void on_win(std::uint32_t id) {
+    const Opportunity& opportunity = opportunities_[id];
+    trace_opportunity(TraceEvent::win, opportunity);
+    const int quarter = quarter_of(now_);
+    if (quarter >= 0) {
+      const auto q = static_cast<std::size_t>(quarter);
+      SegmentResult& segment = out_.segments[opportunity.segment];
+      const double amount = opportunity.amount();
+      segment.bookings[q] += amount;
+      ++segment.wins[q];
+      out_.bookings[q] += amount;
+      ++out_.wins[q];
+      const std::uint32_t rep = territories_[opportunity.territory].rep_index;
+      out_.rep_bookings[rep * out_.bookings.size() + q] += amount;
+      segments_[opportunity.segment].realized_this_quarter += amount;
     }
+    on_win_referrals(opportunity);
     // Not `opportunity`: the referrals above may have grown opportunities_ and moved it
     // (AddressSanitizer: heap-use-after-free).
-    const Opportunity& closed = opportunities_[id];
-    Territory& owner = territories_[closed.territory];
-    if (teams_[owner.team].track_open) {
-      const std::uint32_t moved = owner.open.back();
-      owner.open[closed.open_position] = moved;
-      opportunities_[moved].open_position = closed.open_position;
-      owner.open.pop_back();
+    forget(id);
+  }
+
+  /// With a trace: the opportunity leaves its current stage now, to the next or lost.
+  void on_traced_stage_end(std::uint32_t id) {
+    Opportunity& opportunity = opportunities_[id];
+    if (opportunity.stage < opportunity.last_stage) {
+      trace_opportunity(TraceEvent::advance, opportunity);
+      ++opportunity.stage;
+      return;
     }
-    free_.push_back(id);
+    trace_opportunity(opportunity.outcome == Outcome::stall ? TraceEvent::stall : TraceEvent::loss,
+                      opportunity);
+    forget(id);
+  }
+
+  /// The territory's rep leaves and the team loses its open opportunities: each one's path
+  /// from now on is taken back out of the week ends, and its win, if one was ahead, cancelled.
+  void drop_open(Territory& territory) {
+    while (!territory.open.empty()) {
+      const std::uint32_t id = territory.open.back();
+      Opportunity& opportunity = opportunities_[id];
+      if (opportunity.stage != PENDING && opportunity.end < now_) {
+        forget(id);  // its path was over (a win's event has forgotten it already)
+        continue;
+      }
+      if (opportunity.stage != PENDING) {
+        // Take back the rest of its path: the weeks ahead, and the stage entries and ends
+        // that will not happen (they were counted when the path was drawn).
+        for (std::uint16_t stage = 0; stage <= opportunity.last_stage; ++stage) {
+          const PathStep& step = step_of(id, stage);
+          const double left =
+              stage < opportunity.last_stage ? step_of(id, stage + 1).entered : opportunity.end;
+          if (step.entered > now_)
+            --out_.segments[opportunity.segment].stage_entries;
+          if (left > now_ && left <= end_)
+            --out_.events;
+          observe(opportunity, step, stage, std::max(step.entered, now_), left, -1);
+        }
+        if (opportunity.end <= end_)
+          --out_.leads_resolved;  // counted with its path; counted again as dropped below
+      }
+      trace_opportunity(TraceEvent::dropped, opportunity);
+      ++out_.leads_resolved;
+      forget(id);
+    }
+    territory.prune_at = 16;
   }
 
   // --- trace ----------------------------------------------------------------------------------
@@ -676,6 +861,15 @@ class Replication {
   // --- calendar -------------------------------------------------------------------------------
 
   void on_week_end(int week) {
+    for (SegmentPlan& plan : segments_) {
+      const std::size_t stages = plan.open_count.size();
+      for (std::size_t i = 0; i < stages; ++i) {
+        plan.open_count[i] += plan.count_change[week * stages + i];
+        plan.open_amount[i] += plan.amount_change[week * stages + i];
+      }
+      plan.committed += plan.committed_change[week];
+      plan.possible += plan.possible_change[week];
+    }
     const int measured = week - model_.calendar.warmup_weeks - 1;
     if (measured < 0)
       return;
@@ -689,38 +883,26 @@ class Replication {
             static_cast<double>(plan.open_amount[i]) / AMOUNT_SCALE;
       }
       result.realized[measured] = plan.realized_this_quarter;
+      // The reps' calls: the amounts of open opportunities called committed or possible
+      // that would close by the end of the week's quarter.
+      result.calls_committed[measured] = static_cast<double>(plan.committed) / AMOUNT_SCALE;
+      result.calls_possible[measured] = static_cast<double>(plan.possible) / AMOUNT_SCALE;
     }
-    record_calls(measured);
     if (trace_ != nullptr && trace_->wants_snapshots()) {
       std::vector<OpenOpportunity> open;
-      for (const Opportunity& o : opportunities_) {
+      for (std::uint32_t id = 0; id < opportunities_.size(); ++id) {
+        const Opportunity& o = opportunities_[id];
         if (!o.alive || o.stage == PENDING)
           continue;
+        const PathStep& step = step_of(id, o.stage);
         open.push_back({o.serial, static_cast<int>(territories_[o.territory].rep_index), o.segment,
-                        o.stage, o.amount(), o.stage_entered, o.call});
+                        o.stage, o.amount(), step.entered, step.call});
       }
       trace_->snapshot(measured, now_, open);
     }
     if ((measured + 1) % model_.calendar.weeks_per_quarter == 0) {
       for (SegmentPlan& plan : segments_)
         plan.realized_this_quarter = 0.0;
-    }
-  }
-
-  /// The reps' calls at a measured week's end: the amounts of open opportunities called
-  /// committed or possible that would close by the end of the week's quarter.
-  void record_calls(int measured) {
-    const int quarter = measured / model_.calendar.weeks_per_quarter;
-    for (std::size_t s = 0; s < segments_.size(); ++s) {
-      const SegmentPlan& plan = segments_[s];
-      std::int64_t committed = 0;
-      std::int64_t possible = 0;
-      for (int q = 0; q <= quarter; ++q) {
-        committed += plan.committed_by_quarter[q];
-        possible += plan.possible_by_quarter[q];
-      }
-      out_.segments[s].calls_committed[measured] = static_cast<double>(committed) / AMOUNT_SCALE;
-      out_.segments[s].calls_possible[measured] = static_cast<double>(possible) / AMOUNT_SCALE;
     }
   }
 
@@ -734,6 +916,8 @@ class Replication {
   double measured_start_ = 0.0;
   double quarter_days_ = 0.0;
   double end_ = 0.0;
+  int total_weeks_ = 0;
+  std::vector<int> call_week_;  ///< [quarter]: the first week whose calls count deals due then
 
   EventQueue queue_;
   std::vector<SegmentPlan> segments_;
@@ -744,8 +928,13 @@ class Replication {
   std::vector<RandomStream> source_streams_;
   std::vector<Sampler> source_delays_;
   std::vector<std::uint32_t> source_points_;
-  std::vector<Opportunity> opportunities_;
+  std::vector<Opportunity> opportunities_;  ///< slots, recycled through free_
   std::vector<std::uint32_t> free_;
+  /// Remembered opportunities' paths: steps_per_opportunity_ (the most stages of a segment)
+  /// per slot, written where a path may be cut (leavers' teams) or is traced.
+  std::size_t steps_per_opportunity_ = 0;
+  std::vector<PathStep> steps_;
+  std::vector<PathStep> path_;  ///< the path being drawn
 };
 
 }  // namespace

@@ -14,8 +14,8 @@ enum class EventKind : std::uint8_t {
   lead_candidate,     ///< a Poisson point of a territory; accepted as a lead by thinning
   source_candidate,   ///< a Poisson point of a marketing source
   opportunity_start,  ///< a scheduled lead (a referral) enters its first stage
-  stage_end,          ///< an opportunity leaves its stage: advance, win or lose
-  stall,              ///< an opportunity sat longer than the stage allows: lost
+  win,                ///< an opportunity leaves its last stage won: bookings, referrals
+  stage_end,          ///< only with a trace: an opportunity advances, loses or stalls
   hire,               ///< a vacant territory gets a new rep
   leave,              ///< a rep leaves
   week_end,           ///< funnel snapshot
