@@ -1,0 +1,164 @@
+// The engine draws an opportunity's whole path when it enters the funnel and lets the week
+// ends see it through difference arrays; a leaver's lost opportunities are taken back out.
+// With a trace observer, every stage end is an event instead. These tests hold the two ways
+// against each other, and the week-end funnel against a replay of the trace, one record at a
+// time, on a company with every feature on and many leavers.
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/sim/runner.hpp"
+#include "funnelsim/sim/trace.hpp"
+
+namespace sim = funnelsim::sim;
+
+namespace {
+
+/// scenarios/company.yaml cut to 8 reps a team, with key-account reps (whose team loses
+/// leavers' opportunities) leaving at 150% a year and every stage stalling at 1.3 times its
+/// mean, so that many paths are cut short.
+sim::Model small_company() {
+  sim::Model model = funnelsim::scenarios::load_scenario_file(std::string(FUNNELSIM_SOURCE_DIR) +
+                                                              "/scenarios/company.yaml")
+                         .model;
+  for (sim::Segment& segment : model.segments) {
+    for (sim::Stage& stage : segment.stages)
+      stage.stall_days = 1.3 * stage.days.expected_value();
+  }
+  for (sim::Team& team : model.teams) {
+    team.headcount = 8;
+    if (team.attrition.open_opportunities == sim::LeaverOpportunities::lost)
+      team.attrition.annual_rate = 1.5;
+  }
+  return model;
+}
+
+/// Replays the trace record by record: the open count and amount of each (segment, stage)
+/// at every measured week's end, and what closed.
+class Replay final : public sim::TraceObserver {
+ public:
+  void record(const sim::TraceRecord& record) override {
+    switch (record.event) {
+      case sim::TraceEvent::lead:
+        open_[record.opportunity] = {record.segment, record.stage, record.amount};
+        break;
+      case sim::TraceEvent::advance:
+        ++open_.at(record.opportunity).stage;
+        break;
+      case sim::TraceEvent::win:
+      case sim::TraceEvent::loss:
+      case sim::TraceEvent::stall:
+      case sim::TraceEvent::dropped:
+        ++closed[record.event];
+        open_.erase(record.opportunity);  // a referral dropped before it started was never open
+        break;
+      case sim::TraceEvent::hire:
+      case sim::TraceEvent::leave:
+        break;
+    }
+  }
+
+  bool wants_snapshots() const override { return true; }
+
+  void snapshot(int /*week*/, double /*time*/,
+                std::span<const sim::OpenOpportunity> open) override {
+    std::map<std::pair<int, int>, std::pair<std::int64_t, double>> replayed;
+    for (const auto& [serial, state] : open_) {
+      auto& cell = replayed[{state.segment, state.stage}];
+      ++cell.first;
+      cell.second += state.amount;
+    }
+    weeks.push_back(replayed);
+    snapshot_sizes.push_back(open.size());
+    replayed_sizes.push_back(open_.size());
+  }
+
+  std::vector<std::map<std::pair<int, int>, std::pair<std::int64_t, double>>> weeks;
+  std::vector<std::size_t> snapshot_sizes;
+  std::vector<std::size_t> replayed_sizes;
+  std::map<sim::TraceEvent, std::uint64_t> closed;
+
+ private:
+  struct State {
+    int segment = 0;
+    int stage = 0;
+    double amount = 0.0;
+  };
+  std::map<std::uint64_t, State> open_;
+};
+
+}  // namespace
+
+TEST_CASE("A traced replication gives exactly the results of an untraced one", "[engine][paths]") {
+  const sim::Model model = small_company();
+  for (std::uint64_t replication = 0; replication < 4; ++replication) {
+    sim::ReplicationResult plain;
+    sim::ReplicationResult traced;
+    Replay replay;
+    sim::simulate_replication(model, 7, replication, plain);
+    sim::simulate_replication(model, 7, replication, traced, &replay);
+    CHECK(replay.closed[sim::TraceEvent::dropped] > 0);
+    CHECK(plain.bookings == traced.bookings);
+    CHECK(plain.wins == traced.wins);
+    CHECK(plain.rep_bookings == traced.rep_bookings);
+    CHECK(plain.events == traced.events);
+    CHECK(plain.leads_resolved == traced.leads_resolved);
+    CHECK(plain.lead_points == traced.lead_points);
+    REQUIRE(plain.segments.size() == traced.segments.size());
+    for (std::size_t s = 0; s < plain.segments.size(); ++s) {
+      const sim::SegmentResult& a = plain.segments[s];
+      const sim::SegmentResult& b = traced.segments[s];
+      CHECK(a.leads == b.leads);
+      CHECK(a.funnel_count == b.funnel_count);
+      CHECK(a.funnel_amount == b.funnel_amount);
+      CHECK(a.realized == b.realized);
+      CHECK(a.calls_committed == b.calls_committed);
+      CHECK(a.calls_possible == b.calls_possible);
+      CHECK(a.opportunities == b.opportunities);
+      CHECK(a.stage_entries == b.stage_entries);
+    }
+  }
+}
+
+TEST_CASE("The week-end funnel is the trace replayed record by record", "[engine][paths]") {
+  const sim::Model model = small_company();
+  for (std::uint64_t replication = 0; replication < 3; ++replication) {
+    sim::ReplicationResult result;
+    Replay replay;
+    sim::simulate_replication(model, 11, replication, result, &replay);
+    const int weeks = model.calendar.quarters * model.calendar.weeks_per_quarter;
+    REQUIRE(replay.weeks.size() == static_cast<std::size_t>(weeks));
+    CHECK(replay.snapshot_sizes == replay.replayed_sizes);
+    std::int64_t mismatches = 0;
+    std::int64_t open_seen = 0;
+    for (int week = 0; week < weeks; ++week) {
+      for (std::size_t s = 0; s < model.segments.size(); ++s) {
+        const std::size_t stages = model.segments[s].stages.size();
+        for (std::size_t i = 0; i < stages; ++i) {
+          const auto found = replay.weeks[week].find({static_cast<int>(s), static_cast<int>(i)});
+          const std::int64_t count = found == replay.weeks[week].end() ? 0 : found->second.first;
+          const double amount = found == replay.weeks[week].end() ? 0.0 : found->second.second;
+          const sim::SegmentResult& segment = result.segments[s];
+          mismatches += segment.funnel_count[week * stages + i] != count;
+          mismatches +=
+              std::abs(segment.funnel_amount[week * stages + i] - amount) > 1e-6 * (1.0 + amount);
+          open_seen += count;
+        }
+      }
+    }
+    CHECK(mismatches == 0);
+    CHECK(open_seen > 1000);
+    // Every outcome the trace shows, and only those, is resolved.
+    std::uint64_t closed = 0;
+    for (const auto& [event, count] : replay.closed)
+      closed += count;
+    CHECK(closed == result.leads_resolved);
+    CHECK(replay.closed[sim::TraceEvent::dropped] > 0);
+    CHECK(replay.closed[sim::TraceEvent::stall] > 0);
+  }
+}
