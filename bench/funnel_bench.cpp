@@ -134,17 +134,21 @@ int main(int argc, char** argv) {
   std::string scenario = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/company.yaml";
   std::size_t replications = 8;
   bool profile = false;
+  bool profile_floor = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--replications" && i + 1 < argc) {
       replications = std::strtoul(argv[++i], nullptr, 10);
     } else if (arg == "--profile") {
       profile = true;
+    } else if (arg == "--profile-floor") {
+      profile_floor = true;
     } else if (arg == "--scenario" && i + 1 < argc) {
       scenario = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: funnelsim_bench [--replications N] [--scenario FILE] [--profile]\n");
+                   "usage: funnelsim_bench [--replications N] [--scenario FILE] [--profile | "
+                   "--profile-floor]\n");
       return 2;
     }
   }
@@ -155,6 +159,16 @@ int main(int argc, char** argv) {
     std::printf("%zu replications on 1 thread: %.0f events, %.0f leads, %.2f s\n", replications,
                 static_cast<double>(run.counts.events),
                 static_cast<double>(run.counts.leads_resolved), run.seconds);
+    return 0;
+  }
+  if (profile_floor) {
+    // The replications, then the RNG floor's draws for them: callgrind's inclusive count of
+    // rng_floor is the floor's.
+    const Timed run = time_run(model, replications, 1);
+    double checksum = 0.0;
+    const double seconds = rng_floor(model, run.counts, checksum);
+    std::printf("%zu replications: %.2f s; their RNG floor: %.2f s\n", replications, run.seconds,
+                seconds);
     return 0;
   }
   const int cores = static_cast<int>(std::thread::hardware_concurrency());

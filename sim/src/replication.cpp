@@ -59,6 +59,7 @@ struct Chunk {
   RandomStream stream;
   std::uint32_t points = 0;  ///< points drawn so far: the index of the next one
   double level = 0.0;        ///< level of the pending point, in [chunk, chunk + 1)
+  double next = 0.0;         ///< day of the pending point
 };
 
 /// A territory and the rep currently holding it.
@@ -72,6 +73,9 @@ struct Territory {
   double prospecting = 1.0;  ///< skill multipliers of the current rep
   double win = 1.0;
   double deal_size = 1.0;
+  /// Day of its next change of rep (a leave, or a hire while vacant); infinite if none.
+  double next_change = std::numeric_limits<double>::infinity();
+  std::uint32_t prospect_epoch = 0;  ///< the current prospect event's; older ones are stale
   std::vector<Chunk> chunks;
   std::vector<std::uint32_t> open;  ///< open opportunities, kept only when leavers lose them
   std::size_t prune_at = 16;        ///< open's length at which it is next pruned
@@ -298,7 +302,7 @@ class Replication {
         if (event->target < opportunities_.size())
           __builtin_prefetch(&opportunities_[event->target]);
         break;
-      case EventKind::lead_candidate:
+      case EventKind::prospect:
         __builtin_prefetch(&territories_[event->target]);
         break;
       default:
@@ -309,8 +313,9 @@ class Replication {
   void dispatch(const Event& event) {
     now_ = event.time;
     switch (event.kind) {
-      case EventKind::lead_candidate:
-        on_lead_candidate(event.target, event.generation);
+      case EventKind::prospect:
+        if (event.generation == territories_[event.target].prospect_epoch)
+          prospect(event.target);
         break;
       case EventKind::source_candidate:
         on_source_candidate(event.target);
@@ -400,8 +405,12 @@ class Replication {
       RandomStream tenure(keys_, rep_key(territory), Purpose::tenure);
       const double years =
           boost::random::exponential_distribution<double>(team.attrition.annual_rate)(tenure);
-      queue_.schedule(t + years * DAYS_PER_YEAR, EventKind::leave, index);
+      territory.next_change = t + years * DAYS_PER_YEAR;
+      queue_.schedule(territory.next_change, EventKind::leave, index);
+    } else {
+      territory.next_change = std::numeric_limits<double>::infinity();
     }
+    prospect(index);
   }
 
   void on_leave(std::uint32_t index) {
@@ -413,7 +422,9 @@ class Replication {
     std::erase(active, index);
     if (teams_[territory.team].track_open)
       drop_open(territory);
-    queue_.schedule(now_ + team.attrition.vacancy_weeks * DAYS_PER_WEEK, EventKind::hire, index);
+    territory.next_change = now_ + team.attrition.vacancy_weeks * DAYS_PER_WEEK;
+    queue_.schedule(territory.next_change, EventKind::hire, index);
+    prospect(index);  // points while vacant are drawn and thinned out, keeping the streams
   }
 
   /// The territory's prospecting rate at `t`, leads per week.
@@ -441,14 +452,12 @@ class Replication {
     territory.chunks.push_back(Chunk{RandomStream(keys_, key, Purpose::lead_arrivals)});
     // A chunk added after day 0 replays its points up to now, so its leads do not depend on
     // when it was added.
-    double t = 0.0;
-    for (;;) {
-      t = next_point(territory.chunks.back(), chunk, t);
-      if (t >= now_)
-        break;
-      ++territory.chunks.back().points;
+    Chunk& added = territory.chunks.back();
+    added.next = next_point(added, chunk, 0.0);
+    while (added.next < now_) {
+      ++added.points;
+      added.next = next_point(added, chunk, added.next);
     }
-    queue_.schedule(t, EventKind::lead_candidate, index, chunk);
   }
 
   /// Draws the chunk's next point after `t`: its time (returned) and level.
@@ -458,9 +467,47 @@ class Replication {
     return t + gap_weeks * DAYS_PER_WEEK;
   }
 
-  void on_lead_candidate(std::uint32_t index, std::uint32_t chunk_number) {
+  /// How far ahead of the clock a territory's points are taken, at most. Nothing but a change
+  /// of its rep changes what becomes of them, so they can be taken in one sweep up to the next
+  /// change rather than one event each (a queue operation and a cold territory a point); the
+  /// bound keeps the opportunities remembered ahead few.
+  static constexpr double SWEEP_DAYS = 4 * DAYS_PER_WEEK;
+
+  /// Takes the territory's points from now on: up to the next change of rep (or SWEEP_DAYS
+  /// ahead) in one sweep, chunk by chunk, each at its own time; with a trace, only those due
+  /// now, so that the trace sees every lead in time order. Schedules the next sweep.
+  void prospect(std::uint32_t index) {
+    Territory& territory = territories_[index];
+    const std::uint32_t epoch = ++territory.prospect_epoch;
+    const double clock = now_;
+    if (trace_ != nullptr) {
+      double next = std::numeric_limits<double>::infinity();
+      for (std::uint32_t c = 0; c < territory.chunks.size(); ++c) {
+        while (territory.chunks[c].next <= clock)
+          take_point(index, c);
+        next = std::min(next, territory.chunks[c].next);
+      }
+      now_ = clock;
+      if (next <= end_)
+        queue_.schedule(next, EventKind::prospect, index, epoch);
+      return;
+    }
+    const double horizon = std::min({clock + SWEEP_DAYS, territory.next_change, end_});
+    for (std::uint32_t c = 0; c < territory.chunks.size(); ++c) {
+      while (territory.chunks[c].next < horizon)
+        take_point(index, c);
+    }
+    now_ = clock;
+    // At a change of rep, on_leave or start_rep sweeps on.
+    if (horizon < territory.next_change && horizon < end_)
+      queue_.schedule(horizon, EventKind::prospect, index, epoch);
+  }
+
+  /// The chunk's pending point, at its own time: a lead if its level is below the rate then.
+  void take_point(std::uint32_t index, std::uint32_t chunk_number) {
     Territory& territory = territories_[index];
     Chunk& chunk = territory.chunks[chunk_number];
+    now_ = chunk.next;
     const std::uint32_t point = chunk.points++;
     ++out_.lead_points;
     if (chunk.level < lead_rate(territory, now_)) {
@@ -471,8 +518,7 @@ class Replication {
       Opportunity opportunity = intake(index, key);
       start_path(opportunity, NO_SLOT);
     }
-    queue_.schedule(next_point(chunk, chunk_number, now_), EventKind::lead_candidate, index,
-                    chunk_number);
+    chunk.next = next_point(chunk, chunk_number, now_);
   }
 
   void schedule_source_point(std::uint32_t source) {

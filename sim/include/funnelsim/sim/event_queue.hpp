@@ -11,7 +11,7 @@
 namespace funnelsim::sim {
 
 enum class EventKind : std::uint8_t {
-  lead_candidate,     ///< a Poisson point of a territory; accepted as a lead by thinning
+  prospect,           ///< a territory takes its Poisson points (leads by thinning) up to a horizon
   source_candidate,   ///< a Poisson point of a marketing source
   opportunity_start,  ///< a scheduled lead (a referral) enters its first stage
   win,                ///< an opportunity leaves its last stage won: bookings, referrals
@@ -29,7 +29,7 @@ struct Event {
   /// of events scheduled for the very same instant.
   std::uint32_t sequence = 0;
   std::uint32_t target = 0;      ///< opportunity, territory or source index
-  std::uint32_t generation = 0;  ///< guards against events of a recycled opportunity
+  std::uint32_t generation = 0;  ///< guards against stale events (a recycled opportunity)
   EventKind kind = EventKind::week_end;
 };
 
