@@ -22,6 +22,9 @@ namespace sim = funnelsim::sim;
 
 namespace {
 
+/// Runs of each configuration; the fastest is kept.
+constexpr int ROUNDS = 5;
+
 /// Totals over replications: what the RNG floor must draw.
 class CountingSink final : public sim::ResultSink {
  public:
@@ -174,21 +177,27 @@ int main(int argc, char** argv) {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   std::printf(
       "scenario: %s (%d reps, %d weeks simulated), %zu replications, seed 42, %d cores"
-      " (best of 3 runs each)\n",
-      model.name.c_str(), model.rep_count(), model.calendar.total_weeks(), replications, cores);
+      " (best of %d runs each)\n",
+      model.name.c_str(), model.rep_count(), model.calendar.total_weeks(), replications, cores,
+      ROUNDS);
 
-  // Each configuration runs three times, interleaved, and keeps its fastest: the figures of a
-  // shared machine are noisy, and the minimum is the least disturbed measurement.
+  // Each configuration runs five times, interleaved with the others (1 thread, 2 threads, the
+  // RNG floor), and keeps its fastest: the figures of a shared machine are noisy, the minimum
+  // is the least disturbed measurement, and interleaving gives every configuration the same
+  // chances of a quiet moment, so that the ratios compare like with like.
   time_run(model, 1, 1);  // warm caches and the allocator
   Timed one = time_run(model, replications, 1);
   Timed two = time_run(model, replications, 2);
-  for (int round = 1; round < 3; ++round) {
+  double checksum = 0.0;
+  double floor = rng_floor(model, one.counts, checksum);
+  for (int round = 1; round < ROUNDS; ++round) {
     Timed again = time_run(model, replications, 1);
     if (again.seconds < one.seconds)
       one = again;
     again = time_run(model, replications, 2);
     if (again.seconds < two.seconds)
       two = again;
+    floor = std::min(floor, rng_floor(model, one.counts, checksum));
   }
   const double events = static_cast<double>(one.counts.events);
   std::printf("events per replication: %.0f\n", events / replications);
@@ -196,10 +205,6 @@ int main(int argc, char** argv) {
               one.seconds);
   std::printf("leads/s per core: %.2f M (opportunities from first stage to outcome)\n",
               one.counts.leads_resolved / one.seconds / 1e6);
-  double checksum = 0.0;
-  double floor = rng_floor(model, one.counts, checksum);
-  for (int round = 1; round < 3; ++round)
-    floor = std::min(floor, rng_floor(model, one.counts, checksum));
   std::printf("rng floor: %.2f s for the same %.3g stream openings and draws (checksum %.6g)\n",
               floor, static_cast<double>(one.counts.lead_points), checksum);
   std::printf("rng floor ratio: %.2f (run time / RNG floor; 1.0 is the floor)\n",
@@ -208,7 +213,7 @@ int main(int argc, char** argv) {
               two.seconds);
   if (cores > 2) {
     Timed all = time_run(model, replications, cores);
-    for (int round = 1; round < 3; ++round) {
+    for (int round = 1; round < ROUNDS; ++round) {
       Timed again = time_run(model, replications, cores);
       if (again.seconds < all.seconds)
         all = again;

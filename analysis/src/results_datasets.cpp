@@ -15,7 +15,7 @@ namespace {
 // column quickly, small enough that the chunk cache (one chunk per dataset) stays modest.
 constexpr std::size_t CHUNK_TARGET_BYTES = 512 * 1024;
 constexpr std::size_t CHUNK_MAX_ROWS = 512;
-constexpr unsigned DEFLATE_LEVEL = 4;
+constexpr unsigned DEFLATE_LEVEL = 1;
 
 void describe(hid_t dataset, const DatasetDescription& description, const std::string& where) {
   hdf5::write_string_attribute(dataset, "units", description.units, where);
