@@ -266,6 +266,8 @@ class Replication {
       source_delays_.emplace_back(source.delay_days);
       source_streams_.emplace_back(keys_, EntityKey{hash, 0}, Purpose::source_arrivals);
       source_points_.push_back(0);
+      // Built once: a Poisson distribution computes exp(-mean) when it is made.
+      referral_counts_.emplace_back(source.kind == LeadSourceKind::referral ? source.per_win : 1.0);
       if (source.kind == LeadSourceKind::referral)
         teams_[source.team].referral_sources.push_back(s);
     }
@@ -555,15 +557,14 @@ class Replication {
   }
 
   void on_win_referrals(const Opportunity& won) {
-    // Copies: create() may grow opportunities_ and move `won` (a heap-use-after-free that
+    // Copies: remember() may grow opportunities_ and move `won` (a heap-use-after-free that
     // AddressSanitizer found).
     const std::uint32_t territory = won.territory;
     const EntityKey won_key = won.key;
     for (const std::uint32_t s : teams_[territories_[territory].team].referral_sources) {
-      const LeadSource& source = model_.sources[s];
       RandomStream stream(keys_, won_key, Purpose::referrals,
                           static_cast<std::uint32_t>(source_hashes_[s]));
-      const int count = boost::random::poisson_distribution<int, double>(source.per_win)(stream);
+      const int count = referral_counts_[s](stream);
       const Sampler& delay = source_delays_[s];
       for (int j = 0; j < count; ++j) {
         const EntityKey key{mix64(source_hashes_[s], won_key.hi),
@@ -681,6 +682,7 @@ class Replication {
     trace_opportunity(TraceEvent::lead, opportunity);
 
     double entered = now_;
+    int entered_week = week_after(entered);
     for (std::uint16_t stage = 0;; ++stage) {
       ++result.stage_entries;
       // The stage's own stream. Its first 64 bits give two 32-bit uniforms, the outcome and
@@ -701,7 +703,8 @@ class Replication {
       judge(step, plan, stage, call_draw);
       const bool stalled = days > plan.stall_days[stage];
       const double left = entered + (stalled ? plan.stall_days[stage] : days);
-      observe(opportunity, step, stage, entered, left, 1);
+      const int left_week = week_after(left);
+      observe(opportunity, step, stage, entered_week, left_week, 1);
       opportunity.last_stage = stage;
       if (left > end_) {
         opportunity.outcome = Outcome::open;
@@ -716,6 +719,7 @@ class Replication {
         opportunity.outcome = Outcome::loss;
       } else if (stage + 1u < stages) {
         entered = left;
+        entered_week = left_week;
         continue;
       } else {
         opportunity.outcome = Outcome::win;
@@ -784,8 +788,8 @@ class Replication {
   int week_after(double t) const {
     if (!(t < end_))
       return total_weeks_ + 1;
-    int week = static_cast<int>(t / DAYS_PER_WEEK) + 1;
-    // t / 7 is rounded: settle the week by exact comparisons with its end.
+    int week = static_cast<int>(t * (1.0 / DAYS_PER_WEEK)) + 1;
+    // t x (1/7) is rounded: settle the week by exact comparisons with its end.
     if ((week - 1) * DAYS_PER_WEEK > t)
       --week;
     else if (week * DAYS_PER_WEEK <= t)
@@ -794,11 +798,10 @@ class Replication {
   }
 
   /// Adds (sign 1) or takes back (-1) what the week ends see of the opportunity in `stage`
-  /// from `entered` to `left`: its count and amount, and its amount in the rep's call.
-  void observe(const Opportunity& opportunity, const PathStep& step, std::uint16_t stage,
-               double entered, double left, std::int64_t sign) {
-    const int first = week_after(entered);
-    const int last = week_after(left);  // one past
+  /// in weeks first ... last - 1 (week_after of its entry and its exit): its count and
+  /// amount, and its amount in the rep's call.
+  void observe(const Opportunity& opportunity, const PathStep& step, std::uint16_t stage, int first,
+               int last, std::int64_t sign) {
     if (first >= last)
       return;
     SegmentPlan& plan = segments_[opportunity.segment];
@@ -875,7 +878,8 @@ class Replication {
             --out_.segments[opportunity.segment].stage_entries;
           if (left > now_ && left <= end_)
             --out_.events;
-          observe(opportunity, step, stage, std::max(step.entered, now_), left, -1);
+          observe(opportunity, step, stage, week_after(std::max(step.entered, now_)),
+                  week_after(left), -1);
         }
         if (opportunity.end <= end_)
           --out_.leads_resolved;  // counted with its path; counted again as dropped below
@@ -974,6 +978,7 @@ class Replication {
   std::vector<RandomStream> source_streams_;
   std::vector<Sampler> source_delays_;
   std::vector<std::uint32_t> source_points_;
+  std::vector<boost::random::poisson_distribution<int, double>> referral_counts_;  ///< [source]
   std::vector<Opportunity> opportunities_;  ///< slots, recycled through free_
   std::vector<std::uint32_t> free_;
   /// Remembered opportunities' paths: steps_per_opportunity_ (the most stages of a segment)
