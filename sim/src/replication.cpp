@@ -81,6 +81,12 @@ struct Territory {
   std::size_t prune_at = 16;        ///< open's length at which it is next pruned
 };
 
+/// A team's active rep, for the rendezvous hashing of marketing leads.
+struct ActiveRep {
+  std::uint32_t territory = 0;
+  std::uint32_t slot = 0;  ///< Territory::slot
+};
+
 /// An opportunity that needs to be remembered: one with a win ahead (an event), one of a team
 /// whose leavers' opportunities are lost (its path may be cut), a referral waiting to start, or
 /// any opportunity while a trace is observed. Most opportunities are lost and none of these,
@@ -394,7 +400,7 @@ class Replication {
     territory.prospecting = skill_multiplier(traits, team.skill.prospecting_cv);
     territory.win = skill_multiplier(traits, team.skill.win_cv);
     territory.deal_size = skill_multiplier(traits, team.skill.deal_size_cv);
-    active_by_team_[territory.team].push_back(index);
+    active_by_team_[territory.team].push_back({index, territory.slot});
 
     // Chunks are keyed by territory, not by rep, so a replacement keeps the territory's
     // points; a faster rep needs more chunks, which start from day 0 like the others.
@@ -420,8 +426,8 @@ class Replication {
     const Team& team = model_.teams[territory.team];
     territory.active = false;
     trace_rep(TraceEvent::leave, territory);
-    std::vector<std::uint32_t>& active = active_by_team_[territory.team];
-    std::erase(active, index);
+    std::erase_if(active_by_team_[territory.team],
+                  [index](const ActiveRep& rep) { return rep.territory == index; });
     if (teams_[territory.team].track_open)
       drop_open(territory);
     territory.next_change = now_ + team.attrition.vacancy_weeks * DAYS_PER_WEEK;
@@ -532,7 +538,7 @@ class Replication {
   void on_source_candidate(std::uint32_t source) {
     const std::uint32_t point = source_points_[source]++;
     ++out_.lead_points;
-    const std::vector<std::uint32_t>& active = active_by_team_[model_.sources[source].team];
+    const std::vector<ActiveRep>& active = active_by_team_[model_.sources[source].team];
     if (!active.empty()) {
       ++out_.events;
       const EntityKey key{source_hashes_[source], point};
@@ -540,14 +546,14 @@ class Replication {
       // (lead, territory). Adding a rep moves only the leads that now score highest with it,
       // and a vacancy moves only the vacant territory's leads: every other assignment, and so
       // every other rep's results, stay as they were (common random numbers).
-      std::uint32_t chosen = active.front();
+      std::uint32_t chosen = active.front().territory;
       std::uint64_t best = 0;
       const std::uint64_t lead = mix64(key.hi, key.lo);
-      for (const std::uint32_t candidate : active) {
-        const std::uint64_t score = mix64(lead, territories_[candidate].slot);
+      for (const ActiveRep& candidate : active) {
+        const std::uint64_t score = mix64(lead, candidate.slot);
         if (score >= best) {
           best = score;
-          chosen = candidate;
+          chosen = candidate.territory;
         }
       }
       Opportunity opportunity = intake(chosen, key);
@@ -973,7 +979,9 @@ class Replication {
   std::vector<SegmentPlan> segments_;
   std::vector<TeamPlan> teams_;
   std::vector<Territory> territories_;
-  std::vector<std::vector<std::uint32_t>> active_by_team_;
+  /// The active reps of each team, with their slots beside them: a marketing lead scores
+  /// every one, and reading the slot from each Territory cost a cache miss a rep.
+  std::vector<std::vector<ActiveRep>> active_by_team_;
   std::vector<std::uint64_t> source_hashes_;
   std::vector<RandomStream> source_streams_;
   std::vector<Sampler> source_delays_;
