@@ -43,7 +43,9 @@ struct ReplicationResult {
   std::vector<SegmentResult> segments;
   /// Filled by a ReplicationHook (the engine leaves it empty); its layout is the hook's.
   std::vector<double> derived;
-  std::uint64_t events = 0;          ///< discrete events processed, warm-up included
+  /// The model's discrete events (accepted leads, stage ends, stalls, referral starts, hires,
+  /// leaves, week ends), warm-up included, whether queued or drawn with a path.
+  std::uint64_t events = 0;
   std::uint64_t leads_resolved = 0;  ///< opportunities that reached an outcome
   std::uint64_t lead_points = 0;     ///< Poisson points drawn, thinned-out ones included
 
