@@ -5,28 +5,14 @@
 
 #include "funnelsim/scenarios/load.hpp"
 #include "support/collect.hpp"
+#include "support/identical.hpp"
 #include "support/models.hpp"
 
 namespace sim = funnelsim::sim;
+using funnelsim::testing::identical;
 using funnelsim::testing::run;
 
 namespace {
-
-bool identical(const sim::ReplicationResult& a, const sim::ReplicationResult& b) {
-  if (a.bookings != b.bookings || a.wins != b.wins || a.rep_bookings != b.rep_bookings ||
-      a.events != b.events || a.segments.size() != b.segments.size()) {
-    return false;
-  }
-  for (std::size_t s = 0; s < a.segments.size(); ++s) {
-    const sim::SegmentResult& x = a.segments[s];
-    const sim::SegmentResult& y = b.segments[s];
-    if (x.bookings != y.bookings || x.wins != y.wins || x.leads != y.leads ||
-        x.funnel_count != y.funnel_count || x.funnel_amount != y.funnel_amount) {
-      return false;
-    }
-  }
-  return true;
-}
 
 sim::Model company() {
   return funnelsim::scenarios::load_scenario_file(std::string(FUNNELSIM_SOURCE_DIR) +

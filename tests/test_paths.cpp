@@ -14,6 +14,7 @@
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/runner.hpp"
 #include "funnelsim/sim/trace.hpp"
+#include "support/identical.hpp"
 #include "support/models.hpp"
 
 namespace sim = funnelsim::sim;
@@ -138,25 +139,7 @@ TEST_CASE("A traced replication gives exactly the results of an untraced one", "
     Replay replay;
     sim::simulate_replication(*model, 7, replication, plain);
     sim::simulate_replication(*model, 7, replication, traced, &replay);
-    CHECK(plain.bookings == traced.bookings);
-    CHECK(plain.wins == traced.wins);
-    CHECK(plain.rep_bookings == traced.rep_bookings);
-    CHECK(plain.events == traced.events);
-    CHECK(plain.leads_resolved == traced.leads_resolved);
-    CHECK(plain.lead_points == traced.lead_points);
-    REQUIRE(plain.segments.size() == traced.segments.size());
-    for (std::size_t s = 0; s < plain.segments.size(); ++s) {
-      const sim::SegmentResult& a = plain.segments[s];
-      const sim::SegmentResult& b = traced.segments[s];
-      CHECK(a.leads == b.leads);
-      CHECK(a.funnel_count == b.funnel_count);
-      CHECK(a.funnel_amount == b.funnel_amount);
-      CHECK(a.realized == b.realized);
-      CHECK(a.calls_committed == b.calls_committed);
-      CHECK(a.calls_possible == b.calls_possible);
-      CHECK(a.opportunities == b.opportunities);
-      CHECK(a.stage_entries == b.stage_entries);
-    }
+    CHECK(funnelsim::testing::differences(plain, traced).empty());
   }
 }
 
