@@ -36,7 +36,7 @@ struct Event {
 /// A calendar queue of 1/8-day buckets. Why not one binary heap: a company-sized funnel keeps
 /// thousands of events pending (wins ahead, territories' next sweeps), most of them days
 /// ahead, and a heap of all of them costs a cache-missing sift per event. Here an event for a later
-/// bucket is pushed onto that bucket's list in O(1); only the current bucket's events (a few dozen)
+/// bucket is pushed onto that bucket's list in O(1); only the current bucket's events (a few)
 /// are ordered, sorted once when the bucket begins and popped from the back. The lists live in one
 /// pool of nodes recycled last-in first-out, so scheduling writes to memory that is still in cache.
 /// Events beyond the ring's horizon wait in a heap of their own.
