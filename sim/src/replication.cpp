@@ -734,9 +734,8 @@ class Replication {
       break;
     }
 
-    const bool keep =
-        trace_ != nullptr || opportunity.outcome == Outcome::win || tracked(opportunity);
-    if (!keep) {
+    const bool keep_path = trace_ != nullptr || tracked(opportunity);
+    if (!keep_path && opportunity.outcome != Outcome::win) {
       if (slot != NO_SLOT)
         forget(slot);
       return;
@@ -744,14 +743,10 @@ class Replication {
     if (slot == NO_SLOT) {
       slot = remember(opportunity);
     } else {
-      const std::uint32_t generation = opportunities_[slot].generation;
-      const std::uint32_t open_position = opportunities_[slot].open_position;
-      opportunities_[slot] = opportunity;
-      opportunities_[slot].generation = generation;
-      opportunities_[slot].open_position = open_position;
+      opportunities_[slot] = opportunity;  // a copy of the slot's, generation and list place too
     }
     const Opportunity& kept = opportunities_[slot];
-    if (trace_ != nullptr || tracked(kept)) {
+    if (keep_path) {
       std::copy_n(path_.begin(), kept.last_stage + 1u,
                   steps_.begin() + static_cast<std::ptrdiff_t>(slot * steps_per_opportunity_));
     }
