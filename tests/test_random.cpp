@@ -2,6 +2,7 @@
 // Boost or of our code that alters draws shows up here, not as a silent shift of results),
 // and each sampler's moments are checked against its closed form.
 
+#include <boost/random/uniform_01.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
@@ -96,6 +97,51 @@ TEST_CASE("uniform01 lies in the half-open unit interval", "[random]") {
   check_mean(sum / N, 0.5, 1.0 / 12.0, N);
 }
 
+namespace {
+
+/// Replays fixed 64-bit words, as a UniformRandomBitGenerator.
+struct Replay {
+  using result_type = std::uint64_t;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  result_type operator()() { return words.at(next++); }
+  std::vector<std::uint64_t> words;
+  std::size_t next = 0;
+};
+
+}  // namespace
+
+TEST_CASE("boost_uniform01 is Boost's uniform_01 bit for bit", "[random]") {
+  // The words where rounding to double matters: exact up to 2^53, ties and near-ties above,
+  // the top bit set (the branch Boost's conversion takes), and the words that round to 2^64,
+  // for which both draw again.
+  std::vector<std::uint64_t> words = {0,
+                                      1,
+                                      (1ULL << 53) - 1,
+                                      (1ULL << 53) + 1,
+                                      (1ULL << 54) + 2,
+                                      (1ULL << 54) + 6,
+                                      (1ULL << 63) - 1,
+                                      1ULL << 63,
+                                      (1ULL << 63) + 1024,
+                                      (1ULL << 63) + 1025,
+                                      0xfffffffffffff3ffULL,
+                                      0xfffffffffffffbffULL,
+                                      0xfffffffffffffc00ULL,
+                                      ~0ULL,
+                                      12345};
+  sim::RandomStream stream(5, 6, {7, 8}, sim::Purpose::stage);
+  for (int i = 0; i < 100000; ++i)
+    words.push_back(stream());
+  Replay ours{words};
+  Replay boosts{words};
+  boost::random::uniform_01<double> uniform;
+  while (ours.next < words.size()) {
+    const double expected = uniform(boosts);
+    REQUIRE(sim::boost_uniform01(ours) == expected);
+    REQUIRE(ours.next == boosts.next);  // the same words consumed, redraws included
+  }
+}
 TEST_CASE("Samplers reproduce their distributions' moments", "[random][closed-form]") {
   constexpr int N = 200000;
   SECTION("fixed") {
@@ -183,4 +229,31 @@ TEST_CASE("The truncated exponential's tilt solves for the bucket mean", "[rando
     CHECK(sim::truncated_exponential_mean_fraction(tilt) == Approx(fraction).epsilon(1e-9));
   }
   CHECK(sim::truncated_exponential_tilt(0.5) == Approx(0.0).margin(1e-9));
+}
+
+TEST_CASE("A large empirical table is sampled by bisection with its bucket shares",
+          "[random][closed-form]") {
+  // 40 buckets, more than the counted search takes: weights 1 ... 40 on [b, b + 1).
+  std::vector<sim::EmpiricalBucket> table;
+  double weights = 0.0;
+  for (int b = 0; b < 40; ++b) {
+    table.push_back({static_cast<double>(b), b + 1.0, b + 1.0, b + 0.5});
+    weights += b + 1.0;
+  }
+  const sim::Sampler sampler(sim::Distribution::empirical(table));
+  constexpr int N = 200000;
+  std::vector<double> count(table.size(), 0.0);
+  for (int i = 0; i < N; ++i) {
+    sim::RandomStream stream(9, 0, {0, static_cast<std::uint64_t>(i)}, sim::Purpose::intake);
+    const double x = sampler(stream);
+    REQUIRE(x >= 0.0);
+    REQUIRE(x < 40.0);
+    ++count[static_cast<std::size_t>(x)];
+  }
+  for (std::size_t b = 0; b < table.size(); ++b) {
+    const double share = table[b].weight / weights;
+    INFO("bucket " << b);
+    // Binomial share, 4.5 standard errors (40 buckets, fixed seed).
+    CHECK(std::abs(count[b] / N - share) < 4.5 * std::sqrt(share * (1 - share) / N));
+  }
 }

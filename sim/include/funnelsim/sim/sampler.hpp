@@ -1,13 +1,14 @@
 #pragma once
 /// Sampling a Distribution with Boost.Random, with its parameters precomputed once.
 
+#include <algorithm>
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/triangle_distribution.hpp>
-#include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "funnelsim/sim/model.hpp"
@@ -22,9 +23,13 @@ class Sampler {
 
   template <class Engine>
   double operator()(Engine& engine) const {
-    // Stage durations are gamma in most scenarios: test for it before the switch.
+    // Stage durations are gamma and deal sizes empirical in most scenarios: test for them
+    // before the switch, whose jump a predictor misses where one call site samples several
+    // kinds.
     if (kind_ == DistributionKind::gamma)
       return scale_ * gamma(engine);
+    if (kind_ == DistributionKind::empirical)
+      return scale_ * empirical(engine);
     return scale_ * unscaled(engine);
   }
 
@@ -48,6 +53,9 @@ class Sampler {
   template <class Engine>
   double empirical(Engine& engine) const;
 
+  /// Empirical tables up to this many buckets are searched by counting, larger ones by bisection.
+  static constexpr std::size_t SMALL_TABLE = 16;
+
   DistributionKind kind_;
   double scale_ = 1.0;
   double a_ =
@@ -59,6 +67,24 @@ class Sampler {
   double mt_c_ = 0.0;
   std::vector<Bucket> buckets_;
 };
+
+/// boost::random::uniform_01<double>()(engine) for a 64-bit engine, bit for bit: the draw x as
+/// a double, rounded to nearest, times 2^-64, drawn again in the rare case that rounds to 1.
+/// Boost's conversion of an unsigned 64-bit integer compiles (without AVX-512) to a branch on
+/// its top bit, a coin toss the predictor loses half the time, twice a stage entry; here the
+/// two 32-bit halves are converted exactly and summed with a single rounding, which is the
+/// same correctly rounded double without the branch.
+template <class Engine>
+double boost_uniform01(Engine& engine) {
+  for (;;) {
+    const std::uint64_t x = engine();
+    const double value = (static_cast<double>(static_cast<std::uint32_t>(x >> 32)) * 0x1.0p32 +
+                          static_cast<double>(static_cast<std::uint32_t>(x))) *
+                         0x1.0p-64;
+    if (value < 1.0)
+      return value;
+  }
+}
 
 /// Relative mean (mean - min) / width of a truncated exponential on a bucket with tilt t.
 double truncated_exponential_mean_fraction(double tilt);
@@ -93,7 +119,6 @@ double Sampler::unscaled(Engine& engine) const {
 template <class Engine>
 double Sampler::gamma(Engine& engine) const {
   boost::random::normal_distribution<double> normal;
-  boost::random::uniform_01<double> uniform;
   double x = 0.0;
   double v = 0.0;
   for (;;) {
@@ -102,7 +127,7 @@ double Sampler::gamma(Engine& engine) const {
       v = 1.0 + mt_c_ * x;
     } while (v <= 0.0);
     v = v * v * v;
-    const double u = uniform(engine);
+    const double u = boost_uniform01(engine);
     const double x2 = x * x;
     if (u < 1.0 - 0.0331 * x2 * x2)
       break;
@@ -111,26 +136,32 @@ double Sampler::gamma(Engine& engine) const {
   }
   double value = mt_d_ * v;
   if (b_ < 1.0)
-    value *= std::pow(uniform(engine), 1.0 / b_);
+    value *= std::pow(boost_uniform01(engine), 1.0 / b_);
   return value * a_;
 }
 
 template <class Engine>
 double Sampler::empirical(Engine& engine) const {
-  boost::random::uniform_01<double> uniform;
-  const double pick = uniform(engine);
-  const Bucket* bucket = &buckets_.back();
-  for (const Bucket& candidate : buckets_) {
-    if (pick < candidate.cumulative) {
-      bucket = &candidate;
-      break;
-    }
+  const double pick = boost_uniform01(engine);
+  // The first bucket whose cumulative weight exceeds the pick (the last if rounding leaves
+  // none). Cumulative weights rise, so it is the number of buckets at or below the pick:
+  // counted without a branch in small tables, whose bucket a predictor cannot guess.
+  std::size_t index = 0;
+  if (buckets_.size() <= SMALL_TABLE) {
+    for (const Bucket& candidate : buckets_)
+      index += pick >= candidate.cumulative ? 1 : 0;
+  } else {
+    index = static_cast<std::size_t>(
+        std::upper_bound(buckets_.begin(), buckets_.end(), pick,
+                         [](double p, const Bucket& b) { return p < b.cumulative; }) -
+        buckets_.begin());
   }
+  const Bucket* bucket = &buckets_[std::min(index, buckets_.size() - 1)];
   if (std::isinf(bucket->width)) {
     return bucket->min +
            boost::random::exponential_distribution<double>(1.0 / bucket->excess_mean)(engine);
   }
-  const double u = uniform(engine);
+  const double u = boost_uniform01(engine);
   if (bucket->tilt == 0.0)
     return bucket->min + u * bucket->width;
   // Inverse CDF of the density proportional to exp(t x / width) on [0, width].
