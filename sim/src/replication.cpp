@@ -135,8 +135,10 @@ struct SegmentPlan {
       : deal_size(deal_size_distribution) {}
 
   std::vector<Sampler> days;
-  std::vector<double> advance;           ///< a_i = p(i) / p(i + 1), p after the last stage = 1
-  std::vector<double> existing_advance;  ///< a_i^k, existing customers' advance probability
+  /// [kind x stages + i]: kind 0 new customers, a_i = p(i) / p(i + 1) with p after the last
+  /// stage = 1; kind 1 existing customers, a_i^k. Indexed, not chosen by a branch: the kind is
+  /// a coin toss that a predictor loses.
+  std::vector<double> advance;
   std::vector<double> stall_days;
   /// Uniform judgement draws at or above these commit, or call possible, a deal in stage i
   /// (1: never): Phi(z) of the standard-normal thresholds, so that a uniform U stands for the
@@ -152,8 +154,9 @@ struct SegmentPlan {
   /// 0 ... total + 1.
   std::vector<std::int64_t> count_change;
   std::vector<std::int64_t> amount_change;
-  std::vector<std::int64_t> committed_change;  ///< [week]
-  std::vector<std::int64_t> possible_change;
+  /// [call x weeks + week], call NOT_FORECAST (a scratch row, never read), POSSIBLE, COMMITTED.
+  std::vector<std::int64_t> call_change;
+  std::size_t weeks = 0;
   /// The sums up to the last week end processed.
   std::vector<std::int64_t> open_count;
   std::vector<std::int64_t> open_amount;
@@ -169,6 +172,7 @@ class Replication {
     out_.reset(ResultShape(model));
     measured_start_ = model.calendar.warmup_weeks * DAYS_PER_WEEK;
     quarter_days_ = model.calendar.weeks_per_quarter * DAYS_PER_WEEK;
+    per_quarter_day_ = 1.0 / quarter_days_;
     total_weeks_ = model.calendar.total_weeks();
     end_ = total_weeks_ * DAYS_PER_WEEK;
     plan();
@@ -207,7 +211,7 @@ class Replication {
         plan.days.emplace_back(stage.days);
         const double next =
             i + 1 < segment.stages.size() ? segment.stages[i + 1].win_probability : 1.0;
-        plan.advance.push_back(stage.win_probability / next);
+        plan.advance.push_back(stage.win_probability / next);  // new customers' half
         plan.stall_days.push_back(stage.stall_days);
         plan.commit_u.push_back(
             judgement_u(stage.win_probability, model_.calls.committed_threshold));
@@ -222,8 +226,8 @@ class Replication {
       const double k =
           log_first_probability < 0.0 ? log_existing_probability / log_first_probability : 1.0;
       for (std::size_t i = 0; i < segment.stages.size(); ++i) {
-        plan.existing_advance.push_back(k == 1.0 ? plan.advance[i]
-                                                 : std::exp(k * std::log(plan.advance[i])));
+        const double a = plan.advance[i];
+        plan.advance.push_back(k == 1.0 ? a : std::exp(k * std::log(a)));
       }
       plan.mean_days_left.assign(segment.stages.size(), 0.0);
       double days_left = 0.0;
@@ -234,8 +238,8 @@ class Replication {
       const std::size_t weeks = static_cast<std::size_t>(total_weeks_) + 2;
       plan.count_change.assign(weeks * segment.stages.size(), 0);
       plan.amount_change.assign(weeks * segment.stages.size(), 0);
-      plan.committed_change.assign(weeks, 0);
-      plan.possible_change.assign(weeks, 0);
+      plan.weeks = weeks;
+      plan.call_change.assign(3 * weeks, 0);
       plan.open_count.assign(segment.stages.size(), 0);
       plan.open_amount.assign(segment.stages.size(), 0);
       steps_per_opportunity_ = std::max(steps_per_opportunity_, segment.stages.size());
@@ -606,7 +610,7 @@ class Replication {
     const double kind_draw = intake.uniform01();
     const double amount = plan.deal_size(intake) * territory.deal_size;
     opportunity.amount_fixed = static_cast<std::int64_t>(amount * AMOUNT_SCALE + 0.5);
-    // Existing customers advance with a_i^k (SegmentPlan::existing_advance). A rep's win
+    // Existing customers advance with a_i^k (SegmentPlan::advance). A rep's win
     // skill multiplies the first stage's advance only, so that raising any stage probability
     // never turns a win into a loss (common random numbers stay monotone), and the overall
     // rate is p(first) x skill.
@@ -680,7 +684,11 @@ class Replication {
   void start_path(Opportunity& opportunity, std::uint32_t slot) {
     SegmentPlan& plan = segments_[opportunity.segment];
     SegmentResult& result = out_.segments[opportunity.segment];
-    const std::size_t stages = plan.advance.size();
+    const std::size_t stages = plan.days.size();
+    const double* const advance_of =
+        plan.advance.data() + stages * static_cast<std::size_t>(opportunity.existing);
+    // A rep's win skill multiplies the first stage's advance only.
+    double advance_factor = opportunity.first_advance_factor;
     opportunity.stage = 0;
     const int quarter = quarter_of(now_);
     if (quarter >= 0)
@@ -699,10 +707,8 @@ class Replication {
       const std::uint64_t word = stream();
       const double outcome_draw = static_cast<double>(word >> 32) * 0x1.0p-32;
       const double call_draw = static_cast<double>(word & 0xffffffffU) * 0x1.0p-32;
-      double advance = opportunity.existing ? plan.existing_advance[stage] : plan.advance[stage];
-      if (stage == 0)
-        advance *= opportunity.first_advance_factor;
-      const bool advances = outcome_draw < advance;
+      const bool advances = outcome_draw < advance_of[stage] * advance_factor;
+      advance_factor = 1.0;
       const double days = plan.days[stage](stream);
       PathStep& step = path_[stage];
       step.entered = entered;
@@ -771,15 +777,31 @@ class Replication {
   void judge(PathStep& step, const SegmentPlan& plan, std::uint16_t stage, double u) const {
     // perceived = p x optimism x exp(mu + sigma Z) >= threshold  <=>  Z >= a precomputed z
     // <=>  U = Phi(Z) >= Phi(z).
-    step.call = u >= plan.commit_u[stage]     ? COMMITTED
-                : u >= plan.possible_u[stage] ? POSSIBLE
-                                              : NOT_FORECAST;
-    if (step.call == NOT_FORECAST)
-      return;
+    // COMMITTED, else POSSIBLE, else NOT_FORECAST, in arithmetic: which it is, is a coin toss
+    // that a predictor loses. The close quarter is worked out for every call (observe reads
+    // it from NOT_FORECAST's scratch row too).
+    const unsigned committed = u >= plan.commit_u[stage] ? 1 : 0;
+    const unsigned possible = u >= plan.possible_u[stage] ? 1 : 0;
+    step.call =
+        static_cast<std::uint8_t>(committed * COMMITTED + (1 - committed) * possible * POSSIBLE);
     const double expected_close = step.entered + plan.mean_days_left[stage];
-    const double quarters = std::floor((expected_close - measured_start_) / quarter_days_);
+    const double quarters =
+        floor_quotient(expected_close - measured_start_, quarter_days_, per_quarter_day_);
     step.close_quarter = static_cast<std::uint16_t>(
         std::clamp(quarters, 0.0, static_cast<double>(model_.calendar.quarters)));
+  }
+
+  /// floor(x / divisor), exactly as the division gives it, mostly without dividing (a division
+  /// a stage entry was 4% of the run): x times the reciprocal is within a few ulps of the
+  /// quotient, which decides the floor unless the product lies that close to an integer;
+  /// there, and only there, the division settles it.
+  static double floor_quotient(double x, double divisor, double reciprocal) {
+    const double y = x * reciprocal;
+    const double whole = std::floor(y);
+    const double margin = 1e-12 * (1.0 + std::abs(y));
+    if (y - whole > margin && y - whole < 1.0 - margin)
+      return whole;
+    return std::floor(x / divisor);
   }
 
   /// The first week whose end comes after `t` (days), at most total + 1. Week w ends at day 7w,
@@ -800,11 +822,14 @@ class Replication {
 
   /// Adds (sign 1) or takes back (-1) what the week ends see of the opportunity in `stage`
   /// in weeks first ... last - 1 (week_after of its entry and its exit): its count and
-  /// amount, and its amount in the rep's call.
+  /// amount, and its amount in the rep's call. Without a branch on the data: a stay that no
+  /// week end sees (first == last) adds and takes back in the same week, and a NOT_FORECAST
+  /// call changes a scratch row that no week end reads; whether either is the case is a coin
+  /// toss that a predictor loses.
   void observe(const Opportunity& opportunity, const PathStep& step, std::uint16_t stage, int first,
                int last, std::int64_t sign) {
-    if (first >= last)
-      return;
+    if (first > last)
+      return;  // only a take-back of a stay that ended before the drop
     SegmentPlan& plan = segments_[opportunity.segment];
     const std::size_t stages = plan.open_count.size();
     const std::int64_t amount = sign * opportunity.amount_fixed;
@@ -812,13 +837,8 @@ class Replication {
     plan.count_change[last * stages + stage] -= sign;
     plan.amount_change[first * stages + stage] += amount;
     plan.amount_change[last * stages + stage] -= amount;
-    if (step.call == NOT_FORECAST)
-      return;
-    const int from = std::max(first, call_week_[step.close_quarter]);
-    if (from >= last)
-      return;
-    std::vector<std::int64_t>& calls =
-        step.call == COMMITTED ? plan.committed_change : plan.possible_change;
+    const int from = std::min(std::max(first, call_week_[step.close_quarter]), last);
+    std::int64_t* const calls = plan.call_change.data() + step.call * plan.weeks;
     calls[from] += amount;
     calls[last] -= amount;
   }
@@ -918,8 +938,8 @@ class Replication {
         plan.open_count[i] += plan.count_change[week * stages + i];
         plan.open_amount[i] += plan.amount_change[week * stages + i];
       }
-      plan.committed += plan.committed_change[week];
-      plan.possible += plan.possible_change[week];
+      plan.committed += plan.call_change[COMMITTED * plan.weeks + week];
+      plan.possible += plan.call_change[POSSIBLE * plan.weeks + week];
     }
     const int measured = week - model_.calendar.warmup_weeks - 1;
     if (measured < 0)
@@ -966,6 +986,7 @@ class Replication {
   double now_ = 0.0;
   double measured_start_ = 0.0;
   double quarter_days_ = 0.0;
+  double per_quarter_day_ = 0.0;  ///< 1 / quarter_days_
   double end_ = 0.0;
   int total_weeks_ = 0;
   std::vector<int> call_week_;  ///< [quarter]: the first week whose calls count deals due then
