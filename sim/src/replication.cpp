@@ -192,12 +192,18 @@ class Replication {
       if (model_.sources[s].kind == LeadSourceKind::marketing)
         schedule_source_point(s);
     }
+    std::uint64_t prefetched_bucket = 0;
     while (!queue_.empty()) {
       const Event event = queue_.next();
       if (event.time > end_)
         break;
+      if (queue_.buckets_begun() != prefetched_bucket) {
+        // A new bucket: fetch what all its events will touch, while the first ones run.
+        prefetched_bucket = queue_.buckets_begun();
+        for (const Event& coming : queue_.bucket())
+          prefetch(coming);
+      }
       queue_.pop_next();
-      prefetch(queue_.ahead(PREFETCH_DISTANCE));
       dispatch(event);
     }
   }
@@ -299,23 +305,19 @@ class Replication {
 
   // --- dispatch -------------------------------------------------------------------------------
 
-  /// Events ahead whose data is fetched into the cache before their turn. Almost every stage
-  /// end reads an opportunity that has not been touched for days of simulated time, a miss
-  /// to memory; the current bucket says which one a few events in advance.
-  static constexpr std::size_t PREFETCH_DISTANCE = 6;
-
-  void prefetch(const Event* event) const {
-    if (event == nullptr)
-      return;
-    switch (event->kind) {
+  /// Fetches into the cache what the event will touch. Almost every win reads an opportunity
+  /// that has not been touched for days of simulated time, a miss to memory; when a bucket
+  /// begins, it says which ones are coming.
+  void prefetch(const Event& event) const {
+    switch (event.kind) {
       case EventKind::opportunity_start:
       case EventKind::win:
       case EventKind::stage_end:
-        if (event->target < opportunities_.size())
-          __builtin_prefetch(&opportunities_[event->target]);
+        if (event.target < opportunities_.size())
+          __builtin_prefetch(&opportunities_[event.target]);
         break;
       case EventKind::prospect:
-        __builtin_prefetch(&territories_[event->target]);
+        __builtin_prefetch(&territories_[event.target]);
         break;
       default:
         break;

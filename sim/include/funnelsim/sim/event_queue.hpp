@@ -55,6 +55,7 @@ class EventQueue {
     in_ring_ = 0;
     size_ = 0;
     next_sequence_ = 0;
+    buckets_begun_ = 0;
   }
 
   bool empty() const { return size_ == 0; }
@@ -100,11 +101,11 @@ class EventQueue {
     return today_.back();
   }
 
-  /// The event `k` places after the earliest in the current bucket, or null: a hint of what
-  /// is coming, for prefetching what it will touch.
-  const Event* ahead(std::size_t k) const {
-    return k < today_.size() ? &today_[today_.size() - 1 - k] : nullptr;
-  }
+  /// The current bucket's events, latest first (the earliest is next()): a hint of what is
+  /// coming, for prefetching what it will touch.
+  const std::vector<Event>& bucket() const { return today_; }
+  /// How many buckets have begun: it changes when next() has moved to a new bucket.
+  std::uint64_t buckets_begun() const { return buckets_begun_; }
 
   /// Removes the earliest event, the one next() returned.
   void pop_next() {
@@ -175,6 +176,7 @@ class EventQueue {
         later_.pop_back();
       }
       sort_bucket();
+      ++buckets_begun_;
     }
   }
 
@@ -230,6 +232,7 @@ class EventQueue {
   std::size_t in_ring_ = 0;
   std::size_t size_ = 0;
   std::uint32_t next_sequence_ = 0;
+  std::uint64_t buckets_begun_ = 0;
 };
 
 }  // namespace funnelsim::sim
