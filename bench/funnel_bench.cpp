@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/random/gamma_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +34,7 @@ class CountingSink final : public sim::ResultSink {
       events += result.events;
       leads_resolved += result.leads_resolved;
       lead_points += result.lead_points;
+      referral_streams += result.referral_streams;
       if (opportunities.empty()) {
         opportunities.assign(result.segments.size(), 0);
         stage_entries.assign(result.segments.size(), 0);
@@ -46,6 +48,7 @@ class CountingSink final : public sim::ResultSink {
   std::uint64_t events = 0;
   std::uint64_t leads_resolved = 0;
   std::uint64_t lead_points = 0;
+  std::uint64_t referral_streams = 0;
   std::vector<std::uint64_t> opportunities;
   std::vector<std::uint64_t> stage_entries;
 };
@@ -100,6 +103,29 @@ double rng_floor(const sim::Model& model, const CountingSink& counts, double& ch
       const std::uint64_t word = stream();
       sum += static_cast<double>(word >> 32) * 0x1.0p-32 +
              static_cast<double>(word & 0xffffffffU) * 0x1.0p-32 + days[i % days.size()](stream);
+    }
+  }
+  // Each referral stream: a fresh stream, a Poisson count and a delay per referral, the
+  // streams shared out among the referral sources in turn (the counts, and so the delays, are
+  // the floor's own draws: as many as the run's on average).
+  std::vector<std::size_t> referral_sources;
+  for (std::size_t s = 0; s < model.sources.size(); ++s) {
+    if (model.sources[s].kind == sim::LeadSourceKind::referral)
+      referral_sources.push_back(s);
+  }
+  if (!referral_sources.empty()) {
+    std::vector<boost::random::poisson_distribution<int, double>> counts_of;
+    std::vector<sim::Sampler> delays;
+    for (const std::size_t s : referral_sources) {
+      counts_of.emplace_back(model.sources[s].per_win);
+      delays.emplace_back(model.sources[s].delay_days);
+    }
+    for (std::uint64_t i = 0; i < counts.referral_streams; ++i) {
+      const std::size_t k = i % referral_sources.size();
+      sim::RandomStream stream(keys, {k, i}, sim::Purpose::referrals);
+      const int referrals = counts_of[k](stream);
+      for (int j = 0; j < referrals; ++j)
+        sum += delays[k](stream);
     }
   }
   checksum = sum;
@@ -205,8 +231,18 @@ int main(int argc, char** argv) {
               one.seconds);
   std::printf("leads/s per core: %.2f M (opportunities from first stage to outcome)\n",
               one.counts.leads_resolved / one.seconds / 1e6);
-  std::printf("rng floor: %.2f s for the same %.3g stream openings and draws (checksum %.6g)\n",
-              floor, static_cast<double>(one.counts.lead_points), checksum);
+  std::uint64_t intakes = 0;
+  std::uint64_t stage_entries = 0;
+  for (std::size_t s = 0; s < one.counts.opportunities.size(); ++s) {
+    intakes += one.counts.opportunities[s];
+    stage_entries += one.counts.stage_entries[s];
+  }
+  std::printf(
+      "rng floor: %.2f s for the same draws: %.3g points, %.3g intakes, %.3g stage entries, "
+      "%.3g referral streams (checksum %.6g)\n",
+      floor, static_cast<double>(one.counts.lead_points), static_cast<double>(intakes),
+      static_cast<double>(stage_entries), static_cast<double>(one.counts.referral_streams),
+      checksum);
   std::printf("rng floor ratio: %.2f (run time / RNG floor; 1.0 is the floor)\n",
               one.seconds / floor);
   std::printf("speedup: %.2f from 1 to 2 threads (%.2f s)\n", one.seconds / two.seconds,

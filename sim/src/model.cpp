@@ -176,6 +176,7 @@ void ReplicationResult::reset(const ResultShape& shape) {
   events = 0;
   leads_resolved = 0;
   lead_points = 0;
+  referral_streams = 0;
 }
 
 }  // namespace funnelsim::sim

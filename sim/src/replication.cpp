@@ -576,6 +576,7 @@ class Replication {
     for (const std::uint32_t s : teams_[territories_[territory].team].referral_sources) {
       RandomStream stream(keys_, won_key, Purpose::referrals,
                           static_cast<std::uint32_t>(source_hashes_[s]));
+      ++out_.referral_streams;
       const int count = referral_counts_[s](stream);
       const Sampler& delay = source_delays_[s];
       for (int j = 0; j < count; ++j) {

@@ -24,6 +24,7 @@ inline std::vector<std::string> differences(const sim::ReplicationResult& a,
   compare(a.events, b.events, "events");
   compare(a.leads_resolved, b.leads_resolved, "leads_resolved");
   compare(a.lead_points, b.lead_points, "lead_points");
+  compare(a.referral_streams, b.referral_streams, "referral_streams");
   if (a.segments.size() != b.segments.size()) {
     differ.push_back("segments");
     return differ;

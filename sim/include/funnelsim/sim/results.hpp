@@ -48,6 +48,9 @@ struct ReplicationResult {
   std::uint64_t events = 0;
   std::uint64_t leads_resolved = 0;  ///< opportunities that reached an outcome
   std::uint64_t lead_points = 0;     ///< Poisson points drawn, thinned-out ones included
+  /// Referral streams opened: one a win and referral source, each drawing a Poisson count
+  /// (for the RNG floor, as lead_points and the segments' counts).
+  std::uint64_t referral_streams = 0;
 
   /// Sizes every array for `shape` and zeroes it.
   void reset(const ResultShape& shape);
