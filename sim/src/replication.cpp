@@ -840,7 +840,11 @@ class Replication {
     plan.count_change[last * stages + stage] -= sign;
     plan.amount_change[first * stages + stage] += amount;
     plan.amount_change[last * stages + stage] -= amount;
-    const int from = std::min(std::max(first, call_week_[step.close_quarter]), last);
+    // Selects, not std::max and std::min: g++ compiled those to branches here, mispredicted
+    // (cachegrind) about one stage entry in ten.
+    const int due = call_week_[step.close_quarter];
+    int from = first > due ? first : due;
+    from = from < last ? from : last;
     std::int64_t* const calls = plan.call_change.data() + step.call * plan.weeks;
     calls[from] += amount;
     calls[last] -= amount;
