@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <boost/random/gamma_distribution.hpp>
-#include <boost/random/poisson_distribution.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -114,7 +113,7 @@ double rng_floor(const sim::Model& model, const CountingSink& counts, double& ch
       referral_sources.push_back(s);
   }
   if (!referral_sources.empty()) {
-    std::vector<boost::random::poisson_distribution<int, double>> counts_of;
+    std::vector<sim::PoissonSampler> counts_of;
     std::vector<sim::Sampler> delays;
     for (const std::size_t s : referral_sources) {
       counts_of.emplace_back(model.sources[s].per_win);

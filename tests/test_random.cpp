@@ -2,6 +2,7 @@
 // Boost or of our code that alters draws shows up here, not as a silent shift of results),
 // and each sampler's moments are checked against its closed form.
 
+#include <boost/random/poisson_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -255,5 +256,24 @@ TEST_CASE("A large empirical table is sampled by bisection with its bucket share
     INFO("bucket " << b);
     // Binomial share, 4.5 standard errors (40 buckets, fixed seed).
     CHECK(std::abs(count[b] / N - share) < 4.5 * std::sqrt(share * (1 - share) / N));
+  }
+}
+
+TEST_CASE("PoissonSampler is Boost's poisson_distribution bit for bit", "[random]") {
+  for (const double mean : {0.05, 0.3, 2.5, 9.99, 10.0, 25.0}) {
+    const sim::PoissonSampler ours(mean);
+    const boost::random::poisson_distribution<int, double> boosts(mean);
+    double sum = 0.0;
+    constexpr int N = 20000;
+    for (int i = 0; i < N; ++i) {
+      sim::RandomStream a(11, 0, {1, static_cast<std::uint64_t>(i)}, sim::Purpose::referrals);
+      sim::RandomStream b(11, 0, {1, static_cast<std::uint64_t>(i)}, sim::Purpose::referrals);
+      const int x = ours(a);
+      INFO("mean " << mean << ", draw " << i);
+      REQUIRE(x == boosts(b));
+      REQUIRE(a() == b());  // the same words consumed
+      sum += x;
+    }
+    check_mean(sum / N, mean, mean, N);
   }
 }

@@ -26,7 +26,6 @@
 
 #include <algorithm>
 #include <boost/random/lognormal_distribution.hpp>
-#include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -1009,8 +1008,8 @@ class Replication {
   std::vector<RandomStream> source_streams_;
   std::vector<Sampler> source_delays_;
   std::vector<std::uint32_t> source_points_;
-  std::vector<boost::random::poisson_distribution<int, double>> referral_counts_;  ///< [source]
-  std::vector<Opportunity> opportunities_;  ///< slots, recycled through free_
+  std::vector<PoissonSampler> referral_counts_;  ///< [source]
+  std::vector<Opportunity> opportunities_;       ///< slots, recycled through free_
   std::vector<std::uint32_t> free_;
   /// Remembered opportunities' paths: steps_per_opportunity_ (the most stages of a segment)
   /// per slot, written where a path may be cut (leavers' teams) or is traced.

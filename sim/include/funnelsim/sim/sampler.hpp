@@ -5,6 +5,7 @@
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
 #include <boost/random/triangle_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <cmath>
@@ -85,6 +86,35 @@ double boost_uniform01(Engine& engine) {
       return value;
   }
 }
+
+/// boost::random::poisson_distribution<int, double>(mean)(engine), bit for bit. Below a mean
+/// of 10 Boost inverts the distribution from one uniform_01 draw; that draw is taken with
+/// boost_uniform01 here, without the branch. Larger means use Boost's own sampler.
+class PoissonSampler {
+ public:
+  explicit PoissonSampler(double mean) : mean_(mean), exp_mean_(std::exp(-mean)), boost_(mean) {}
+
+  template <class Engine>
+  int operator()(Engine& engine) const {
+    if (!(mean_ < 10.0))
+      return boost_(engine);
+    // Boost's invert(), step for step.
+    double p = exp_mean_;
+    int x = 0;
+    double u = boost_uniform01(engine);
+    while (u > p) {
+      u = u - p;
+      ++x;
+      p = mean_ * p / x;
+    }
+    return x;
+  }
+
+ private:
+  double mean_;
+  double exp_mean_;  ///< e^-mean, as Boost computes it when constructed
+  boost::random::poisson_distribution<int, double> boost_;
+};
 
 /// Relative mean (mean - min) / width of a truncated exponential on a bucket with tilt t.
 double truncated_exponential_mean_fraction(double tilt);
