@@ -99,3 +99,28 @@ TEST_CASE("A stop request ends the run after whole batches", "[engine]") {
   CHECK(stats.replications_done == sink.replications.size());
   CHECK(stats.replications_done < 100);
 }
+
+TEST_CASE("A short run is cut into batches small enough to keep every thread busy", "[engine]") {
+  // Batches of up to RunOptions::batch replications, but at least four for each thread: 10
+  // replications on 2 threads in batches of 8 would leave one thread idle.
+  const sim::Model model = company();
+  struct BatchSizes final : sim::ResultSink {
+    std::vector<std::size_t> sizes;
+    void consume(std::size_t, std::span<const sim::ReplicationResult> batch) override {
+      sizes.push_back(batch.size());
+    }
+  };
+  const auto batches = [&](std::size_t replications) {
+    BatchSizes sink;
+    sim::RunOptions options;
+    options.replications = replications;
+    options.threads = 2;
+    options.batch = 8;
+    sim::run_replications(model, options, sink);
+    return sink.sizes;
+  };
+  CHECK(batches(10) == std::vector<std::size_t>(10, 1));
+  CHECK(batches(43) == std::vector<std::size_t>{5, 5, 5, 5, 5, 5, 5, 5, 3});
+  const std::vector<std::size_t> long_run = batches(200);
+  CHECK(long_run == std::vector<std::size_t>(25, 8));
+}

@@ -17,7 +17,7 @@ constexpr double BYTES_PER_REP = 1024.0;
 // HDF5 keeps a chunk cache (1 MiB by default) for each dataset being written.
 constexpr double BYTES_PER_DATASET = 1024.0 * 1024.0;
 constexpr double BYTES_BASE = 64.0 * 1024.0 * 1024.0;  ///< the program, libraries, the model
-constexpr double REPLICATIONS_PER_BATCH = 8.0;         ///< sim::RunOptions::batch
+constexpr double REPLICATIONS_PER_BATCH = 8.0;         ///< sim::RunOptions::batch, at most
 constexpr int FORECAST_MODELS = 6;                     ///< RESULTS.md, forecast/<model>
 
 /// Mean days from a segment's first stage to its outcome, when every stage is passed.

@@ -29,18 +29,30 @@ extern "C" void __tsan_release(void* address);
 namespace funnelsim::sim {
 namespace {
 
+constexpr std::size_t BATCHES_PER_THREAD = 4;
+
 struct Batch {
   std::size_t first = 0;
   std::vector<ReplicationResult> results;
 };
 
+/// Replications per batch: batches amortise the sink's per-call cost over cheap replications,
+/// but a short run cut into few of them leaves cores idle (64 replications of a large scenario
+/// in batches of 8 keep only 8 of 16 threads busy, and the last batch runs alone). So at most
+/// `options.batch`, and small enough that every thread gets at least four batches.
+std::size_t replications_per_batch(const RunOptions& options, int threads) {
+  const std::size_t per_thread =
+      options.replications / (BATCHES_PER_THREAD * static_cast<std::size_t>(threads));
+  return std::clamp<std::size_t>(per_thread, 1, std::max<std::size_t>(1, options.batch));
+}
+
 }  // namespace
 
 RunStats run_replications(const Model& model, const RunOptions& options, ResultSink& sink) {
   RunStats stats;
-  const std::size_t batch_size = std::max<std::size_t>(1, options.batch);
   const int threads =
       options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+  const std::size_t batch_size = replications_per_batch(options, threads);
   const std::size_t end = options.first_replication + options.replications;
   std::size_t next = options.first_replication;
 

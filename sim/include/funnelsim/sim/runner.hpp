@@ -26,7 +26,8 @@ struct RunOptions {
   std::size_t replications = 1000;
   std::size_t first_replication = 0;        ///< replication numbers key the random streams
   int threads = 0;                          ///< 0: all cores
-  std::size_t batch = 8;                    ///< replications per task and per sink call
+  std::size_t batch = 8;                    ///< most replications per task and sink call (fewer
+                                            ///< when a short run would leave threads idle)
   const std::atomic<bool>* stop = nullptr;  ///< set to stop early (finished batches are kept)
   const ReplicationHook* hook = nullptr;    ///< called on each replication before the sink
 };
