@@ -3,11 +3,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "support/shell.hpp"
 
@@ -70,6 +72,15 @@ TEST_CASE("Results are identical for one and two threads (h5diff)", "[cli][deter
   REQUIRE(run_cli("run " + BRANCH + " -o " + two + " -n 30 --seed 9 --threads 2 -q").exit_code ==
           0);
   CHECK(shell("h5diff " + one + " " + two) == 0);
+  // More threads than cores: as many threads as asked for, the same file, and no warning from
+  // oneTBB about its worker limit.
+  const std::string many = scratch.file("many.h5");
+  const int threads = 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) + 1;
+  const Outcome oversubscribed = run_cli("run " + BRANCH + " -o " + many +
+                                         " -n 30 --seed 9 -q --threads " + std::to_string(threads));
+  CHECK(oversubscribed.exit_code == 0);
+  CHECK(oversubscribed.output.empty());
+  CHECK(shell("h5diff " + one + " " + many) == 0);
   // And a different seed differs.
   const std::string other = scratch.file("other.h5");
   REQUIRE(run_cli("run " + BRANCH + " -o " + other + " -n 30 --seed 10 -q").exit_code == 0);

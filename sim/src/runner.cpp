@@ -1,8 +1,10 @@
+#include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "funnelsim/sim/runner.hpp"
@@ -53,6 +55,12 @@ RunStats run_replications(const Model& model, const RunOptions& options, ResultS
   const int threads =
       options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
   const std::size_t batch_size = replications_per_batch(options, threads);
+  // More threads than the process's worker limit (the cores, by default): raise the limit for
+  // this run, or oneTBB prints a warning and runs on fewer threads than were asked for.
+  std::optional<tbb::global_control> wider;
+  if (static_cast<std::size_t>(threads) >
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism))
+    wider.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const std::size_t end = options.first_replication + options.replications;
   std::size_t next = options.first_replication;
 
