@@ -37,7 +37,7 @@ struct ResourceLimits {
   double output_bytes = 1024.0 * (1ull << 30);
   double seconds = 7.0 * 24 * 3600;
   /// Engine throughput assumed for the time estimate, per thread: the benchmark measures
-  /// 14.8 M events/s on one core of the development machine (bench/README.md); 2.5 M covers
+  /// 15.4 M events/s on one core of the development machine (bench/README.md); 2.5 M covers
   /// slower machines, a loaded system and the weekly forecasts, which on a small scenario can
   /// cost twice the simulation. With the events counted high too, the estimate errs high
   /// several times over on that machine.
