@@ -124,3 +124,30 @@ TEST_CASE("A short run is cut into batches small enough to keep every thread bus
   const std::vector<std::size_t> long_run = batches(200);
   CHECK(long_run == std::vector<std::size_t>(25, 8));
 }
+
+TEST_CASE("A replication run inside another on the same thread leaves both intact",
+          "[engine][determinism]") {
+  // Each thread keeps its replication buffers for the next replication; one started while
+  // another is running (here from a trace callback) must not take them from under it.
+  const sim::Model model = company();
+  struct Nesting final : sim::TraceObserver {
+    explicit Nesting(const sim::Model& m) : model(m) {}
+    void record(const sim::TraceRecord&) override {
+      if (records++ == 100)
+        sim::simulate_replication(model, 7, 2, inner);
+    }
+    const sim::Model& model;
+    int records = 0;
+    sim::ReplicationResult inner;
+  } nesting(model);
+  sim::ReplicationResult outer;
+  sim::simulate_replication(model, 7, 1, outer, &nesting);
+  REQUIRE(nesting.records > 100);
+
+  sim::ReplicationResult inner_alone;
+  sim::ReplicationResult outer_alone;
+  sim::simulate_replication(model, 7, 2, inner_alone);
+  sim::simulate_replication(model, 7, 1, outer_alone);
+  CHECK(identical(nesting.inner, inner_alone));
+  CHECK(identical(outer, outer_alone));
+}

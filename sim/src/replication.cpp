@@ -163,15 +163,17 @@ struct SegmentPlan {
   std::int64_t possible = 0;
 };
 
-/// The buffers that grow during a replication, kept by each thread for its next one. Allocated
-/// anew, the largest (opportunity slots, their paths, the queue's nodes) were mapped and faulted
-/// in page by page every replication: 2 to 3% of a company replication, in the kernel. Only
-/// their capacity carries over; a Replication clears them before it starts.
+/// The buffers that grow during a replication, kept by each thread for its next one (until the
+/// thread ends). Allocated anew, the largest (opportunity slots, their paths, the queue's
+/// nodes) were mapped and faulted in page by page every replication: 2 to 3% of a company
+/// replication, in the kernel. Only their capacity carries over; a Replication clears them
+/// before it starts.
 struct Workspace {
   EventQueue queue;
   std::vector<Opportunity> opportunities;
   std::vector<std::uint32_t> free;
   std::vector<PathStep> steps;
+  bool in_use = false;  ///< a replication on this thread holds it (a nested one makes its own)
 };
 
 class Replication {
@@ -1048,8 +1050,18 @@ class Replication {
 
 void simulate_replication(const Model& model, std::uint64_t seed, std::uint64_t replication,
                           ReplicationResult& out, TraceObserver* trace) {
-  thread_local Workspace workspace;
-  Replication(model, seed, replication, out, trace, workspace).run();
+  thread_local Workspace kept;
+  if (kept.in_use) {
+    Workspace own;
+    Replication(model, seed, replication, out, trace, own).run();
+    return;
+  }
+  struct Hold {
+    explicit Hold(Workspace& workspace) : held(workspace) { held.in_use = true; }
+    ~Hold() { held.in_use = false; }
+    Workspace& held;
+  } hold(kept);
+  Replication(model, seed, replication, out, trace, kept).run();
 }
 
 }  // namespace funnelsim::sim
