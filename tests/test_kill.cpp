@@ -87,7 +87,7 @@ bool holds_unnamed_file(pid_t pid, const fs::path& directory) {
 
 /// Whether the file system of `directory` makes unnamed files (O_TMPFILE: ext4, xfs, btrfs,
 /// tmpfs; not overlayfs before Linux 6.6, nor most network file systems). Without them the
-/// writer falls back to a named temporary file, which a SIGKILL leaves behind (README.md).
+/// writer falls back to a named temporary file, which a SIGKILL leaves behind (docs/guarantees.md).
 bool makes_unnamed_files(const fs::path& directory) {
   const int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR, 0600);
   if (fd < 0)
@@ -151,7 +151,7 @@ TEST_CASE("SIGKILL at the final commit leaves the previous results", "[kill][cli
   // strace stops the run exactly at a system call of the commit and delivers SIGKILL there:
   // fsync (the file is complete and closed by HDF5, not yet named) and linkat (about to be
   // named). A kill between linkat and renameat, microseconds, would leave the temporary
-  // name: the one window README.md documents.
+  // name: the one window docs/guarantees.md documents.
   if (shell_output("strace -o /dev/null true 2>/dev/null").exit_code != 0) {
     WARN("strace is missing or cannot trace here: the commit is not tested");
     return;

@@ -579,7 +579,7 @@ constexpr const char* FOOTER =
     "  coverage       open pipeline / remaining quota, against 1 / its win probability\n"
     "\nExample:\n"
     "  funnelsim forecast scenarios/snapshots/branch-week7.yaml --json\n"
-    "Snapshot keys are documented in README.md, 'Forecasting a funnel'.\n";
+    "Snapshot keys are documented in docs/forecasting.md, 'Forecasting a funnel'.\n";
 
 }  // namespace
 
