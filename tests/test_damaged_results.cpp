@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "funnelsim/analysis/results_file.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
 
@@ -26,6 +27,8 @@ namespace {
 const std::string BRANCH = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/branch.yaml";
 const std::string MAKE_DAMAGED =
     std::string(FUNNELSIM_SOURCE_DIR) + "/tests/damaged_results/make_damaged.py";
+const std::string MAKE_HOSTILE =
+    std::string(FUNNELSIM_SOURCE_DIR) + "/tests/damaged_results/make_hostile.py";
 
 enum Reader { SUMMARY = 1, COMPARE = 2, ACCURACY = 4, REPORT = 8, ALL = 15 };
 
@@ -227,4 +230,71 @@ TEST_CASE("A damaged or foreign shard never crashes funnelsim merge", "[damaged]
       run_cli("merge " + first.string() + " " + second.string() + " -o " + merged.string());
   CHECK(text.exit_code == 2);
   CHECK_THAT(text.output, Catch::Contains(second.string()));
+}
+
+TEST_CASE("Crafted results files are refused before their data are read", "[damaged][cli]") {
+  // Files that claim more than they store, or name storage outside themselves: every reading
+  // command refuses them with exit code 2 naming the file and the dataset, quickly and
+  // without a large allocation (tests/hostile/cases/results-*.sh run them under a 4 GiB cap).
+  const Corpus corpus;
+  const fs::path& dir = corpus.directory.path();
+  const auto make = [&](const std::string& kind, const std::string& name,
+                        const std::string& argument) {
+    const Outcome made =
+        shell_output("cd " + dir.string() + " && /usr/bin/python3 " + MAKE_HOSTILE + " " + kind +
+                     " " + corpus.valid.string() + " " + name + " " + argument + " 2>&1");
+    INFO(made.output);
+    REQUIRE(made.exit_code == 0);
+  };
+  make("huge-dims", "huge_dims.h5", "100000000");
+  make("external", "external_passwd.h5", "/etc/passwd");
+  make("virtual", "virtual.h5", "source.h5");
+  make("soft-link", "soft_link.h5", "");
+  make("external-link", "external_link.h5", "");
+  make("big-chunks", "big_chunks.h5", "");
+  make("counts", "array_count.h5", "replications=4,4,4");
+  const std::vector<Damage> cases{
+      {"huge_dims.h5",
+       "variants/baseline/bookings: declares 400000000 elements (3200000000 bytes) but stores "
+       "0 bytes, more than deflate can expand (1032 times)",
+       SUMMARY | COMPARE | REPORT},
+      {"external_passwd.h5",
+       "variants/baseline/bookings: its data are stored in external files; funnelsim reads "
+       "only data stored in the results file itself"},
+      {"virtual.h5", "variants/baseline/bookings: is a virtual dataset"},
+      {"soft_link.h5", "variants/baseline/bookings is a soft link"},
+      {"external_link.h5", "variants/baseline/bookings is an external link (to another file)"},
+      {"big_chunks.h5", "variants/baseline/bookings: its chunks of 67108864 bytes are larger"},
+      {"array_count.h5", "attribute 'replications' is not a single value"},
+  };
+  for (const Damage& damage : cases) {
+    const fs::path file = dir / damage.file;
+    for (const int reader : {SUMMARY, COMPARE, ACCURACY, REPORT}) {
+      if ((damage.readers & reader) == 0)
+        continue;
+      const Outcome outcome = run_cli(command(reader, file));
+      INFO(command(reader, file) << "\n" << outcome.output);
+      CHECK(outcome.exit_code == 2);
+      CHECK_THAT(outcome.output,
+                 Catch::Contains("funnelsim: " + file.string() + ": " + damage.message));
+      CHECK_FALSE(fs::exists(file.string() + ".html"));
+    }
+  }
+}
+
+TEST_CASE("A dataset of zeros deflated near deflate's limit still reads", "[damaged]") {
+  // The bound on a deflated dataset's declared size (1032 times its stored bytes) holds for
+  // the most compressible data there is: 1,000,000 × 4 zeros in 2 MiB chunks, at level 9.
+  const Corpus corpus;
+  const fs::path file = corpus.directory / "zeros.h5";
+  const Outcome made = shell_output("/usr/bin/python3 " + MAKE_HOSTILE + " written-zeros " +
+                                    corpus.valid.string() + " " + file.string() + " 1000000 2>&1");
+  INFO(made.output);
+  REQUIRE(made.exit_code == 0);
+  CHECK(fs::file_size(file) < 200'000);
+  const funnelsim::analysis::ResultsReader reader(file);
+  const funnelsim::analysis::Array bookings =
+      reader.read_rows("baseline", "bookings", 0, 1'000'000);
+  CHECK(bookings.values.size() == 4'000'000);
+  CHECK(bookings.values[3'999'999] == 0.0);
 }

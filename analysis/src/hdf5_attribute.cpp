@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "funnelsim/analysis/results_file.hpp"
 #include "hdf5_handle.hpp"
 
 namespace funnelsim::analysis::hdf5 {
@@ -27,13 +28,41 @@ void write_scalar_attribute(hid_t object, const std::string& name, hid_t type, c
   write_attribute(object, name, type, type, scalar.get(), value, where);
 }
 
+/// The elements of an opened attribute, after checking that reading it takes at most
+/// RESULTS_ATTRIBUTE_LIMIT_BYTES (a crafted file can declare any dataspace).
+std::uint64_t attribute_elements(hid_t attribute, const std::string& name, std::string_view where) {
+  const Datatype type(check(H5Aget_type(attribute), where, "bad attribute type"));
+  const Dataspace space(check(H5Aget_space(attribute), where, "bad attribute dataspace"));
+  const auto elements = static_cast<std::uint64_t>(
+      check(H5Sget_simple_extent_npoints(space.get()), where, "bad attribute dataspace"));
+  const std::uint64_t element_size = std::max<std::uint64_t>(H5Tget_size(type.get()), 8);
+  if (elements > RESULTS_ATTRIBUTE_LIMIT_BYTES / element_size) {
+    throw ResultsError(std::string(where) + ": " + attribute_context(name) + " declares " +
+                       std::to_string(elements) + " elements of " + std::to_string(element_size) +
+                       " bytes, more than the " + std::to_string(RESULTS_ATTRIBUTE_LIMIT_BYTES) +
+                       " bytes funnelsim reads from one attribute");
+  }
+  return elements;
+}
+
 Attribute open_attribute(hid_t object, const std::string& name, std::string_view where) {
   const hid_t id = has_attribute(object, name, where) ? H5Aopen(object, name.c_str(), H5P_DEFAULT)
                                                       : H5I_INVALID_HID;
   if (id < 0) {
     fail(where, "missing " + attribute_context(name));
   }
-  return Attribute(id);
+  Attribute attribute(id);
+  attribute_elements(attribute.get(), name, where);
+  return attribute;
+}
+
+/// Opens an attribute that must hold one value, which is read into a single variable.
+Attribute open_single_attribute(hid_t object, const std::string& name, std::string_view where) {
+  Attribute attribute = open_attribute(object, name, where);
+  if (attribute_elements(attribute.get(), name, where) != 1) {
+    fail(where, attribute_context(name) + " is not a single value");
+  }
+  return attribute;
 }
 
 std::vector<const char*> c_strings(const std::vector<std::string>& values) {
@@ -134,6 +163,13 @@ std::string read_string_attribute(hid_t object, const std::string& name, std::st
 std::vector<std::string> read_strings_attribute(hid_t object, const std::string& name,
                                                 std::string_view where) {
   const Attribute attribute = open_attribute(object, name, where);
+  // Each variable-length string may be as long as the file: few strings keep memory bounded.
+  const std::uint64_t elements = attribute_elements(attribute.get(), name, where);
+  if (elements > RESULTS_ATTRIBUTE_STRINGS_LIMIT) {
+    throw ResultsError(std::string(where) + ": " + attribute_context(name) + " holds " +
+                       std::to_string(elements) + " strings, more than the " +
+                       std::to_string(RESULTS_ATTRIBUTE_STRINGS_LIMIT) + " funnelsim reads");
+  }
   const Datatype type(check(H5Aget_type(attribute.get()), where, "bad attribute type"));
   const Dataspace space(check(H5Aget_space(attribute.get()), where, "bad attribute dataspace"));
   return read_strings(
@@ -145,7 +181,7 @@ std::vector<std::string> read_strings_attribute(hid_t object, const std::string&
 }
 
 std::int64_t read_int64_attribute(hid_t object, const std::string& name, std::string_view where) {
-  const Attribute attribute = open_attribute(object, name, where);
+  const Attribute attribute = open_single_attribute(object, name, where);
   std::int64_t value = 0;
   check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value), where,
         "cannot read " + attribute_context(name) + " as an integer");
@@ -153,7 +189,7 @@ std::int64_t read_int64_attribute(hid_t object, const std::string& name, std::st
 }
 
 std::uint64_t read_uint64_attribute(hid_t object, const std::string& name, std::string_view where) {
-  const Attribute attribute = open_attribute(object, name, where);
+  const Attribute attribute = open_single_attribute(object, name, where);
   std::uint64_t value = 0;
   check(H5Aread(attribute.get(), H5T_NATIVE_UINT64, &value), where,
         "cannot read " + attribute_context(name) + " as an unsigned integer");
@@ -170,6 +206,19 @@ void write_strings_dataset(hid_t dataset, const std::vector<std::string>& values
 std::vector<std::string> read_strings_dataset(hid_t dataset, std::string_view where) {
   const Datatype type(check(H5Dget_type(dataset), where, "bad dataset type"));
   const Dataspace space(check(H5Dget_space(dataset), where, "bad dataset dataspace"));
+  if (H5Tget_class(type.get()) == H5T_STRING && H5Tis_variable_str(type.get()) > 0) {
+    // The strings' total length, from the heap, before any is copied out.
+    const Datatype memory_type(
+        check(H5Tget_native_type(type.get(), H5T_DIR_DEFAULT), where, "bad dataset type"));
+    hsize_t bytes = 0;
+    check(H5Dvlen_get_buf_size(dataset, memory_type.get(), space.get(), &bytes), where,
+          "cannot read strings");
+    if (bytes > RESULTS_DATASET_LIMIT_BYTES) {
+      throw ResultsError(std::string(where) + ": its strings take " + std::to_string(bytes) +
+                         " bytes, more than the " + std::to_string(RESULTS_DATASET_LIMIT_BYTES) +
+                         " bytes funnelsim reads from one dataset");
+    }
+  }
   return read_strings(
       type.get(), space.get(),
       [&](hid_t memory_type, void* buffer) {

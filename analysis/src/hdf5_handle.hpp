@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,6 +74,20 @@ Status check(Status status, std::string_view where, std::string_view what) {
   }
   return status;
 }
+
+/// Fails unless every link in `file` is a hard link. Soft links can loop or lead anywhere,
+/// and external links open other files (a FIFO named there hangs the reader); funnelsim
+/// writes neither. Names the first such link.
+void check_links(hid_t file, const std::string& where);
+
+/// Checks, before any of its data is read, that `dataset` holds what it declares: stored in
+/// the file itself (no external storage, no virtual dataset), its storage inside the file's
+/// `file_size` bytes, its declared size backed by that storage (deflate expands at most
+/// RESULTS_DEFLATE_MAX_RATIO-fold; only deflate, shuffle and fletcher32 filters), and at
+/// most RESULTS_DATASET_LIMIT_BYTES once read as `memory_element_size`-byte elements.
+/// Returns its number of elements. `where` names the dataset.
+std::uint64_t check_dataset_storage(hid_t dataset, std::uintmax_t file_size,
+                                    std::size_t memory_element_size, const std::string& where);
 
 /// A variable-length UTF-8 string type, as h5py writes `str`.
 Datatype utf8_string_type();

@@ -185,24 +185,31 @@ void check_tiling(const std::vector<Shard>& shards) {
   }
 }
 
-/// One variant's replications of one shard, read whole and handed to the writer's sink.
+/// One variant's replications of one shard, read a batch of rows at a time: memory stays
+/// bounded by the batch, whatever the shard holds.
 class ShardVariantRows {
  public:
-  ShardVariantRows(const ResultsReader& reader, const std::string& variant, std::size_t rows,
-                   const std::string& where)
-      : rows_(rows), where_(where + ": variants/" + variant) {
-    bookings_ = take(reader.read_array(variant, "bookings"));
-    wins_ = take(reader.read_array(variant, "wins"));
-    rep_bookings_ = take(reader.read_array(variant, "rep_bookings"));
-    for (const std::string& segment : reader.segments(variant)) {
+  ShardVariantRows(const ResultsReader& reader, const std::string& variant)
+      : reader_(reader), variant_(variant), segment_names_(reader.segments(variant)) {}
+
+  /// Reads rows [first, first + count) of every dataset; fill() then takes them.
+  void load(std::size_t first, std::size_t count) {
+    first_ = first;
+    count_ = count;
+    bookings_ = take("bookings");
+    wins_ = take("wins");
+    rep_bookings_ = take("rep_bookings");
+    segments_.clear();
+    for (const std::string& segment : segment_names_) {
       const std::string prefix = "segments/" + segment + "/";
       std::vector<std::vector<double>> fields;
       for (const char* field : SEGMENT_FIELDS)
-        fields.push_back(take(reader.read_array(variant, prefix + field)));
+        fields.push_back(take(prefix + field));
       segments_.push_back(std::move(fields));
     }
+    forecasts_.clear();
     for (const std::string_view series : FORECAST_SERIES)
-      forecasts_.push_back(take(reader.read_array(variant, "forecast/" + std::string(series))));
+      forecasts_.push_back(take("forecast/" + std::string(series)));
   }
 
   /// Replication `row` of the shard as the engine and ForecastBenchmark produced it.
@@ -235,16 +242,13 @@ class ShardVariantRows {
                                                    "funnel_count",    "funnel_amount", "realized",
                                                    "calls_committed", "calls_possible"};
 
-  std::vector<double> take(Array array) const {
-    if (array.shape.empty() || array.shape[0] != rows_) {
-      throw ResultsError(where_ + ": a dataset does not hold " + std::to_string(rows_) +
-                         " replications");
-    }
-    return std::move(array.values);
+  // The reader checks each dataset's shape against the shard's replications and calendar.
+  std::vector<double> take(const std::string& dataset) const {
+    return reader_.read_rows(variant_, dataset, first_, count_).values;
   }
   std::vector<double> slice(const std::vector<double>& values, std::size_t row) const {
-    const std::size_t width = values.size() / rows_;
-    const auto begin = values.begin() + static_cast<std::ptrdiff_t>(row * width);
+    const std::size_t width = values.size() / count_;
+    const auto begin = values.begin() + static_cast<std::ptrdiff_t>((row - first_) * width);
     return {begin, begin + static_cast<std::ptrdiff_t>(width)};
   }
   // Counts were stored as int64 and read as double: exact below 2^53.
@@ -252,8 +256,11 @@ class ShardVariantRows {
     return {values.begin(), values.end()};
   }
 
-  std::size_t rows_;
-  std::string where_;
+  const ResultsReader& reader_;
+  std::string variant_;
+  std::vector<std::string> segment_names_;
+  std::size_t first_ = 0;  ///< the rows load() read
+  std::size_t count_ = 1;
   std::vector<double> bookings_;
   std::vector<double> wins_;
   std::vector<double> rep_bookings_;
@@ -339,9 +346,10 @@ MergeResult merge_shards(const std::vector<std::filesystem::path>& paths,
     const ResultsReader reader(shard.path);
     const std::size_t rows = shard.metadata.replications;
     for (std::size_t v = 0; v < sinks.size(); ++v) {
-      const ShardVariantRows source(reader, first.variants[v], rows, shard.where);
+      ShardVariantRows source(reader, first.variants[v]);
       for (std::size_t row = 0; row < rows; row += BATCH) {
         batch.resize(std::min(BATCH, rows - row));
+        source.load(row, batch.size());
         for (std::size_t i = 0; i < batch.size(); ++i) {
           source.fill(row + i, batch[i]);
           double total = 0.0;

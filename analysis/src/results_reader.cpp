@@ -1,7 +1,10 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <set>
+#include <utility>
 
+#include "funnelsim/analysis/resource_estimate.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "hdf5_attribute.hpp"
 #include "hdf5_handle.hpp"
@@ -39,9 +42,11 @@ class ResultsReader::Impl {
   std::vector<std::string> members(const std::string& group_path) const;
   hdf5::Dataset open_dataset(const std::string& variant, const std::string& dataset) const;
   /// A numeric dataset of rank `rank` (any rank if negative), converted to double; its dims
-  /// go to `shape`.
-  std::vector<double> read_numeric(const std::string& variant, const std::string& dataset, int rank,
-                                   std::vector<hsize_t>& shape) const;
+  /// go to `shape`. With `rows`, only rows [first, first + count) of the first dimension are
+  /// read, and shape[0] is count.
+  std::vector<double> read_numeric(
+      const std::string& variant, const std::string& dataset, int rank, std::vector<hsize_t>& shape,
+      std::optional<std::pair<std::size_t, std::size_t>> rows = std::nullopt) const;
   DatasetInfo dataset_info(const std::string& variant, const std::string& dataset) const;
 
  private:
@@ -56,8 +61,12 @@ class ResultsReader::Impl {
   std::size_t read_count(const std::string& name) const;
 
   std::string where_;
+  std::uintmax_t file_size_ = 0;  ///< bytes on disk: no dataset's storage lies beyond
   hdf5::File file_;
   FileMetadata metadata_;
+  /// Datasets whose storage was checked: the file is open read-only, so once is enough
+  /// (merge reads each dataset in many slabs).
+  mutable std::set<std::string> checked_;
 };
 
 ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_(path.string()) {
@@ -68,6 +77,10 @@ ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_(path.strin
   }
   if (!std::filesystem::is_regular_file(path, error)) {
     throw ResultsError(where_ + ": not a regular file");
+  }
+  file_size_ = std::filesystem::file_size(path, error);
+  if (error) {
+    throw ResultsError(where_ + ": cannot read its size: " + error.message());
   }
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
@@ -81,6 +94,8 @@ ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_(path.strin
   if (!file_.valid()) {
     hdf5::fail(where_, "cannot open (truncated or damaged HDF5 file?)");
   }
+  // Before anything is opened by path: an external link would open another file.
+  hdf5::check_links(file_.get(), where_);
   read_metadata();
 }
 
@@ -111,7 +126,34 @@ void ResultsReader::Impl::read_metadata() {
   metadata_.replications = read_count("replications");
   metadata_.replications_planned = read_count("replications_planned");
   metadata_.first_replication = read_count("first_replication");
-  metadata_.complete = hdf5::read_int64_attribute(root, "complete", where_) != 0;
+  const std::int64_t complete = hdf5::read_int64_attribute(root, "complete", where_);
+  metadata_.complete = complete != 0;
+  // The counts size every dataset a reader expects: bounded and consistent with each other
+  // before any dataset is checked against them.
+  if (metadata_.replications_planned > MAX_REPLICATIONS) {
+    throw ResultsError(where_ + ": attribute 'replications_planned' is " +
+                       std::to_string(metadata_.replications_planned) +
+                       ", more than a run makes (" + std::to_string(MAX_REPLICATIONS) + ")");
+  }
+  if (metadata_.replications > metadata_.replications_planned) {
+    throw ResultsError(where_ + ": attribute 'replications' (" +
+                       std::to_string(metadata_.replications) +
+                       ") is more than 'replications_planned' (" +
+                       std::to_string(metadata_.replications_planned) + ")");
+  }
+  if (metadata_.first_replication >
+      static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()) -
+          metadata_.replications_planned) {
+    throw ResultsError(where_ + ": attributes 'first_replication' (" +
+                       std::to_string(metadata_.first_replication) +
+                       ") and 'replications_planned' overflow a replication number");
+  }
+  if ((complete != 0 && complete != 1) ||
+      metadata_.complete != (metadata_.replications == metadata_.replications_planned)) {
+    throw ResultsError(where_ + ": attribute 'complete' (" + std::to_string(complete) +
+                       ") does not match " + std::to_string(metadata_.replications) + " of " +
+                       std::to_string(metadata_.replications_planned) + " replications stored");
+  }
   // Bounded so that quarters x weeks and the arrays sized by them stay in range.
   constexpr std::size_t CALENDAR_LIMIT = 1 << 15;
   const auto calendar_count = [&](const std::string& name) {
@@ -241,12 +283,18 @@ hdf5::Dataset ResultsReader::Impl::open_dataset(const std::string& variant,
     H5Eclear2(H5E_DEFAULT);
     throw ResultsError(where_ + ": no dataset '" + dataset + "' in variant '" + variant + "'");
   }
+  // Every read goes through here: elements are read as double or as string pointers.
+  if (!checked_.contains(path)) {
+    hdf5::check_dataset_storage(opened.get(), file_size_, sizeof(double),
+                                dataset_context(variant, dataset));
+    checked_.insert(path);
+  }
   return opened;
 }
 
-std::vector<double> ResultsReader::Impl::read_numeric(const std::string& variant,
-                                                      const std::string& dataset, int rank,
-                                                      std::vector<hsize_t>& shape) const {
+std::vector<double> ResultsReader::Impl::read_numeric(
+    const std::string& variant, const std::string& dataset, int rank, std::vector<hsize_t>& shape,
+    std::optional<std::pair<std::size_t, std::size_t>> rows) const {
   const std::string context = dataset_context(variant, dataset);
   const hdf5::Dataset opened = open_dataset(variant, dataset);
   const hdf5::Datatype type(check(H5Dget_type(opened.get()), context, "bad type"));
@@ -263,17 +311,34 @@ std::vector<double> ResultsReader::Impl::read_numeric(const std::string& variant
   shape.assign(static_cast<std::size_t>(found_rank), 0);
   check(H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr), context, "bad dataspace");
   check_shape(context, dataset, shape);
+  // open_dataset checked that the whole dataset fits RESULTS_DATASET_LIMIT_BYTES as double.
+  hdf5::Dataspace memory_space;
+  if (rows) {
+    const auto [first, count] = *rows;
+    if (shape.empty() || first > shape[0] || count > shape[0] - first) {
+      throw ResultsError(context + ": has no rows " + std::to_string(first) + " to " +
+                         std::to_string(first + count));
+    }
+    std::vector<hsize_t> start(shape.size(), 0);
+    start[0] = first;
+    shape[0] = count;
+    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, shape.data(),
+                              nullptr),
+          context, "cannot select rows");
+    memory_space = hdf5::Dataspace(
+        check(H5Screate_simple(found_rank, shape.data(), nullptr), context, "bad dataspace"));
+  }
   std::size_t count = 1;
   for (const hsize_t dim : shape) {
-    if (dim != 0 && count > std::numeric_limits<std::size_t>::max() / sizeof(double) / dim) {
-      throw ResultsError(context + ": too large to read");
-    }
     count *= dim;
   }
   std::vector<double> values(count);
   if (count > 0) {
-    check(H5Dread(opened.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-          context, "cannot read");
+    const hid_t file_space = rows ? space.get() : H5S_ALL;
+    const hid_t in_memory = rows ? memory_space.get() : H5S_ALL;
+    check(
+        H5Dread(opened.get(), H5T_NATIVE_DOUBLE, in_memory, file_space, H5P_DEFAULT, values.data()),
+        context, "cannot read");
   }
   return values;
 }
@@ -335,6 +400,16 @@ Array ResultsReader::read_array(const std::string& variant, const std::string& d
   std::vector<hsize_t> shape;
   Array array;
   array.values = impl_->read_numeric(variant, dataset, -1, shape);
+  array.shape.assign(shape.begin(), shape.end());
+  return array;
+}
+
+Array ResultsReader::read_rows(const std::string& variant, const std::string& dataset,
+                               std::size_t first, std::size_t count) const {
+  hdf5::silence_errors();
+  std::vector<hsize_t> shape;
+  Array array;
+  array.values = impl_->read_numeric(variant, dataset, -1, shape, std::pair{first, count});
   array.shape.assign(shape.begin(), shape.end());
   return array;
 }

@@ -60,7 +60,10 @@ def main():
     edited(valid, outdir, "text_layout.h5", reset_attr("layout_version", "1"))
     edited(valid, outdir, "numeric_filetype.h5", reset_attr("filetype", np.int64(7)))
     edited(valid, outdir, "negative_replications.h5", set_attr("replications", np.int64(-3)))
-    edited(valid, outdir, "more_replications.h5", set_attr("replications", np.int64(1000)))
+    # Consistent counts (1000 of 1000 planned) that the datasets' shapes do not match.
+    edited(valid, outdir, "more_replications.h5",
+           lambda f: [set_attr(name, np.int64(1000))(f)
+                      for name in ("replications", "replications_planned")])
     edited(valid, outdir, "huge_quarters.h5", set_attr("quarters", np.int64(1 << 40)))
     edited(valid, outdir, "zero_weeks.h5", set_attr("weeks_per_quarter", np.int64(0)))
 

@@ -24,6 +24,22 @@ inline constexpr std::string_view RESULTS_FILETYPE = "funnelsim-results";
 /// The layout this code writes and the newest it reads (root `layout_version`).
 inline constexpr std::int64_t RESULTS_LAYOUT_VERSION = 1;
 
+/// What a reader takes from a results file, which may be damaged or crafted (RESULTS.md,
+/// "Reading untrusted files"). A dataset is read only when its declared size is backed by
+/// storage inside the file and within these bounds; otherwise ResultsError names it.
+/// The most memory one dataset may take when read whole (its elements as double, or its
+/// strings): 4 GiB, more than the bookings of 100,000,000 replications of 4 quarters.
+inline constexpr std::uint64_t RESULTS_DATASET_LIMIT_BYTES = std::uint64_t{4} << 30;
+/// The most memory one attribute may take (the stored scenario YAML is the largest).
+inline constexpr std::uint64_t RESULTS_ATTRIBUTE_LIMIT_BYTES = std::uint64_t{64} << 20;
+/// The most strings in one string-array attribute (`dims`, a segment's `stages`).
+inline constexpr std::uint64_t RESULTS_ATTRIBUTE_STRINGS_LIMIT = 1024;
+/// Deflate expands its input at most 1032-fold: a deflated dataset that declares more bytes
+/// than 1032 times its stored chunks is a decompression bomb or a damaged chunk index.
+inline constexpr std::uint64_t RESULTS_DEFLATE_MAX_RATIO = 1032;
+/// A chunk may hold at most this many bytes or the whole dataset, whichever is larger.
+inline constexpr std::uint64_t RESULTS_CHUNK_LIMIT_BYTES = std::uint64_t{4} << 20;
+
 /// A results file could not be written or read. The message starts with the file's path:
 /// "results.h5: not a funnelsim results file (no 'filetype' attribute)".
 class ResultsError : public std::runtime_error {
@@ -155,6 +171,11 @@ class ResultsReader {
   Matrix read_matrix(const std::string& variant, const std::string& dataset) const;
   /// A numeric dataset of any rank, converted to double, such as "rep_bookings".
   Array read_array(const std::string& variant, const std::string& dataset) const;
+  /// Rows [first, first + count) of a numeric dataset of any rank, converted to double, such
+  /// as a slab of "rep_bookings" [replication, rep, quarter]: bounded memory for a large one.
+  /// Throws ResultsError if the rows are not all in the dataset.
+  Array read_rows(const std::string& variant, const std::string& dataset, std::size_t first,
+                  std::size_t count) const;
   /// A 1-D numeric dataset of a variant, converted to double, such as "quota".
   std::vector<double> read_vector(const std::string& variant, const std::string& dataset) const;
   /// A 1-D string dataset of a variant, such as "rep_team".
