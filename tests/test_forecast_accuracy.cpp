@@ -11,6 +11,8 @@
 #include "funnelsim/analysis/forecast_benchmark.hpp"
 #include "support/collect.hpp"
 #include "support/models.hpp"
+#include "support/shell.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace analysis = funnelsim::analysis;
 namespace sim = funnelsim::sim;
@@ -155,4 +157,34 @@ TEST_CASE("forecast --scenario adds the simulation model's interval", "[forecast
                             "/scenarios/branch.yaml --segment large > /dev/null 2>&1";
   const int status = std::system(wrong.c_str());
   CHECK(WEXITSTATUS(status) == 2);
+}
+
+TEST_CASE("forecast-accuracy refuses a results file with non-finite values",
+          "[forecast-accuracy][cli]") {
+  // A results file is untrusted: an infinite forecast or a NaN booking was printed as "nan".
+  const funnelsim::testing::TemporaryDirectory directory;
+  const std::string out = (directory.path() / "r.h5").string();
+  const std::string branch = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/branch.yaml";
+  REQUIRE(funnelsim::testing::run_cli("run " + branch + " -o " + out + " -n 4 -q").exit_code == 0);
+  struct Case {
+    std::string dataset;
+    std::string value;
+  };
+  for (const Case& c : {Case{"bookings", "float('nan')"}, Case{"forecast/funnel", "float('inf')"},
+                        Case{"forecast/simulation_p90", "float('-inf')"}}) {
+    INFO(c.dataset);
+    const std::string copy = (directory.path() / "bad.h5").string();
+    const std::string poke = "cp " + out + " " + copy +
+                             " && /usr/bin/python3 -c \"import h5py; f=h5py.File('" + copy +
+                             "','r+'); d=f['variants/baseline/" + c.dataset +
+                             "']; i=(2,1,3)[:d.ndim]; d[i]=" + c.value + "; f.close()\"";
+    REQUIRE(funnelsim::testing::shell_output(poke).exit_code == 0);
+    const auto outcome = funnelsim::testing::run_cli("forecast-accuracy " + copy);
+    INFO(outcome.output);
+    CHECK(outcome.exit_code == 2);
+    CHECK_THAT(outcome.output,
+               Catch::Contains(copy) &&
+                   Catch::Contains("baseline/" + c.dataset + ": not a finite number") &&
+                   Catch::Contains("replication 2, quarter 2"));
+  }
 }

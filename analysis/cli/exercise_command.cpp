@@ -11,6 +11,7 @@
 #include "funnelsim/analysis/exercise.hpp"
 #include "funnelsim/scenarios/answers.hpp"
 #include "handout_html.hpp"
+#include "options.hpp"
 #include "output_file.hpp"
 
 namespace funnelsim::cli {
@@ -111,7 +112,9 @@ constexpr const char* KINDS_HELP =
     "  gap       one rep's P1-P4 gap ladder and weekly prospecting target (§4d)\n";
 
 void add_case_options(CLI::App& command, std::uint64_t& seed, std::string& difficulty) {
-  command.add_option("--seed", seed, "Case number: the same seed gives the same case")->required();
+  command.add_option("--seed", seed, "Case number: the same seed gives the same case")
+      ->required()
+      ->check(integer_in(0, MAX_SEED));
   command
       .add_option("--difficulty", difficulty,
                   "easy: strong signals, round numbers; hard: subtle signals, more reps, tight "

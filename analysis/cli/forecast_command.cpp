@@ -16,6 +16,7 @@
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
 #include "funnelsim/sim/random.hpp"
+#include "options.hpp"
 #include "text.hpp"
 
 namespace funnelsim::cli {
@@ -599,8 +600,10 @@ Command add_forecast_command(CLI::App& app) {
                       "Segment of --scenario the snapshot is (default: the one with its stages)");
   command->add_option("--samples", args->samples, "Plays of the simulation model")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
-  command->add_option("--seed", args->seed, "Seed of the simulation model")->capture_default_str();
+      ->check(integer_in(1, 10'000'000));
+  command->add_option("--seed", args->seed, "Seed of the simulation model")
+      ->capture_default_str()
+      ->check(integer_in(0, MAX_SEED));
   return {command, [args] { return forecast(*args); }};
 }
 

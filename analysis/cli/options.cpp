@@ -1,6 +1,13 @@
 #include "options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <condition_variable>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+#include "commands.hpp"
 
 namespace funnelsim::cli {
 
@@ -14,6 +21,54 @@ void add_scenario_options(CLI::App& command, std::string& scenario,
                   "addressed by name: --set teams.territory.headcount=12\n"
                   "--set segments.small.stages.intent.win_probability=0.25 (repeatable)")
       ->type_name("PATH=VALUE");
+}
+
+CLI::Validator integer_in(std::uint64_t min, std::uint64_t max) {
+  const std::string domain = "an integer in " + std::to_string(min) + ".." + std::to_string(max);
+  return CLI::Validator(
+      [min, max, domain](std::string& text) -> std::string {
+        const bool digits =
+            !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        std::uint64_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (!digits || error != std::errc{} || end != text.data() + text.size() || value < min ||
+            value > max) {
+          return "must be " + domain + ", got '" + text + "'";
+        }
+        text = std::to_string(value);  // no leading zeros left to read as octal
+        return {};
+      },
+      "INT in " + std::to_string(min) + ".." + std::to_string(max));
+}
+
+void check_threads_start(int threads, const std::string& option) {
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release = false;
+  std::vector<std::thread> started;
+  std::string failure;
+  try {
+    for (int i = 1; i < threads; ++i) {
+      started.emplace_back([&] {
+        std::unique_lock lock(mutex);
+        released.wait(lock, [&] { return release; });
+      });
+    }
+  } catch (const std::system_error& error) {
+    failure = error.what();
+  }
+  {
+    const std::lock_guard lock(mutex);
+    release = true;
+  }
+  released.notify_all();
+  for (std::thread& thread : started)
+    thread.join();
+  if (!failure.empty()) {
+    throw UsageError(option + ": cannot start " + std::to_string(threads) + " threads (" +
+                     std::to_string(started.size() + 1) + " started: " + failure +
+                     "); ask for fewer, or raise the process limits (ulimit -u, ulimit -v)");
+  }
 }
 
 }  // namespace funnelsim::cli

@@ -36,6 +36,7 @@ struct SearchArgs {
   int threads = 0;
   bool quiet = false;
   int max_headcount = 100000;
+  const CLI::Option* max_headcount_option = nullptr;  // unset: as many as the limits allow
   double tolerance = 0.05;
   double max_prospects = 1000.0;
 };
@@ -206,14 +207,61 @@ int plan_search(const SearchArgs& args, Search search) {
   try {
     question.team = analysis::find_team(model, args.team);
     analysis::check_question(model, question);
-    // Each candidate is a run of its own: refuse a candidate count that cannot finish.
+    // Each candidate is a run of its own: refuse a search that cannot finish. Its bound: the
+    // most candidates the search can try (a gallop and a bisection over [1, last], each at
+    // most log2(last + 1) + 1 steps), each as large as the largest one.
     analysis::RunSize size;
     size.replications = question.replications;
     size.threads = args.threads > 0
                        ? args.threads
                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     size.forecast_samples = 0;
-    analysis::check_resources(model, size, args.scenario);
+    sim::Model largest = model;
+    sim::Team& searched = largest.teams[question.team];
+    double last = 0.0;
+    if (search == Search::headcount) {
+      searched.headcount = std::max(searched.headcount, question.max_headcount);
+      last = question.max_headcount;
+      size.searched_key = "teams." + searched.name + ".headcount";
+      size.searched_option = "--max-headcount";
+    } else {
+      searched.prospects_per_week =
+          std::max(searched.prospects_per_week, question.max_prospects_per_week);
+      last = std::floor(question.max_prospects_per_week / question.tolerance);
+      size.searched_key = "teams." + searched.name + ".prospects_per_week";
+      size.searched_option = "--max-prospects";
+    }
+    const auto candidates = [](double last_step) {
+      return 2 * static_cast<std::size_t>(std::ceil(std::log2(last_step + 1.0))) + 2;
+    };
+    size.candidates = candidates(last);
+    if (search == Search::headcount && args.max_headcount_option->count() == 0) {
+      // The default ceiling: 100,000 reps, or the most whose whole search fits the limits.
+      const auto fits = [&](int headcount) {
+        sim::Model candidate = model;
+        candidate.teams[question.team].headcount = headcount;
+        analysis::RunSize candidate_size = size;
+        candidate_size.candidates = candidates(headcount);
+        const analysis::ResourceEstimate estimate =
+            analysis::estimate_resources(candidate, candidate_size);
+        const analysis::ResourceLimits limits;
+        return estimate.seconds <= limits.seconds &&
+               estimate.peak_memory_bytes <= limits.memory_bytes;
+      };
+      int lower = std::clamp(model.teams[question.team].headcount, 1, question.max_headcount);
+      int upper = question.max_headcount;
+      if (fits(lower) && !fits(upper)) {
+        while (upper - lower > 1) {
+          const int middle = lower + (upper - lower) / 2;
+          (fits(middle) ? lower : upper) = middle;
+        }
+        question.max_headcount = lower;
+        searched.headcount = lower;
+        size.candidates = candidates(lower);
+      }
+    }
+    analysis::check_resources(largest, size, args.scenario);
+    check_threads_start(size.threads, "--threads");
     const sim::Team& team = model.teams[question.team];
     if (!args.quiet) {
       std::fprintf(stderr, "funnelsim: searching the %s of team '%s' for %s with probability %s\n",
@@ -264,24 +312,30 @@ CLI::App* add_search_command(CLI::App& plan, Search search, SearchArgs& args) {
                    "Wanted probability of making the quota, in (0, 1), e.g. 0.9")
       ->required();
   args.quarter_option =
-      command->add_option("--quarter", args.quarter,
-                          "Measured quarter to plan for, 1-based (default: all quarters pooled)");
+      command
+          ->add_option("--quarter", args.quarter,
+                       "Measured quarter to plan for, 1-based (default: all quarters pooled)")
+          ->check(integer_in(1, 400));
   command->add_flag("--json", args.json, "Print the answer as a JSON object");
   command
       ->add_option("-n,--replications", args.replications,
                    "Monte Carlo replications per candidate (the same for every candidate)")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+      ->check(integer_in(1, analysis::MAX_REPLICATIONS));
   command->add_option("--seed", args.seed, "Random seed, the same for every candidate")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(integer_in(0, MAX_SEED));
   command->add_option("--threads", args.threads, "Worker threads (0: all cores)")
       ->capture_default_str()
-      ->check(CLI::Range(0, 4096));
+      ->check(integer_in(0, analysis::MAX_THREADS));
   command->add_flag("-q,--quiet", args.quiet, "No progress lines on stderr");
   if (headcount) {
-    command->add_option("--max-headcount", args.max_headcount, "Give up above this many reps")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 100000));
+    args.max_headcount_option =
+        command
+            ->add_option("--max-headcount", args.max_headcount,
+                         "Give up above this many reps (default: 100000, or fewer: the most\n"
+                         "whose search fits the resource limits, see scenarios/README.md)")
+            ->check(integer_in(1, 100000));
     command->footer(
         "\nEvery candidate headcount is simulated on the same seed and replications (common\n"
         "random numbers: a rep added keeps the others' draws), so the estimated probability\n"

@@ -33,6 +33,11 @@
 namespace funnelsim::cli {
 namespace {
 
+/// --replication K: a first replication index that leaves room for MAX_REPLICATIONS after it.
+constexpr std::uint64_t MAX_FIRST_REPLICATION = (std::uint64_t{1} << 63) - 1;
+/// --forecast-samples, as `forecast --samples`: more cannot sharpen a quantile a run reports.
+constexpr std::uint64_t MAX_FORECAST_SAMPLES = 10'000'000;
+
 struct RunArgs {
   std::string scenario;
   std::string output;
@@ -195,6 +200,7 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   size.forecast_samples = args.forecast_samples;
   analysis::check_resources(baseline, size, args.scenario);
+  check_threads_start(size.threads, "--threads");
   plan.metadata.scenario_yaml = plan.scenario.resolved_yaml;
   plan.metadata.scenario_name = baseline.name;
   plan.metadata.seed = args.seed;
@@ -413,21 +419,24 @@ Command add_run_command(CLI::App& app) {
           ->add_option("-n,--replications", args->replications,
                        "Monte Carlo replications of every variant (the ceiling with --precision)")
           ->capture_default_str()
-          ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+          ->check(integer_in(1, analysis::MAX_REPLICATIONS));
   command
       ->add_option("--seed", args->seed,
                    "Random seed: the same scenario, seed and build give identical results")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(integer_in(0, MAX_SEED));
   command->add_option("--threads", args->threads, "Worker threads (0: all cores)")
       ->capture_default_str()
-      ->check(CLI::Range(0, 4096));
+      ->check(integer_in(0, analysis::MAX_THREADS));
   command->add_option("--precision", args->precision,
                       "Add replications until the 95% interval of mean bookings (and of each\n"
                       "variant's difference from the baseline) is within this share of the\n"
                       "baseline's mean, e.g. 1%; -n is the ceiling");
-  command->add_option("--replication", args->replication,
-                      "Start at replication K (with -n 1 unless -n is given): reproduces that\n"
-                      "replication of a larger run exactly");
+  command
+      ->add_option("--replication", args->replication,
+                   "Start at replication K (with -n 1 unless -n is given): reproduces that\n"
+                   "replication of a larger run exactly")
+      ->check(integer_in(0, MAX_FIRST_REPLICATION));
   command->add_option("--shard", args->shard,
                       "Run shard K of N (K from 1): replications [(K-1)R/N, KR/N) of the -n R\n"
                       "replications, into a file that 'funnelsim merge' joins with the others");
@@ -439,14 +448,16 @@ Command add_run_command(CLI::App& app) {
       ->add_option("--forecast-samples", args->forecast_samples,
                    "Samples of the simulation forecast model at each week's end (0: off; the\n"
                    "funnel, commit and run-rate forecasts are always recorded)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(integer_in(0, MAX_FORECAST_SAMPLES));
   command->add_option("--crm-export", args->crm_export,
                       "Also write what a CRM would hold for the baseline's first replications:\n"
                       "DIR/snapshots.csv (every open opportunity at every week's end) and\n"
                       "DIR/outcomes.csv (every closed one), for scoring outside models");
   command
       ->add_option("--crm-replications", args->crm_replications, "Replications in the CRM export")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(integer_in(0, analysis::MAX_REPLICATIONS));
   command->add_flag("--force", args->force, "Replace the output file (and export) if they exist");
   command->add_flag("-q,--quiet", args->quiet, "No progress bar or closing report");
   command->callback([args, count] { args->replications_given = count->count() > 0; });

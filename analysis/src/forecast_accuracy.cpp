@@ -2,10 +2,35 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "funnelsim/analysis/forecast_benchmark.hpp"
 
 namespace funnelsim::analysis {
+
+namespace {
+
+/// A results file is untrusted: a value that must be finite and is not (a damaged or forged
+/// file) is refused naming the dataset and the cell, rather than printed as "nan".
+[[noreturn]] void not_finite(const std::string& variant, const std::string& dataset, double value,
+                             std::size_t replication, std::size_t quarter) {
+  char text[160];
+  std::snprintf(text, sizeof text, "%g at replication %zu, quarter %zu", value, replication,
+                quarter + 1);
+  throw ResultsError(variant + "/" + dataset + ": not a finite number: " + text);
+}
+
+/// The dataset's shape must be that of bookings (replications x quarters) followed by weeks.
+void check_shape(const Array& array, const Matrix& actual, const std::string& variant,
+                 const std::string& dataset) {
+  if (array.shape.size() != 3 || array.shape[0] != actual.rows || array.shape[1] != actual.cols) {
+    throw ResultsError(variant + "/" + dataset +
+                       ": shape does not match bookings (replications x quarters x weeks)");
+  }
+}
+
+}  // namespace
 
 double pinball_loss(double q, double predicted, double actual) {
   const double error = actual - predicted;
@@ -20,10 +45,20 @@ AccuracyReport score_forecasts(const ResultsReader& reader, const std::string& v
   AccuracyReport report;
   report.variant = variant;
   report.samples = actual.rows * actual.cols;
+  for (std::size_t r = 0; r < actual.rows; ++r) {
+    for (std::size_t q = 0; q < actual.cols; ++q) {
+      if (!std::isfinite(actual.at(r, q)))
+        not_finite(variant, "bookings", actual.at(r, q), r, q);
+    }
+  }
   const Array low = series("simulation_p10");
   const Array high = series("simulation_p90");
+  check_shape(low, actual, variant, "forecast/simulation_p10");
+  check_shape(high, actual, variant, "forecast/simulation_p90");
   for (std::size_t m = 0; m < 4; ++m) {
     const Array forecast = series(FORECAST_SERIES[m]);
+    const std::string dataset = "forecast/" + std::string(FORECAST_SERIES[m]);
+    check_shape(forecast, actual, variant, dataset);
     const std::size_t replications = forecast.shape.at(0);
     const std::size_t quarters = forecast.shape.at(1);
     const std::size_t weeks = forecast.shape.at(2);
@@ -40,7 +75,15 @@ AccuracyReport score_forecasts(const ResultsReader& reader, const std::string& v
           const std::size_t cell = (r * quarters + q) * weeks + w;
           const double f = forecast.values[cell];
           if (std::isnan(f))
-            continue;
+            continue;  // not forecast: the model was off, or had no figure that week
+          if (!std::isfinite(f))
+            not_finite(variant, dataset, f, r, q);
+          if (simulation) {
+            if (!std::isfinite(low.values[cell]))
+              not_finite(variant, "forecast/simulation_p10", low.values[cell], r, q);
+            if (!std::isfinite(high.values[cell]))
+              not_finite(variant, "forecast/simulation_p90", high.values[cell], r, q);
+          }
           const double y = actual.at(r, q);
           const double e = f - y;
           ++n;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "funnelsim/sim/model.hpp"
 
@@ -17,6 +18,20 @@ struct RunSize {
   std::size_t variants = 1;
   int threads = 1;                     ///< threads that will run replications (>= 1)
   std::size_t forecast_samples = 100;  ///< 0: the simulation forecast model is off
+  /// Runs of the model one after another: a `plan` search's candidates, each estimated as the
+  /// largest one (the model given). 1 for `run`.
+  std::size_t candidates = 1;
+  /// A `plan` search sets the searched key (`teams.NAME.headcount`) and the option that bounds
+  /// it (`--max-headcount`): an error that blames that key names the option instead.
+  std::string searched_key;
+  std::string searched_option;
+};
+
+/// One key's share of a replication's work (event-equivalents) or of the memory (bytes): the
+/// estimate blames the largest.
+struct Contribution {
+  std::string key;  ///< a scenario key path (`teams.north.headcount`) or an option (`--threads`)
+  double amount = 0.0;
 };
 
 /// Upper-side estimates (bytes, seconds). Each errs high, never low.
@@ -24,6 +39,13 @@ struct ResourceEstimate {
   /// Engine events of one replication: each lead's arrival and one end per stage it can
   /// reach (1 + stages), referral chains expanded over the horizon, a week end per rep-week.
   double events_per_replication = 0.0;
+  /// Everything a replication spends, in engine events' worth: the events, the lead process's
+  /// thinned points, the marketing leads' rendezvous over the team's reps, each leave's
+  /// bookkeeping, the week ends and the simulation forecast's draws. Its terms, by key, are in
+  /// `work_by_key`.
+  double work_per_replication = 0.0;
+  std::vector<Contribution> work_by_key;
+  std::vector<Contribution> memory_by_key;    ///< terms of peak_memory_bytes, by key
   double seconds = 0.0;                       ///< wall time at RunSize::threads
   double peak_memory_bytes = 0.0;             ///< the process at its largest
   double output_bytes = 0.0;                  ///< the results file, before compression
@@ -46,6 +68,10 @@ struct ResourceLimits {
 
 /// The most replications one run may ask for, whatever the model (`-n 1e12` is a typo).
 constexpr std::size_t MAX_REPLICATIONS = 100'000'000;
+
+/// The most worker threads a command may ask for (`--threads`): more than any machine funnelsim
+/// runs on has cores, and few enough that their stacks fit a 4 GiB address space.
+constexpr int MAX_THREADS = 256;
 
 /// Estimates the cost of running `model` (the baseline; variants are assumed the same size).
 ResourceEstimate estimate_resources(const sim::Model& model, const RunSize& run,
