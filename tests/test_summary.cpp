@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <iterator>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -221,4 +222,53 @@ TEST_CASE("the summary of a stopped run says so", "[results][summary]") {
       analysis::format_summary(analysis::summarize(reader), reader.metadata());
   CHECK_THAT(table, Contains("INCOMPLETE: stopped after 5 of 200"));
   CHECK_THROWS_WITH(analysis::summarize(reader, "hire"), Contains("no variant 'hire'"));
+}
+
+TEST_CASE("summary columns never run together, whatever the amounts", "[results][summary]") {
+  // Found by a review: amounts of eight digits or more filled the 8-character columns and ran
+  // into each other ("12345678.912345678.9"), so the table could not be read or split.
+  analysis::Summary summary;
+  summary.variant = "baseline";
+  summary.replications = 2;
+  const std::vector<double> sizes{1.5, 123456789.25, 9.87654321e12, 1e15};
+  for (std::size_t q = 0; q < sizes.size(); ++q) {
+    analysis::PeriodSummary period;
+    period.label = "Q" + std::to_string(q + 1);
+    period.quota = period.mean = period.sd = period.standard_error = sizes[q];
+    period.p5 = period.p25 = period.p50 = period.p75 = period.p95 = sizes[q];
+    period.mean_wins = sizes[q];
+    period.mean_attainment = sizes[q];
+    period.quota_met = 0.5;
+    period.quota_met_interval = {0.1, 0.9};
+    summary.quarters.push_back(period);
+  }
+  summary.whole_run = summary.quarters.back();
+  summary.whole_run.label = "year";
+  analysis::FileMetadata metadata;
+  metadata.scenario_name = std::string(300, 's');  // longer than any fixed line buffer
+  const std::string text = analysis::format_summary(summary, metadata);
+  CHECK(text.find(std::string(300, 's')) != std::string::npos);
+
+  // Every row of both tables splits on white space into as many fields as its header.
+  std::istringstream lines(text);
+  std::string line;
+  std::size_t header_fields = 0;
+  int rows_checked = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    const std::vector<std::string> fields{std::istream_iterator<std::string>(words),
+                                          std::istream_iterator<std::string>()};
+    if (line.rfind("period", 0) == 0) {
+      // "period quota mean ..." (10 fields); "period mean wins mean attainment P(quota met)
+      // 95% Wilson interval": 5 columns, whose rows split into 6 fields ("[10.0%," "90.0%]").
+      header_fields = line.find("Wilson") == std::string::npos ? fields.size() : 6;
+      continue;
+    }
+    const bool quarter_row = !fields.empty() && fields[0].size() == 2 && fields[0][0] == 'Q';
+    if (header_fields > 0 && (quarter_row || (!fields.empty() && fields[0] == "year"))) {
+      CHECK(fields.size() == header_fields);
+      ++rows_checked;
+    }
+  }
+  CHECK(rows_checked == 10);
 }

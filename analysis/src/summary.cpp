@@ -6,6 +6,8 @@
 #include <numeric>
 #include <span>
 
+#include "text_format.hpp"
+
 namespace funnelsim::analysis {
 namespace {
 
@@ -46,24 +48,46 @@ PeriodSummary summarize_period(std::string label, double quota, PeriodSample sam
 }
 
 std::string format_line(const char* format, auto... values) {
-  char line[160];
-  std::snprintf(line, sizeof line, format, values...);
-  return std::string(line) + "\n";
+  return format_text(format, values...) + "\n";
 }
 
-// Amounts right-aligned in 8 columns; "-" where undefined (sd of one replication).
+// An amount with one decimal; "-" where undefined (sd of one replication).
 std::string amount(double value) {
-  if (std::isnan(value)) {
-    return "       -";
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, "%8.1f", value);
-  return text;
+  return std::isnan(value) ? "-" : format_text("%.1f", value);
 }
 
 std::string percent(double share) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f%%", 100.0 * share);
+  return format_text("%.1f%%", 100.0 * share);
+}
+
+/// Rows of cells as text: the first column left-aligned, the others right-aligned, each
+/// column as wide as its `minimum` or its widest cell and one space, so that no two cells
+/// ever run together, whatever the amounts; with `caption_last`, the last cell of each row
+/// follows as it is, like a caption. (Widths count bytes: every cell is ASCII.)
+std::string table(const std::vector<std::size_t>& minimum,
+                  const std::vector<std::vector<std::string>>& rows, bool caption_last = false) {
+  std::vector<std::size_t> width = minimum;
+  for (const std::vector<std::string>& row : rows) {
+    for (std::size_t column = 0; column + (caption_last ? 1 : 0) < row.size(); ++column) {
+      const std::size_t needed = row[column].size() + (column == 0 ? 0 : 1);
+      width[column] = std::max(width[column], needed);
+    }
+  }
+  std::string text;
+  for (const std::vector<std::string>& row : rows) {
+    std::string line;
+    for (std::size_t column = 0; column < row.size(); ++column) {
+      if (caption_last && column + 1 == row.size()) {
+        line += row[column];
+        break;
+      }
+      const std::string pad(width[column] - std::min(width[column], row[column].size()), ' ');
+      line += column == 0 ? row[column] + pad : pad + row[column];
+    }
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
+    text += line + "\n";
+  }
   return text;
 }
 
@@ -128,29 +152,29 @@ std::string format_summary(const Summary& summary, const FileMetadata& metadata)
   periods.push_back(summary.whole_run);
 
   text += "\nBookings (万)\n";
-  text += format_line("%-6s%8s%8s%8s%8s%8s%8s%8s%8s%8s", "period", "quota", "mean", "s.e.", "sd",
-                      "P5", "P25", "P50", "P75", "P95");
+  std::vector<std::vector<std::string>> rows{
+      {"period", "quota", "mean", "s.e.", "sd", "P5", "P25", "P50", "P75", "P95"}};
   for (const PeriodSummary& period : periods) {
-    std::string row = period.label;
-    row.resize(std::max<std::size_t>(row.size(), 6), ' ');
+    std::vector<std::string> row{period.label};
     for (const double value : {period.quota, period.mean, period.standard_error, period.sd,
                                period.p5, period.p25, period.p50, period.p75, period.p95}) {
-      row += amount(value);
+      row.push_back(amount(value));
     }
-    text += row + "\n";
+    rows.push_back(std::move(row));
   }
+  text += table({6, 8, 8, 8, 8, 8, 8, 8, 8, 8}, rows);
   text += "s.e.: standard error of the mean; percentiles by Hyndman-Fan type 7\n";
 
   text += "\nQuota\n";
-  text += format_line("%-6s%11s%17s%14s  %s", "period", "mean wins", "mean attainment",
-                      "P(quota met)", "95% Wilson interval");
+  rows = {{"period", "mean wins", "mean attainment", "P(quota met)", "  95% Wilson interval"}};
   for (const PeriodSummary& period : periods) {
-    const std::string interval = "[" + percent(period.quota_met_interval.lower) + ", " +
-                                 percent(period.quota_met_interval.upper) + "]";
-    text += format_line("%-6s%11.1f%17s%14s  %s", period.label.c_str(), period.mean_wins,
-                        percent(period.mean_attainment).c_str(), percent(period.quota_met).c_str(),
-                        interval.c_str());
+    rows.push_back({period.label, format_text("%.1f", period.mean_wins),
+                    percent(period.mean_attainment), percent(period.quota_met),
+                    "  [" + percent(period.quota_met_interval.lower) + ", " +
+                        percent(period.quota_met_interval.upper) + "]"});
   }
+  // The interval follows two spaces after P(quota met), left-aligned.
+  text += table({6, 11, 17, 14, 0}, rows, true);
   return text;
 }
 
