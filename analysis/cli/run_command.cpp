@@ -349,17 +349,22 @@ int run_mpi(const RunArgs& args, const MpiJob& job) try {
                         std::to_string(rank));
   };
   const std::filesystem::path mine = shard_path(job.rank());
+  // Removed only once this rank wrote it: whatever else has that name is not ours (the
+  // writer refuses to replace it).
   struct RemoveShard {
     std::filesystem::path path;
+    bool written = false;
     ~RemoveShard() {
       std::error_code ignored;
-      std::filesystem::remove(path, ignored);
+      if (written)
+        std::filesystem::remove(path, ignored);
     }
   } remove_mine{mine};
 
   analysis::ExperimentResult result;
   step([&] {
-    result = simulate(plan, mine, true, root && !args.quiet, args.scenario);
+    result = simulate(plan, mine, false, root && !args.quiet, args.scenario);
+    remove_mine.written = true;
     if (result.stopped_early)
       throw std::runtime_error("interrupted: no file written");
   });
