@@ -4,24 +4,12 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <memory>
-#include <stdexcept>
 #include <unordered_map>
 
 #include "funnelsim/sim/runner.hpp"
 
 namespace funnelsim::cli {
 namespace {
-
-using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
-
-File open_csv(const std::filesystem::path& path, const char* header) {
-  File file(std::fopen(path.c_str(), "w"), &std::fclose);
-  if (!file)
-    throw std::runtime_error(path.string() + ": cannot write");
-  std::fputs(header, file.get());
-  return file;
-}
 
 const char* call_name(int call) {
   return call == 2 ? "committed" : call == 1 ? "possible" : "not_forecast";
@@ -81,36 +69,35 @@ class CrmWriter final : public sim::TraceObserver {
 
 }  // namespace
 
+const std::vector<std::string> CRM_EXPORT_FILES = {"snapshots.csv", "outcomes.csv"};
+
 void write_crm_export(const std::string& directory, const sim::Model& model, std::uint64_t seed,
-                      std::size_t first, std::size_t count) {
-  const std::filesystem::path target(directory);
-  const std::filesystem::path building =
-      target.parent_path() /
-      ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(building);
-  std::filesystem::create_directories(building);
+                      std::size_t first, std::size_t count, bool force,
+                      const std::vector<analysis::FileIdentity>& inputs) {
+  analysis::check_output_directory(directory, force, CRM_EXPORT_FILES, inputs);
+  const std::filesystem::path folder(directory);
+  const bool created = analysis::make_output_directory(folder, force);
   try {
-    File snapshots = open_csv(building / "snapshots.csv",
-                              "replication,week,rep,opportunity,segment,stage,amount,"
-                              "age_in_stage_days,call\n");
-    File outcomes = open_csv(building / "outcomes.csv",
-                             "replication,opportunity,rep,segment,created_day,closed_day,"
-                             "closed_week,last_stage,outcome,amount\n");
+    // Each file through the output writer; both are published only once both are complete.
+    analysis::OutputFile snapshots(folder / CRM_EXPORT_FILES[0], force, inputs);
+    analysis::OutputFile outcomes(folder / CRM_EXPORT_FILES[1], force, inputs);
+    std::fputs("replication,week,rep,opportunity,segment,stage,amount,age_in_stage_days,call\n",
+               snapshots.stream());
+    std::fputs(
+        "replication,opportunity,rep,segment,created_day,closed_day,closed_week,last_stage,"
+        "outcome,amount\n",
+        outcomes.stream());
     for (std::size_t r = first; r < first + count; ++r) {
-      CrmWriter writer(model, r, snapshots.get(), outcomes.get());
+      CrmWriter writer(model, r, snapshots.stream(), outcomes.stream());
       sim::ReplicationResult result;
       sim::simulate_replication(model, seed, r, result, &writer);
     }
-    const bool written = std::ferror(snapshots.get()) == 0 && std::ferror(outcomes.get()) == 0 &&
-                         std::fclose(snapshots.release()) == 0 &&
-                         std::fclose(outcomes.release()) == 0;
-    if (!written)
-      throw std::runtime_error(directory + ": cannot write the CRM export (disk full?)");
-    std::filesystem::remove_all(target);
-    std::filesystem::rename(building, target);
+    snapshots.commit();
+    outcomes.commit();
   } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove_all(building, ignored);
+    // Only the directory this export made, and only while it is empty.
+    if (created)
+      ::rmdir(directory.c_str());
     throw;
   }
 }

@@ -69,7 +69,8 @@ int write_handout(const HandoutArgs& args) {
     std::fwrite(markdown.data(), 1, markdown.size(), stdout);
     return SUCCESS;
   }
-  write_atomically(args.output, is_html(args.output) ? handout_html(markdown) : markdown);
+  write_atomically(args.output, is_html(args.output) ? handout_html(markdown) : markdown,
+                   args.force);
   return SUCCESS;
 }
 

@@ -8,6 +8,7 @@
 #include <new>
 
 #include "commands.hpp"
+#include "funnelsim/analysis/output_path.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/scenarios/error.hpp"
 
@@ -82,6 +83,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", error.what());
     return cli::BAD_INPUT;
   } catch (const cli::UsageError& error) {
+    std::fprintf(stderr, "funnelsim: %s\n", error.what());
+    return cli::BAD_INPUT;
+  } catch (const funnelsim::analysis::OutputError& error) {
     std::fprintf(stderr, "funnelsim: %s\n", error.what());
     return cli::BAD_INPUT;
   } catch (const funnelsim::analysis::ResultsError& error) {

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/analysis/results_merge.hpp"
+#include "output_file.hpp"
 #include "results_errors.hpp"
 
 namespace funnelsim::cli {
@@ -21,10 +22,7 @@ struct MergeArgs {
 
 int merge(const MergeArgs& args) {
   const std::filesystem::path target(args.output);
-  if (std::filesystem::is_directory(target))
-    throw UsageError(args.output + ": is a directory");
-  if (std::filesystem::exists(target) && !args.force)
-    throw UsageError(args.output + ": exists; use --force to replace it");
+  check_output_target(args.output, args.force, args.shards);
   const std::vector<std::filesystem::path> shards(args.shards.begin(), args.shards.end());
   // HDF5 can crash on a damaged shard (see results_errors.hpp): a message and exit code 2.
   std::string inputs;

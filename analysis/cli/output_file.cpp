@@ -1,42 +1,27 @@
 #include "output_file.hpp"
 
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
-#include <stdexcept>
 
-#include "commands.hpp"
+#include "funnelsim/analysis/output_path.hpp"
 
 namespace funnelsim::cli {
+namespace {
 
-namespace fs = std::filesystem;
-
-void check_output_target(const std::string& target, bool force) {
-  if (!force && fs::exists(target))
-    throw UsageError(target + ": exists; pass --force to overwrite it");
+std::vector<analysis::FileIdentity> identities(const std::vector<std::string>& inputs) {
+  return analysis::identify_inputs(
+      std::vector<std::filesystem::path>(inputs.begin(), inputs.end()));
 }
 
-void write_atomically(const std::string& target_name, const std::string& content) {
-  const fs::path target(target_name);
-  const fs::path temporary = target.parent_path() / ("." + target.filename().string() + ".tmp-" +
-                                                     std::to_string(getpid()));
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      throw std::runtime_error(target.string() + ": cannot write " + temporary.string());
-    }
-  }
-  std::error_code error;
-  fs::rename(temporary, target, error);
-  if (error) {
-    fs::remove(temporary, error);
-    throw std::runtime_error(target.string() + ": cannot rename the new file onto it");
-  }
+}  // namespace
+
+void check_output_target(const std::string& target, bool force,
+                         const std::vector<std::string>& inputs) {
+  analysis::check_output_path(target, force, identities(inputs));
+}
+
+void write_atomically(const std::string& target, const std::string& content, bool force,
+                      const std::vector<std::string>& inputs) {
+  analysis::write_output_file(target, content, force, identities(inputs));
 }
 
 }  // namespace funnelsim::cli

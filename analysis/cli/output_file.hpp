@@ -1,17 +1,24 @@
 #pragma once
-// Writing a command's text output (a report, a handout) without ever leaving half a file.
+// Writing a command's text output (a report, a handout) through the one output writer
+// (funnelsim/analysis/output_path.hpp): never half a file, never through a link, never onto
+// anything but a regular file or a new name, never onto one of the command's inputs.
 
 #include <string>
+#include <vector>
 
 namespace funnelsim::cli {
 
-/// Refuses (UsageError, exit code 2) when `target` exists and `force` is not set: nothing a
-/// user already has is overwritten by surprise. Call it before doing the work.
-void check_output_target(const std::string& target, bool force);
+/// Refuses (analysis::OutputError, exit code 2) a `target` that exists without `force`, that
+/// is not a regular file (a link, a directory, a FIFO, a device), that is one of `inputs`
+/// under any name, or whose directory is missing. Call it before doing the work.
+void check_output_target(const std::string& target, bool force,
+                         const std::vector<std::string>& inputs = {});
 
-/// Writes `content` to a temporary file beside `target` and renames it onto `target`: a reader
-/// sees the old file or the whole new one, never half. Throws std::runtime_error naming the
-/// file when it cannot be written (the temporary file is removed).
-void write_atomically(const std::string& target, const std::string& content);
+/// Writes `content` to an unnamed (or unpredictably named) temporary file in the target's
+/// directory and publishes it in one step, after checking the target again: a reader sees
+/// the old file or the whole new one, never half. Throws analysis::OutputError as
+/// check_output_target() does, std::runtime_error naming the file when it cannot be written.
+void write_atomically(const std::string& target, const std::string& content, bool force,
+                      const std::vector<std::string>& inputs = {});
 
 }  // namespace funnelsim::cli

@@ -29,12 +29,12 @@ std::string today() {
 }
 
 int report(const ReportArgs& args) {
-  check_output_target(args.output, args.force);
+  check_output_target(args.output, args.force, {args.results});
   const std::string page = naming_results_file(args.results, [&] {
     const analysis::ResultsReader reader(args.results);
     return analysis::render_report(reader, {args.results, today()});
   });
-  write_atomically(args.output, page);
+  write_atomically(args.output, page, args.force, {args.results});
   return SUCCESS;
 }
 

@@ -20,6 +20,7 @@
 #include "commands.hpp"
 #include "crm_export.hpp"
 #include "funnelsim/analysis/experiment.hpp"
+#include "funnelsim/analysis/output_path.hpp"
 #include "funnelsim/analysis/resource_estimate.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/analysis/results_merge.hpp"
@@ -138,16 +139,33 @@ struct Plan {
   std::optional<double> precision;
 };
 
-void check_target(const RunArgs& args) {
-  const std::filesystem::path target(args.output);
-  if (target.has_parent_path() && !std::filesystem::is_directory(target.parent_path())) {
-    throw UsageError(args.output + ": directory '" + target.parent_path().string() +
-                     "' does not exist");
+/// Checks every path the run writes before the first replication: the results file, the
+/// trace and the CRM export's files must be new names or, with --force, regular files, none
+/// of them the scenario or one another (analysis/output_path.hpp).
+void check_targets(const RunArgs& args) {
+  const std::vector<analysis::FileIdentity> inputs = analysis::identify_inputs({args.scenario});
+  std::vector<std::pair<std::string, std::filesystem::path>> outputs = {{"-o", args.output}};
+  analysis::check_output_path(args.output, args.force, inputs);
+  if (!args.trace.empty()) {
+    analysis::check_output_path(args.trace, args.force, inputs);
+    outputs.emplace_back("--trace", args.trace);
   }
-  if (std::filesystem::is_directory(target))
-    throw UsageError(args.output + ": is a directory");
-  if (std::filesystem::exists(target) && !args.force) {
-    throw UsageError(args.output + ": exists; use --force to replace it");
+  if (!args.crm_export.empty()) {
+    analysis::check_output_directory(args.crm_export, args.force, CRM_EXPORT_FILES, inputs);
+    for (const std::string& name : CRM_EXPORT_FILES)
+      outputs.emplace_back("--crm-export", std::filesystem::path(args.crm_export) / name);
+  }
+  // One file named by two outputs would hold only the last one written.
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      std::error_code error;
+      const std::filesystem::path a = std::filesystem::weakly_canonical(outputs[i].second, error);
+      const std::filesystem::path b = std::filesystem::weakly_canonical(outputs[j].second, error);
+      if (!error && a == b) {
+        throw UsageError(outputs[i].second.string() + ": named by both " + outputs[j].first +
+                         " and " + outputs[i].first + "; give each output its own file");
+      }
+    }
   }
 }
 
@@ -222,10 +240,10 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
 
 /// Runs the plan into `target` (atomically); `progress`: draw the bar.
 analysis::ExperimentResult simulate(const Plan& plan, const std::filesystem::path& target,
-                                    bool force, bool progress) {
+                                    bool force, bool progress, const std::string& scenario) {
   map_large_buffers();
   try {
-    analysis::ResultsWriter writer(target, plan.metadata, force);
+    analysis::ResultsWriter writer(target, plan.metadata, force, {scenario});
     ProgressBar bar(progress && stderr_is_terminal(), plan.metadata.scenario_name);
     std::signal(SIGINT, on_interrupt);
     const analysis::ExperimentResult result = analysis::run_experiment(
@@ -237,6 +255,8 @@ analysis::ExperimentResult simulate(const Plan& plan, const std::filesystem::pat
       analysis::mark_shard(writer, *plan.shard);
     writer.commit(result.replications);
     return result;
+  } catch (const analysis::OutputError&) {
+    throw;  // a refused output: exit code 2
   } catch (const analysis::ResultsError& error) {
     throw std::runtime_error(error.what());
   }
@@ -283,6 +303,8 @@ int exit_code_of(const std::exception_ptr& failure) {
     return BAD_INPUT;
   } catch (const analysis::ResultsError&) {
     return BAD_INPUT;
+  } catch (const analysis::OutputError&) {
+    return BAD_INPUT;
   } catch (...) {
     return RUNTIME_FAILURE;
   }
@@ -322,7 +344,7 @@ int run_mpi(const RunArgs& args, const MpiJob& job) try {
     shard.index = static_cast<std::size_t>(job.rank()) + 1;
     shard.count = static_cast<std::size_t>(job.size());
     prepare(args, shard, plan);
-    check_target(args);
+    check_targets(args);
   });
   const std::filesystem::path target(args.output);
   const std::filesystem::path directory =
@@ -333,17 +355,22 @@ int run_mpi(const RunArgs& args, const MpiJob& job) try {
                         std::to_string(rank));
   };
   const std::filesystem::path mine = shard_path(job.rank());
+  // Removed only once this rank wrote it: whatever else has that name is not ours (the
+  // writer refuses to replace it).
   struct RemoveShard {
     std::filesystem::path path;
+    bool written = false;
     ~RemoveShard() {
       std::error_code ignored;
-      std::filesystem::remove(path, ignored);
+      if (written)
+        std::filesystem::remove(path, ignored);
     }
   } remove_mine{mine};
 
   analysis::ExperimentResult result;
   step([&] {
-    result = simulate(plan, mine, true, root && !args.quiet);
+    result = simulate(plan, mine, false, root && !args.quiet, args.scenario);
+    remove_mine.written = true;
     if (result.stopped_early)
       throw std::runtime_error("interrupted: no file written");
   });
@@ -379,17 +406,21 @@ int run(const RunArgs& args) {
   // Everything the user gave is checked before the first replication.
   Plan plan;
   prepare(args, args.shard.empty() ? std::nullopt : std::optional(parse_shard(args.shard)), plan);
-  check_target(args);
+  check_targets(args);
 
   const auto start = std::chrono::steady_clock::now();
-  const analysis::ExperimentResult result = simulate(plan, args.output, args.force, !args.quiet);
+  const analysis::ExperimentResult result =
+      simulate(plan, args.output, args.force, !args.quiet, args.scenario);
   const sim::Model& baseline = *plan.variants.front().model;
+  // The trace and the export never replace the results just written, nor the scenario.
+  const std::vector<analysis::FileIdentity> inputs =
+      analysis::identify_inputs({args.scenario, args.output});
   if (!args.trace.empty() && !result.stopped_early) {
-    write_trace_csv(args.trace, baseline, args.seed, plan.first);
+    write_trace_csv(args.trace, baseline, args.seed, plan.first, args.force, inputs);
   }
   if (!args.crm_export.empty() && !result.stopped_early) {
     write_crm_export(args.crm_export, baseline, args.seed, plan.first,
-                     std::min(args.crm_replications, result.replications));
+                     std::min(args.crm_replications, result.replications), args.force, inputs);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,12 +1,7 @@
 #include "trace_csv.hpp"
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <memory>
-#include <stdexcept>
 
 #include "funnelsim/sim/runner.hpp"
 
@@ -50,29 +45,13 @@ class CsvTrace final : public sim::TraceObserver {
 }  // namespace
 
 void write_trace_csv(const std::string& path, const sim::Model& model, std::uint64_t seed,
-                     std::uint64_t replication) {
-  const std::filesystem::path target(path);
-  const std::filesystem::path temporary =
-      target.parent_path() /
-      ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()));
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(temporary.c_str(), "w"),
-                                                       &std::fclose);
-  if (!file)
-    throw std::runtime_error(path + ": cannot write the trace");
-  CsvTrace trace(file.get(), model);
+                     std::uint64_t replication, bool force,
+                     const std::vector<analysis::FileIdentity>& inputs) {
+  analysis::OutputFile file(path, force, inputs);
+  CsvTrace trace(file.stream(), model);
   sim::ReplicationResult result;
   sim::simulate_replication(model, seed, replication, result, &trace);
-  const bool written = std::ferror(file.get()) == 0 && std::fclose(file.release()) == 0;
-  std::error_code error;
-  if (!written) {
-    std::filesystem::remove(temporary, error);
-    throw std::runtime_error(path + ": cannot write the trace (disk full?)");
-  }
-  std::filesystem::rename(temporary, target, error);
-  if (error) {
-    std::filesystem::remove(temporary, error);
-    throw std::runtime_error(path + ": cannot rename the trace into place: " + error.message());
-  }
+  file.commit();
 }
 
 }  // namespace funnelsim::cli

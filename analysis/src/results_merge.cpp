@@ -331,7 +331,7 @@ MergeResult merge_shards(const std::vector<std::filesystem::path>& paths,
   metadata.seed = first.metadata.seed;
   metadata.replications_planned = run.run_replications;
   metadata.first_replication = run.run_first;
-  ResultsWriter writer(target, metadata, overwrite);
+  ResultsWriter writer(target, metadata, overwrite, paths);
   std::vector<sim::ResultSink*> sinks;
   for (std::size_t v = 0; v < first.variants.size(); ++v) {
     sinks.push_back(&writer.add_variant(first.variants[v], scenario.variants[v].scenario.model,

@@ -1,14 +1,10 @@
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <optional>
-#include <system_error>
 #include <utility>
 
+#include "funnelsim/analysis/output_path.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "hdf5_attribute.hpp"
 #include "hdf5_handle.hpp"
@@ -18,47 +14,10 @@ namespace funnelsim::analysis {
 
 using hdf5::check;
 
-namespace {
-
-std::string system_error_text(int error) {
-  return std::error_code(error, std::generic_category()).message();
-}
-
-// A file descriptor closed on destruction.
-class Descriptor {
- public:
-  Descriptor() = default;
-  explicit Descriptor(int fd) : fd_(fd) {}
-  ~Descriptor() { reset(); }
-  Descriptor(Descriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Descriptor& operator=(Descriptor&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-}  // namespace
-
 class ResultsWriter::Impl {
  public:
-  Impl(std::filesystem::path target, RunMetadata metadata, bool overwrite);
+  Impl(std::filesystem::path target, RunMetadata metadata, bool overwrite,
+       std::vector<FileIdentity> inputs);
   ~Impl();
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
@@ -68,106 +27,49 @@ class ResultsWriter::Impl {
   void commit(std::size_t replications_done);
   void set_root_attribute(const std::string& name, double value);
   const std::filesystem::path& temporary_path() const { return temporary_; }
-  bool anonymous() const { return anonymous_; }
+  bool anonymous() const { return output_->anonymous(); }
 
  private:
-  void open_temporary(const std::filesystem::path& directory);
   void create_file();
   void write_calendar(const sim::Calendar& calendar);
   void close_file();
-  void discard_temporary();
-  void publish();
-  [[noreturn]] void fail_system(const std::string& what, int error) const;
 
   std::filesystem::path target_;
   std::filesystem::path temporary_;  ///< the path HDF5 writes through
   std::string where_;                ///< the target, as messages name it
   RunMetadata metadata_;
-  bool overwrite_;
   std::optional<sim::Calendar> calendar_;
   bool committed_ = false;
-  // The directory of the target, for linkat, renameat and its fsync.
-  Descriptor directory_;
-  // The temporary file: an unnamed inode (O_TMPFILE) that vanishes with the process, or,
-  // where the file system lacks O_TMPFILE, the named file `.<target>.tmp-<pid>`.
-  Descriptor temporary_fd_;
-  bool anonymous_ = false;
+  // The temporary file and its publication (output_path.hpp): an unnamed inode (O_TMPFILE)
+  // that vanishes with the process, or, where the file system lacks O_TMPFILE, a file named
+  // `.<target>.tmp-<random>`.
+  std::unique_ptr<OutputFile> output_;
   // Declared in closing order reversed: sinks (and their datasets) close before the file.
   hdf5::File file_;
   hdf5::Group variants_group_;
   std::vector<std::unique_ptr<VariantSink>> variants_;
 };
 
-ResultsWriter::Impl::Impl(std::filesystem::path target, RunMetadata metadata, bool overwrite)
-    : target_(std::move(target)),
-      where_(target_.string()),
-      metadata_(std::move(metadata)),
-      overwrite_(overwrite) {
+ResultsWriter::Impl::Impl(std::filesystem::path target, RunMetadata metadata, bool overwrite,
+                          std::vector<FileIdentity> inputs)
+    : target_(std::move(target)), where_(target_.string()), metadata_(std::move(metadata)) {
   hdf5::silence_errors();
-  const std::filesystem::path directory =
-      target_.has_parent_path() ? target_.parent_path() : std::filesystem::path(".");
-  std::error_code error;
-  if (!std::filesystem::is_directory(directory, error)) {
-    throw ResultsError(where_ + ": directory '" + directory.string() + "' does not exist");
+  // Checks the target (a regular file or a new name, none of the inputs) and creates the
+  // temporary file now: an unwritable directory fails before a long run rather than at its end.
+  try {
+    output_ = std::make_unique<OutputFile>(target_, overwrite, std::move(inputs));
+  } catch (const OutputError&) {
+    throw;
+  } catch (const std::runtime_error& error) {
+    throw ResultsError(error.what());
   }
-  if (std::filesystem::is_directory(target_, error)) {
-    throw ResultsError(where_ + " is a directory");
-  }
-  if (std::filesystem::exists(target_, error) && !overwrite) {
-    throw ResultsError(where_ + " exists; use --force to replace it");
-  }
-  // Creating the temporary file now checks that the directory is writable before a long run
-  // rather than at its end.
-  open_temporary(directory);
+  temporary_ = output_->path();
   try {
     create_file();
   } catch (...) {
-    discard_temporary();
+    close_file();
     throw;
   }
-}
-
-void ResultsWriter::Impl::fail_system(const std::string& what, int error) const {
-  throw ResultsError(where_ + ": " + what + ": " + system_error_text(error));
-}
-
-void ResultsWriter::Impl::open_temporary(const std::filesystem::path& directory) {
-  directory_ = Descriptor(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!directory_.valid()) {
-    fail_system("cannot open directory '" + directory.string() + "'", errno);
-  }
-  // An O_TMPFILE inode has no name until commit links it into the directory, so a process
-  // killed at any moment before (SIGKILL included) leaves nothing behind. HDF5 opens files by
-  // name: it reaches the inode through the magic link /proc/self/fd/N.
-  temporary_fd_ = Descriptor(::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666));
-  if (temporary_fd_.valid()) {
-    temporary_ = "/proc/self/fd/" + std::to_string(temporary_fd_.get());
-    struct stat link_status {};
-    if (::stat(temporary_.c_str(), &link_status) == 0) {
-      anonymous_ = true;
-      return;
-    }
-    temporary_fd_.reset();  // no /proc: fall back to a named file
-  } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT) {
-    fail_system("cannot create a file in directory '" + directory.string() + "'", errno);
-  }
-  // File systems without O_TMPFILE (some network and FUSE file systems): a named file beside
-  // the target, which a SIGKILL leaves behind.
-  temporary_ = directory / ("." + target_.filename().string() + ".tmp-" +
-                            std::to_string(static_cast<long long>(::getpid())));
-  temporary_fd_ =
-      Descriptor(::open(temporary_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
-  if (!temporary_fd_.valid()) {
-    fail_system("cannot create temporary file '" + temporary_.string() + "'", errno);
-  }
-}
-
-void ResultsWriter::Impl::discard_temporary() {
-  close_file();
-  if (!anonymous_ && temporary_fd_.valid()) {
-    ::unlink(temporary_.c_str());
-  }
-  temporary_fd_.reset();  // an anonymous inode is freed here
 }
 
 void ResultsWriter::Impl::create_file() {
@@ -182,23 +84,24 @@ void ResultsWriter::Impl::create_file() {
   // HDF5's default (sec2) driver resolves a symbolic link to the real path of the file it
   // opens, which fails for /proc/self/fd/N of an unnamed inode ("can't retrieve real path");
   // the stdio driver opens the path as given.
-  if (anonymous_) {
+  const bool through_proc = output_->through_proc();
+  if (through_proc) {
     check(H5Pset_fapl_stdio(access.get()), where_, "HDF5 failure");
   }
   file_ = hdf5::File(H5Fcreate(temporary_.c_str(), H5F_ACC_TRUNC, creation.get(), access.get()));
   if (!file_.valid()) {
-    hdf5::fail(where_, anonymous_ ? std::string("cannot create the temporary HDF5 file")
-                                  : "cannot create temporary file '" + temporary_.string() + "'");
+    hdf5::fail(where_, through_proc ? std::string("cannot create the temporary HDF5 file")
+                                    : "cannot create temporary file '" + temporary_.string() + "'");
   }
   // HDF5 reopened the path: check that it writes to our inode, not to some other file.
   void* handle = nullptr;
   check(H5Fget_vfd_handle(file_.get(), H5P_DEFAULT, &handle), where_, "HDF5 failure");
   const int hdf5_fd = handle == nullptr ? -1
-                      : anonymous_      ? ::fileno(*static_cast<std::FILE**>(handle))
+                      : through_proc    ? ::fileno(*static_cast<std::FILE**>(handle))
                                         : *static_cast<int*>(handle);
   struct stat ours {};
   struct stat hdf5s {};
-  if (hdf5_fd < 0 || ::fstat(temporary_fd_.get(), &ours) != 0 || ::fstat(hdf5_fd, &hdf5s) != 0 ||
+  if (hdf5_fd < 0 || ::fstat(output_->descriptor(), &ours) != 0 || ::fstat(hdf5_fd, &hdf5s) != 0 ||
       ours.st_ino != hdf5s.st_ino || ours.st_dev != hdf5s.st_dev) {
     throw ResultsError(where_ + ": HDF5 did not open the temporary file '" + temporary_.string() +
                        "'");
@@ -227,9 +130,7 @@ void ResultsWriter::Impl::create_file() {
 }
 
 ResultsWriter::Impl::~Impl() {
-  if (!committed_) {
-    discard_temporary();
-  }
+  close_file();  // before the OutputFile discards the temporary file
 }
 
 void ResultsWriter::Impl::close_file() {
@@ -307,59 +208,22 @@ void ResultsWriter::Impl::commit(std::size_t replications_done) {
   variants_group_.reset();
   check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), where_, "cannot flush");
   check(file_.close(), where_, "cannot close");
-  // The data must be on disk before the name is: after a power cut the target is then the
-  // old file or the whole new one, never an empty or partial new one.
-  if (::fsync(temporary_fd_.get()) != 0) {
-    fail_system("cannot write the results to disk", errno);
+  // The file's data is synced before it is named, the target checked again (never through a
+  // link) and replaced in one step, and the directory synced (OutputFile::commit).
+  try {
+    output_->commit();
+  } catch (const OutputError&) {
+    throw;
+  } catch (const std::runtime_error& error) {
+    throw ResultsError(error.what());
   }
-  publish();
   committed_ = true;
-  temporary_fd_.reset();
-  // The rename is durable once the directory is; failing that, the new file is complete.
-  ::fsync(directory_.get());
 }
 
-void ResultsWriter::Impl::publish() {
-  const std::string name = target_.filename().string();
-  if (!anonymous_) {
-    if (!overwrite_ &&
-        ::faccessat(directory_.get(), name.c_str(), F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
-      throw ResultsError(where_ + " exists; use --force to replace it");
-    }
-    if (::renameat(AT_FDCWD, temporary_.c_str(), directory_.get(), name.c_str()) != 0) {
-      fail_system("cannot rename '" + temporary_.string() + "' onto it", errno);
-    }
-    return;
-  }
-  // Naming the inode as the target is atomic and leaves nothing else behind; it works when
-  // the target does not exist yet.
-  if (::linkat(AT_FDCWD, temporary_.c_str(), directory_.get(), name.c_str(), AT_SYMLINK_FOLLOW) ==
-      0) {
-    return;
-  }
-  if (errno != EEXIST) {
-    fail_system("cannot create it", errno);
-  }
-  if (!overwrite_) {
-    throw ResultsError(where_ + " exists; use --force to replace it");
-  }
-  // Replacing a file: link a temporary name, then rename it onto the target. Only a process
-  // killed between these two calls (microseconds) leaves the temporary name behind.
-  const std::string temporary_name =
-      "." + name + ".tmp-" + std::to_string(static_cast<long long>(::getpid()));
-  if (::linkat(AT_FDCWD, temporary_.c_str(), directory_.get(), temporary_name.c_str(),
-               AT_SYMLINK_FOLLOW) != 0) {
-    fail_system("cannot create '" + temporary_name + "' beside it", errno);
-  }
-  if (::renameat(directory_.get(), temporary_name.c_str(), directory_.get(), name.c_str()) != 0) {
-    const int error = errno;
-    ::unlinkat(directory_.get(), temporary_name.c_str(), 0);
-    fail_system("cannot rename '" + temporary_name + "' onto it", error);
-  }
-}
-
-ResultsWriter::ResultsWriter(std::filesystem::path target, RunMetadata metadata, bool overwrite)
-    : impl_(std::make_unique<Impl>(std::move(target), std::move(metadata), overwrite)) {}
+ResultsWriter::ResultsWriter(std::filesystem::path target, RunMetadata metadata, bool overwrite,
+                             const std::vector<std::filesystem::path>& inputs)
+    : impl_(std::make_unique<Impl>(std::move(target), std::move(metadata), overwrite,
+                                   identify_inputs(inputs))) {}
 
 ResultsWriter::~ResultsWriter() = default;
 

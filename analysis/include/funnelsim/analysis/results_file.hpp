@@ -73,26 +73,33 @@ struct FileMetadata {
   int warmup_weeks = 0;
 };
 
-/// Writes a results file atomically. Everything goes to a temporary file in the target's
-/// directory that commit() turns into the target in one step; without commit() the
-/// temporary file vanishes and an existing target is left untouched.
+/// Writes a results file atomically, through the output writer of output_path.hpp.
+/// Everything goes to a temporary file in the target's directory that commit() turns into
+/// the target in one step; without commit() the temporary file vanishes and an existing
+/// target is untouched. The target must be a new name or, with `overwrite`, a regular file
+/// that is none of `inputs`; a symbolic link, a directory, a FIFO, a device or a socket at
+/// its name is refused (OutputError), before the run and again at commit.
 ///
 /// On Linux the temporary file is an unnamed inode (open with O_TMPFILE) that commit() links
 /// into the directory, so a process killed at any moment, even by SIGKILL, leaves no stray
 /// file: the inode is freed with the process. A new target is linked in under its own name
 /// (atomic, nothing left behind); an existing one is replaced by linking a temporary name
-/// `.<target-name>.tmp-<pid>` and renaming it onto the target, so only a process killed in
+/// `.<target-name>.tmp-<random>` and renaming it onto the target, so only a process killed in
 /// the microseconds between those two calls leaves that name behind. Where the file system
-/// has no O_TMPFILE, the temporary file is that named file from the start (a SIGKILL then
-/// leaves it behind). The file's data and the directory are fsync'ed at commit.
+/// has no O_TMPFILE, the temporary file is that named file from the start, created with
+/// O_EXCL | O_NOFOLLOW (a SIGKILL then leaves it behind). The file's data and the directory
+/// are fsync'ed at commit.
 ///
 /// Memory does not grow with the replication count: each batch is written as it arrives.
 class ResultsWriter {
  public:
-  /// Throws ResultsError if `target` exists and `overwrite` is false, or if the temporary
-  /// file cannot be created in the target's directory (missing or unwritable directory,
+  /// Throws OutputError (output_path.hpp) if `target` may not be written: it exists and
+  /// `overwrite` is false, it is not a regular file, it is one of `inputs` (the command's
+  /// input files, under any name), or its directory is missing; throws ResultsError if the
+  /// temporary file cannot be created in the target's directory (unwritable directory,
   /// read-only file system): a long run fails before it starts rather than at its end.
-  ResultsWriter(std::filesystem::path target, RunMetadata metadata, bool overwrite);
+  ResultsWriter(std::filesystem::path target, RunMetadata metadata, bool overwrite,
+                const std::vector<std::filesystem::path>& inputs = {});
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -114,8 +121,8 @@ class ResultsWriter {
   /// variant received fewer replications, if no variant was added, or on any HDF5 failure.
   void commit(std::size_t replications_done);
 
-  /// The path HDF5 writes through until commit(): /proc/self/fd/<N> for an unnamed
-  /// temporary file, otherwise the named temporary file beside the target.
+  /// The path HDF5 writes through until commit(): /proc/self/fd/<N> where /proc is mounted
+  /// (the temporary file unnamed or not), otherwise the named temporary file beside the target.
   const std::filesystem::path& temporary_path() const;
   /// Whether the temporary file is unnamed (O_TMPFILE), so that a killed run leaves nothing.
   bool temporary_is_anonymous() const;
