@@ -159,9 +159,16 @@ namespace {
 
 /// The key or option an over-limit run is refused with: the error's key path, or its "file"
 /// when that is an option.
+/// The limits of a 64 GiB machine without `ulimit -v`, whatever machine the tests run on.
+ResourceLimits fixed_limits() {
+  ResourceLimits limits;
+  limits.memory_bytes = 64.0 * (1ull << 30);
+  return limits;
+}
+
 std::string refused_key(const funnelsim::sim::Model& model, const RunSize& run) {
   try {
-    check_resources(model, run, "branch.yaml");
+    check_resources(model, run, "branch.yaml", fixed_limits());
   } catch (const InputError& error) {
     INFO(error.what());
     return error.key_path().empty() ? error.file() : error.key_path();
@@ -239,6 +246,23 @@ TEST_CASE("each feature that can blow a run up is refused alone, naming its key"
     search.replications = 1;
     CHECK(refused_key(largest, search) == "accepted");
   }
+}
+
+TEST_CASE("the memory limit follows the machine: its memory and ulimit -v", "[resources]") {
+  // A run that needs more memory than the process may have was accepted and then failed with
+  // "out of memory" (exit 1) under an address-space cap; it is now refused up front.
+  const double limit = funnelsim::analysis::machine_memory_limit();
+  CHECK(limit <= 64.0 * (1ull << 30));
+  CHECK(limit > 0.0);
+  const funnelsim::testing::TemporaryDirectory directory;
+  const auto outcome = funnelsim::testing::shell_output(
+      "ulimit -v 1048576; " + std::string(FUNNELSIM_CLI) + " run " +
+      std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/branch.yaml -q -n 4 --threads 256 -o " +
+      (directory.path() / "r.h5").string() + " 2>&1");
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 2);
+  CHECK_THAT(outcome.output,
+             Catch::Contains("of memory") && Catch::Contains("the limit is 819 MiB"));
 }
 
 TEST_CASE("the work estimate stays above the engine's events on every shipped scenario",

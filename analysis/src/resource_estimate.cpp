@@ -1,5 +1,8 @@
 #include "funnelsim/analysis/resource_estimate.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -419,6 +422,18 @@ std::string largest_team_key(const sim::Model& model) {
 
 }  // namespace
 
+double machine_memory_limit() {
+  double limit = 64.0 * (1ull << 30);
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page_size > 0)
+    limit = std::min(limit, 0.8 * static_cast<double>(pages) * static_cast<double>(page_size));
+  struct rlimit address_space {};
+  if (::getrlimit(RLIMIT_AS, &address_space) == 0 && address_space.rlim_cur != RLIM_INFINITY)
+    limit = std::min(limit, 0.8 * static_cast<double>(address_space.rlim_cur));
+  return limit;
+}
+
 void check_resources(const sim::Model& model, const RunSize& run, const std::string& source,
                      const ResourceLimits& limits) {
   const std::string replications = std::to_string(run.replications);
@@ -484,7 +499,8 @@ void check_resources(const sim::Model& model, const RunSize& run, const std::str
                     "the run would need about " + format_bytes(estimate.peak_memory_bytes) +
                         " of memory (" + size + ", " + count_of(threads, "thread") + "; " +
                         share(most, estimate.peak_memory_bytes) + " of it for " + most.key +
-                        "); the limit is " + format_bytes(limits.memory_bytes));
+                        "); the limit is " + format_bytes(limits.memory_bytes) +
+                        " (64 GiB, or 80% of this machine's memory or address-space limit)");
   }
   if (estimate.seconds > limits.seconds) {
     const Contribution& most = largest(estimate.work_by_key);

@@ -54,8 +54,13 @@ struct ResourceEstimate {
 
 /// The most a run may use. The defaults refuse the absurd (a typo of three zeros), not the
 /// large: 64 GiB of memory, 1 TiB of results and a week of computing.
+/// The memory a run may plan to use on this machine: 64 GiB, or 80% of the physical memory or
+/// of the address-space limit (`ulimit -v`) where either is smaller, so that a run refused for
+/// its size is refused up front (exit code 2), not killed or out of memory hours later.
+double machine_memory_limit();
+
 struct ResourceLimits {
-  double memory_bytes = 64.0 * (1ull << 30);
+  double memory_bytes = machine_memory_limit();
   double output_bytes = 1024.0 * (1ull << 30);
   double seconds = 7.0 * 24 * 3600;
   /// Engine throughput assumed for the time estimate, per thread: the benchmark measures
