@@ -23,7 +23,7 @@ std::vector<sim::Stage> read_stages(const Field& field) {
     previous_probability = probability;
     stage.days = read_distribution(item.at("days"), FixedValue::positive);
     if (const auto stall = item.get("stall_days")) {
-      stage.stall_days = stall->number(Range::positive());
+      stage.stall_days = stall->number(positive_amount_range());
     }
     stages.push_back(std::move(stage));
   }
