@@ -2,6 +2,9 @@
 // is. Each case is one small file in tests/bad_inputs/ or tests/bad_snapshots/; the tables
 // below hold its expected error. Crashes the fuzzers find (tests/fuzz) become cases here.
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 
@@ -301,4 +304,25 @@ TEST_CASE("each bad snapshot is rejected with its location and message", "[forec
 
 TEST_CASE("every bad snapshot has an expected error in the table", "[forecast][bad_input]") {
   check_corpus_listed(BAD_SNAPSHOTS, "bad_snapshots");
+}
+
+TEST_CASE("a stream is read up to the size limit, a FIFO without a writer as empty",
+          "[loader][bad_input]") {
+  // /dev/zero has no size to check beforehand: it was read until memory ran out.
+  try {
+    load_scenario_file("/dev/zero");
+    FAIL("loaded /dev/zero");
+  } catch (const InputError& error) {
+    CHECK(error.file() == "/dev/zero");
+    CHECK_THAT(error.message(), Catch::StartsWith("too large: more than 16777216"));
+  }
+  CHECK_THROWS_WITH(load_snapshot_file("/dev/zero"), Catch::Contains("too large"));
+  // A FIFO that no process writes to once waited in open() forever.
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / ("funnelsim-fifo-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  const std::string fifo = (folder / "scenario.yaml").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(load_scenario_file(fifo), fifo + ": empty scenario");
+  std::filesystem::remove_all(folder);
 }
