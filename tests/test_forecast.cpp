@@ -285,7 +285,7 @@ TEST_CASE("the models reject a snapshot built wrong in code", "[forecast]") {
   snapshot = small_funnel(1, 2, 3);
   snapshot.stages[1].win_probability = 1.3;
   CHECK_THROWS_WITH(analysis::forecast_funnel(snapshot),
-                    "stages.solution.win_probability: must be in [1e-06, 1], got 1.3");
+                    "stages.solution.win_probability: must be in (0, 1], got 1.3");
   snapshot = small_funnel(1, 2, 3);
   snapshot.average_deal.reset();
   CHECK_THROWS_AS(analysis::forecast_funnel(snapshot), ForecastError);

@@ -183,7 +183,7 @@ TEST_CASE("A variant that scales an aliased distribution changes one stage only"
   CHECK(set.variants[0].scenario.model.teams[1].quota_per_quarter == std::vector<double>{25, 30});
 }
 
-TEST_CASE("--set on an aliased node changes the path named only", "[variants]") {
+TEST_CASE("An override (--set) on an aliased node changes the path named only", "[variants]") {
   SECTION("a distribution's key") {
     const auto set =
         load_scenario_set_text(ALIASED, "a.yaml", {"segments.small.stages.intent.days.mean=4"});
