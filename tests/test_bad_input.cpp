@@ -143,6 +143,8 @@ const BadInput BAD_INPUTS[] = {
   {"distribution_scale_huge.yaml", 6, 52, "segments.small.deal_size.scale", "must be in (0, 1000000], got 1e300"},
   {"attrition_rate_tiny.yaml", 12, 30, "teams.territory.attrition.annual_rate", "must be 0 or in [1e-06, 100], got 1e-300"},
   {"prospects_huge.yaml", 8, 73, "teams.territory.prospects_per_week", "must be in (0, 1000000], got 1e300"},
+  {"deal_size_mean_too_large.yaml", 6, 16, "segments.small.deal_size",
+   "the mean deal size (scale included) must be at most 1000000 万, got 2000000"},
   // Names that cannot name a results file group or a file.
   {"name_with_slash.yaml", 1, 7, "name", "must not contain '/'"},
   {"segment_name_control.yaml", 3, 11, "segments.0.name", "must not contain control characters, got 0x01"},

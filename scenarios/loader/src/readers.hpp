@@ -29,6 +29,9 @@ constexpr std::size_t MAX_VARIANTS = 1'000;  ///< variants and sweep combination
 /// sample is at most this times MAX_SCALE times the largest lognormal factor (about 1e9), and
 /// a run's sums of 1e9 of them stay finite.
 constexpr double MAX_VALUE = 1e12;
+/// The mean deal size (万, 10 billion yuan): the engine sums open deals' amounts in int64 of
+/// 1e-6 万, so a stage's open amount must stay below 9.2e12 万.
+constexpr double MAX_DEAL_MEAN = 1e6;
 /// The least mean of a distribution: exponential and open-bucket samplers take its reciprocal.
 constexpr double MIN_MEAN = 1e-9;
 /// A distribution's `scale`.
