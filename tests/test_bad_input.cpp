@@ -2,6 +2,9 @@
 // is. Each case is one small file in tests/bad_inputs/ or tests/bad_snapshots/; the tables
 // below hold its expected error. Crashes the fuzzers find (tests/fuzz) become cases here.
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 
@@ -87,12 +90,12 @@ const BadInput BAD_INPUTS[] = {
    "missing required key 'existing_win_probability'"},
   // Distributions.
   {"prospects_per_week_zero.yaml", 8, 73, "teams.territory.prospects_per_week",
-   "must be > 0, got 0"},
-  {"duration_zero.yaml", 5, 52, "segments.small.stages.intent.days", "must be > 0, got 0"},
-  {"lognormal_negative_mean.yaml", 6, 40, "segments.small.deal_size.mean", "must be > 0, got -2"},
+   "must be in (0, 1000000], got 0"},
+  {"duration_zero.yaml", 5, 52, "segments.small.stages.intent.days", "must be in (0, 1e+12], got 0"},
+  {"lognormal_negative_mean.yaml", 6, 40, "segments.small.deal_size.mean", "must be in [1e-09, 1e+12], got -2"},
   {"duration_negative.yaml", 7, 36, "segments.small.stages.intent.days.value",
-   "must be > 0, got -3"},
-  {"gamma_cv_zero.yaml", 7, 42, "segments.small.stages.intent.days.cv", "must be > 0, got 0"},
+   "must be in (0, 1e+12], got -3"},
+  {"gamma_cv_zero.yaml", 7, 42, "segments.small.stages.intent.days.cv", "must be in [0.001, 10], got 0"},
   {"distribution_unknown_kind.yaml", 5, 59, "segments.small.stages.intent.days.dist",
    "got 'gama'; did you mean 'gamma'?"},
   {"distribution_extra_parameter.yaml", 5, 81, "segments.small.stages.intent.days.cv",
@@ -131,6 +134,22 @@ const BadInput BAD_INPUTS[] = {
   {"quota_missing.yaml", 1, 1, "quota",
    "no quota for quarter 1: set quota.annual or teams' quota_per_quarter"},
   {"quota_quarter_zero.yaml", 1, 1, "quota", "no quota for quarter 2"},
+  // Numeric domains: the extremes that overflowed the samplers or the engine's arithmetic.
+  {"lognormal_cv_huge.yaml", 6, 47, "segments.small.deal_size.cv", "must be in [0.001, 10], got 1e200"},
+  {"gamma_cv_tiny.yaml", 5, 79, "segments.small.stages.intent.days.cv", "must be in [0.001, 10], got 1e-200"},
+  {"deal_size_huge.yaml", 6, 16, "segments.small.deal_size", "must be in (0, 1e+12], got 1.7e308"},
+  {"empirical_count_huge.yaml", 8, 41, "segments.small.deal_size.buckets.0.count", "must be in (0, 1e+12], got 1e308"},
+  {"empirical_mean_at_edge.yaml", 8, 81, "segments.small.deal_size.buckets.1.mean", "must lie at least 0.2% of the bucket's width from its ends, in [3.996, 998.004], got 999.9"},
+  {"distribution_scale_huge.yaml", 6, 52, "segments.small.deal_size.scale", "must be in (0, 1000000], got 1e300"},
+  {"attrition_rate_tiny.yaml", 12, 30, "teams.territory.attrition.annual_rate", "must be 0 or in [1e-06, 100], got 1e-300"},
+  {"prospects_huge.yaml", 8, 73, "teams.territory.prospects_per_week", "must be in (0, 1000000], got 1e300"},
+  {"deal_size_mean_too_large.yaml", 6, 16, "segments.small.deal_size",
+   "the mean deal size (scale included) must be at most 1000000 万, got 2000000"},
+  // Names that cannot name a results file group or a file.
+  {"name_with_slash.yaml", 1, 7, "name", "must not contain '/'"},
+  {"segment_name_control.yaml", 3, 11, "segments.0.name", "must not contain control characters, got 0x01"},
+  {"stage_name_too_long.yaml", 5, 16, "segments.small.stages.0.name", "must be at most 100 bytes, got 101"},
+  {"variant_name_leading_dot.yaml", 10, 11, "variants.0.name", "a variant name must not start with '.'"},
 };
 // clang-format on
 
@@ -176,10 +195,10 @@ const BadSnapshot BAD_SNAPSHOTS[] = {
    "must be a finite number, got .nan"},
   {"quota_infinite.yaml", 1, 8, "quota", "must be a finite number, got .inf"},
   {"probability_above_one.yaml", 7, 39, "stages.solution.win_probability",
-   "must be in (0, 1], got 1.3"},
+   "must be in [1e-06, 1], got 1.3"},
   {"count_negative.yaml", 6, 50, "stages.intent.count", "got -5"},
   {"count_fraction.yaml", 6, 50, "stages.intent.count", "must be an integer, got 12.5"},
-  {"realized_negative.yaml", 2, 11, "realized", "must be >= 0, got -10"},
+  {"realized_negative.yaml", 2, 11, "realized", "must be in [0, 1e+12], got -10"},
   {"weight_above_one.yaml", 8, 22, "weights.committed", "must be in [0, 1], got 1.5"},
   // Cross-field rules.
   {"weeks_remaining_above_quarter.yaml", 3, 18, "weeks_remaining",
@@ -193,6 +212,12 @@ const BadSnapshot BAD_SNAPSHOTS[] = {
    "give 'amount' for every stage or for none: 'intent' has none, 'potential' has one"},
   {"average_deal_from_empty_funnel.yaml", 5, 3, "stages",
    "cannot derive the average deal from a funnel with no opportunities: set 'average_deal'"},
+  // Numeric domains: the extremes that crashed the projection or overflowed the forecast.
+  {"weeks_per_stage_huge.yaml", 5, 18, "weeks_per_stage", "must be in (0, 52], got 1e9"},
+  {"average_deal_tiny.yaml", 4, 15, "average_deal", "must be in [1e-06, 1e+12], got 1e-300"},
+  {"quota_huge.yaml", 1, 8, "quota", "must be in (0, 1e+12], got 1e300"},
+  {"probability_tiny.yaml", 5, 34, "new_opportunity_win_probability", "must be in [1e-06, 1], got 1e-320"},
+  {"average_deal_derived_tiny.yaml", 5, 3, "stages", "the average deal derived from the funnel, 7.692307692e-303, is below 1e-06"},
 };
 // clang-format on
 
@@ -281,4 +306,25 @@ TEST_CASE("each bad snapshot is rejected with its location and message", "[forec
 
 TEST_CASE("every bad snapshot has an expected error in the table", "[forecast][bad_input]") {
   check_corpus_listed(BAD_SNAPSHOTS, "bad_snapshots");
+}
+
+TEST_CASE("a stream is read up to the size limit, a FIFO without a writer as empty",
+          "[loader][bad_input]") {
+  // /dev/zero has no size to check beforehand: it was read until memory ran out.
+  try {
+    load_scenario_file("/dev/zero");
+    FAIL("loaded /dev/zero");
+  } catch (const InputError& error) {
+    CHECK(error.file() == "/dev/zero");
+    CHECK_THAT(error.message(), Catch::StartsWith("too large: more than 16777216"));
+  }
+  CHECK_THROWS_WITH(load_snapshot_file("/dev/zero"), Catch::Contains("too large"));
+  // A FIFO that no process writes to once waited in open() forever.
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / ("funnelsim-fifo-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  const std::string fifo = (folder / "scenario.yaml").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(load_scenario_file(fifo), fifo + ": empty scenario");
+  std::filesystem::remove_all(folder);
 }

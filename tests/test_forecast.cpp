@@ -378,8 +378,9 @@ std::string bad_snapshot(const std::string& file) {
 
 TEST_CASE("a snapshot error reads gcc-style", "[forecast]") {
   const std::string path = bad_snapshot("probability_above_one.yaml");
-  CHECK_THROWS_WITH(load_snapshot_file(path),
-                    path + ":7:39: stages.solution.win_probability: must be in (0, 1], got 1.3");
+  CHECK_THROWS_WITH(
+      load_snapshot_file(path),
+      path + ":7:39: stages.solution.win_probability: must be in [1e-06, 1], got 1.3");
   CHECK_THROWS_WITH(load_snapshot_file(bad_snapshot("no_such_file.yaml")),
                     Catch::Contains("cannot read: No such file or directory"));
 }
@@ -534,7 +535,7 @@ TEST_CASE("forecast rejects a bad snapshot with exit code 2 and its location", "
   CHECK(outcome.exit_code == 2);
   CHECK(outcome.output ==
         "tests/bad_snapshots/probability_above_one.yaml:7:39: "
-        "stages.solution.win_probability: must be in (0, 1], got 1.3\n");
+        "stages.solution.win_probability: must be in [1e-06, 1], got 1.3\n");
   CHECK(run_cli("forecast tests/bad_snapshots/no_such_file.yaml").exit_code == 2);
   CHECK(run_cli("forecast").exit_code == 2);
   CHECK(run_cli("forecast --help").exit_code == 0);

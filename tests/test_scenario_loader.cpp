@@ -353,7 +353,7 @@ TEST_CASE("a referral delay may be 0 days, a stage duration may not", "[loader]"
                        "delay_days: 0}]\n");
   CHECK(load_scenario_text(delay_zero, "delay.yaml").model.sources[0].delay_days.value == 0.0);
   const InputError error = error_of(minimal_scenario(), {"segments.small.stages.intent.days=0"});
-  CHECK(error.message() == "must be > 0, got 0");
+  CHECK(error.message() == "must be in (0, 1e+12], got 0");
 }
 
 TEST_CASE("Overrides (--set) address keys by path", "[loader]") {

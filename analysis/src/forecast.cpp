@@ -324,6 +324,14 @@ StandardFunnel plan_standard_funnel(const FunnelPlanInput& input) {
   }
   funnel.new_opportunities_per_week = funnel.wins_per_week / input.stages.front().win_probability;
   funnel.reps_exact = funnel.new_opportunities_per_week / input.prospects_per_rep;
+  // The count must fit the int it is printed from (a quota of 1e300 once printed a negative
+  // number of reps): more than a billion reps is no plan, and says which inputs to check.
+  constexpr double MAX_REPS = 1e9;
+  if (!(funnel.reps_exact <= MAX_REPS)) {
+    throw ForecastError("reps needed: " + text(funnel.reps_exact) + ", more than " +
+                        text(MAX_REPS) + "; check the quota, the average deal, the win " +
+                        "probabilities and the prospects per rep");
+  }
   // A hair of tolerance, so that 50 ÷ 5 computed as 10.000000000000002 stays 10 reps.
   funnel.reps_needed = static_cast<int>(std::ceil(funnel.reps_exact * (1.0 - 1e-12)));
   return funnel;

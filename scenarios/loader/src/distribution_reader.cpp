@@ -10,14 +10,21 @@ namespace funnelsim::scenarios::detail {
 namespace {
 
 constexpr double SHARE_TOLERANCE = 1e-6;
+/// The most `count` of an empirical bucket: 1,000 buckets then sum to at most 1e15, exactly
+/// enough for the weights' ratios.
+constexpr double MAX_COUNT = 1e12;
+/// How close to either end of a bounded bucket its `mean` may lie, as a share of the width:
+/// the sampler's truncated exponential reaches 1/700 of the width from either end (its tilt is
+/// bounded at 700 so that e^tilt stays finite), and a mean nearer would silently move.
+constexpr double BUCKET_MEAN_MARGIN = 0.002;
 
 sim::EmpiricalBucket read_bucket(const Field& field, bool last, bool& uses_share,
                                  bool first_bucket) {
   field.check_keys({"min", "max", "count", "share", "mean"}, "an empirical bucket");
   sim::EmpiricalBucket bucket;
-  bucket.min = field.at("min").number(Range::non_negative());
+  bucket.min = field.at("min").number(amount_range());
   if (const auto max = field.get("max")) {
-    bucket.max = max->number({bucket.min, std::numeric_limits<double>::infinity(), true, false});
+    bucket.max = max->number({bucket.min, MAX_VALUE, true, false});
   } else if (!last) {
     field.fail("only the last bucket may omit 'max' (be open-ended)");
   }
@@ -37,10 +44,21 @@ sim::EmpiricalBucket read_bucket(const Field& field, bool last, bool& uses_share
         .fail(std::string("all buckets must use 'count' or all 'share': the first bucket uses '") +
               (uses_share ? "share" : "count") + "'");
   }
-  bucket.weight = (share ? *share : *count).number(Range::positive());
+  bucket.weight =
+      share ? share->number(Range::probability()) : count->number({0.0, MAX_COUNT, true, false});
 
   if (const auto mean = field.get("mean")) {
-    bucket.mean = mean->number({bucket.min, bucket.max, true, true});
+    if (std::isinf(bucket.max)) {
+      bucket.mean = mean->number({bucket.min + MIN_MEAN, MAX_VALUE});
+    } else {
+      const double margin = BUCKET_MEAN_MARGIN * (bucket.max - bucket.min);
+      bucket.mean = mean->number({bucket.min, bucket.max, true, true});
+      if (bucket.mean < bucket.min + margin || bucket.mean > bucket.max - margin) {
+        mean->fail("must lie at least 0.2% of the bucket's width from its ends, in [" +
+                   format_number(bucket.min + margin) + ", " + format_number(bucket.max - margin) +
+                   "], got " + mean->describe());
+      }
+    }
   } else if (std::isinf(bucket.max)) {
     // The open bucket's law is a shifted exponential: it needs a mean to have a scale.
     field.renamed(field.key_path() + ".mean")
@@ -79,7 +97,9 @@ sim::Distribution read_empirical(const Field& field) {
 
 sim::Distribution read_unscaled(const Field& field, FixedValue fixed_value) {
   const Range value_range =
-      fixed_value == FixedValue::positive ? Range::positive() : Range::non_negative();
+      fixed_value == FixedValue::positive ? positive_amount_range() : amount_range();
+  const Range mean_range{MIN_MEAN, MAX_VALUE};
+  const Range cv_range{MIN_CV, MAX_CV};
   if (field.node().IsScalar()) {
     return sim::Distribution::fixed(field.number(value_range));
   }
@@ -100,27 +120,25 @@ sim::Distribution read_unscaled(const Field& field, FixedValue fixed_value) {
   }
   if (kind == "exponential") {
     field.check_keys({"dist", "mean", "scale"}, "an exponential distribution");
-    return sim::Distribution::exponential(field.at("mean").number(Range::positive()));
+    return sim::Distribution::exponential(field.at("mean").number(mean_range));
   }
   if (kind == "gamma" || kind == "lognormal") {
     field.check_keys({"dist", "mean", "cv", "scale"}, "a " + kind + " distribution");
-    const double mean = field.at("mean").number(Range::positive());
-    const double cv = field.at("cv").number(Range::positive());
+    const double mean = field.at("mean").number(mean_range);
+    const double cv = field.at("cv").number(cv_range);
     return kind == "gamma" ? sim::Distribution::gamma(mean, cv)
                            : sim::Distribution::lognormal(mean, cv);
   }
   if (kind == "uniform") {
     field.check_keys({"dist", "min", "max", "scale"}, "a uniform distribution");
-    const double min = field.at("min").number(Range::non_negative());
-    const double max =
-        field.at("max").number({min, std::numeric_limits<double>::infinity(), true, false});
+    const double min = field.at("min").number(amount_range());
+    const double max = field.at("max").number({min, MAX_VALUE, true, false});
     return sim::Distribution::uniform(min, max);
   }
   if (kind == "triangular") {
     field.check_keys({"dist", "min", "mode", "max", "scale"}, "a triangular distribution");
-    const double min = field.at("min").number(Range::non_negative());
-    const double max =
-        field.at("max").number({min, std::numeric_limits<double>::infinity(), true, false});
+    const double min = field.at("min").number(amount_range());
+    const double max = field.at("max").number({min, MAX_VALUE, true, false});
     const double mode = field.at("mode").number({min, max});
     return sim::Distribution::triangular(min, mode, max);
   }
@@ -134,7 +152,7 @@ sim::Distribution read_distribution(const Field& field, FixedValue fixed_value) 
   sim::Distribution distribution = read_unscaled(field, fixed_value);
   if (field.node().IsMap()) {
     if (const auto scale = field.get("scale")) {
-      distribution.scale = scale->number(Range::positive());
+      distribution.scale = scale->number({0.0, MAX_SCALE, true, false});
     }
   }
   return distribution;

@@ -18,7 +18,7 @@ std::vector<double> cycle(const std::vector<double>& entries, const sim::Calenda
 }
 
 std::vector<double> read_annual(const Field& field, const sim::Calendar& calendar) {
-  const double annual = field.at("annual").number(Range::positive());
+  const double annual = field.at("annual").number(positive_amount_range());
   std::vector<double> shares(QUARTERS_PER_YEAR, 1.0 / QUARTERS_PER_YEAR);
   if (const auto shares_field = field.get("quarter_shares")) {
     const std::vector<Field> items = shares_field->items();
@@ -45,7 +45,7 @@ std::vector<double> read_annual(const Field& field, const sim::Calendar& calenda
 std::vector<double> read_per_quarter(const Field& field, const sim::Calendar& calendar) {
   std::vector<double> entries;
   for (const Field& item : field.non_empty_items()) {
-    entries.push_back(item.number(Range::positive()));
+    entries.push_back(item.number(positive_amount_range()));
   }
   return cycle(entries, calendar);
 }

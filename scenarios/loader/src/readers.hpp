@@ -22,6 +22,48 @@ constexpr int MAX_HEADCOUNT = 100'000;       ///< per team
 constexpr long MAX_REPS = 1'000'000;         ///< over all teams
 constexpr std::size_t MAX_VARIANTS = 1'000;  ///< variants and sweep combinations together
 
+// Numeric domains (scenarios/README.md, "Numeric domains"): bounds under which the arithmetic
+// behind each key stays finite and exact (no sum, product, reciprocal or sample overflows to
+// infinity, underflows to zero or leaves its integer type), far above any real input.
+/// Amounts (quotas, costs, deal sizes, 万) and days: every number of a distribution too. A
+/// sample is at most this times MAX_SCALE times the largest lognormal factor (about 1e9), and
+/// a run's sums of 1e9 of them stay finite.
+constexpr double MAX_VALUE = 1e12;
+/// The mean deal size (万, 10 billion yuan): the engine sums open deals' amounts in int64 of
+/// 1e-6 万, so a stage's open amount must stay below 9.2e12 万.
+constexpr double MAX_DEAL_MEAN = 1e6;
+/// The least mean of a distribution: exponential and open-bucket samplers take its reciprocal.
+constexpr double MIN_MEAN = 1e-9;
+/// A distribution's `scale`.
+constexpr double MAX_SCALE = 1e6;
+/// The coefficient of variation of a gamma or lognormal law: a gamma's shape is 1 / cv^2
+/// (cv 1e-3 gives 1e6, below which the sampler's constants lose precision and at cv 1e-155
+/// become infinite); a lognormal's sigma^2 is log(1 + cv^2) (cv 10 gives sigma 2.15, and
+/// samples up to about 1e9 times the mean).
+constexpr double MIN_CV = 1e-3;
+constexpr double MAX_CV = 10.0;
+/// Rates per rep or per team a week (prospects, marketing leads): the engine makes
+/// ceil(rate) lead slots a week.
+constexpr double MAX_RATE_PER_WEEK = 1e6;
+/// Weeks (ramp, vacancy): the longest calendar, 400 quarters of 13 weeks.
+constexpr double MAX_WEEKS = 5'200.0;
+/// Attrition's `annual_rate`: 0, or in [MIN_ANNUAL_RATE, MAX_ANNUAL_RATE].
+constexpr double MIN_ANNUAL_RATE = 1e-6;
+constexpr double MAX_ANNUAL_RATE = 100.0;
+/// A referral source's `per_win`: leads per win, a branching process (the resource estimate
+/// bounds what its chains cost).
+constexpr double MAX_PER_WIN = 100.0;
+/// The calls' `optimism` factor.
+constexpr double MAX_OPTIMISM = 100.0;
+
+/// [0, MAX_VALUE] and (0, MAX_VALUE]: the usual ranges of amounts and days.
+inline Range amount_range() {
+  return {0.0, MAX_VALUE};
+}
+inline Range positive_amount_range() {
+  return {0.0, MAX_VALUE, true, false};
+}
+
 /// `calendar:` (optional: every key has a default).
 sim::Calendar read_calendar(const std::optional<Field>& field);
 

@@ -28,10 +28,10 @@ sim::Calls read_calls(const std::optional<Field>& field) {
   }
   field->check_keys({"optimism", "noise_cv", "committed_threshold", "possible_threshold"}, "calls");
   if (const auto optimism = field->get("optimism")) {
-    calls.optimism = optimism->number(Range::positive());
+    calls.optimism = optimism->number({0.0, MAX_OPTIMISM, true, false});
   }
   if (const auto noise = field->get("noise_cv")) {
-    calls.noise_cv = noise->number(Range::non_negative());
+    calls.noise_cv = noise->number({0.0, MAX_CV});
   }
   if (const auto committed = field->get("committed_threshold")) {
     calls.committed_threshold = committed->number(Range::probability());
@@ -55,8 +55,8 @@ sim::Model read_model(const Field& root) {
                    "variants", "sweep", "calls"});
   sim::Model model;
   model.name = root.at("name").text();
-  if (model.name.empty()) {
-    root.at("name").fail("must not be empty");
+  if (const std::string problem = output_name_problem(model.name); !problem.empty()) {
+    root.at("name").fail(problem);
   }
   if (const auto description = root.get("description")) {
     description->text();

@@ -23,7 +23,7 @@ std::vector<sim::Stage> read_stages(const Field& field) {
     previous_probability = probability;
     stage.days = read_distribution(item.at("days"), FixedValue::positive);
     if (const auto stall = item.get("stall_days")) {
-      stage.stall_days = stall->number(Range::positive());
+      stage.stall_days = stall->number(positive_amount_range());
     }
     stages.push_back(std::move(stage));
   }
@@ -40,7 +40,14 @@ std::vector<sim::Segment> read_segments(const Field& field, NameList& names) {
     sim::Segment segment;
     segment.name = names.add(item);
     segment.stages = read_stages(item.at("stages"));
-    segment.deal_size = read_distribution(item.at("deal_size"), FixedValue::positive);
+    const Field deal_size = item.at("deal_size");
+    segment.deal_size = read_distribution(deal_size, FixedValue::positive);
+    // The engine sums open deals in fixed point (int64 in 1e-6 万): a stage's open amount
+    // must stay below 9.2e12 万, which holds for millions of open deals at this mean.
+    if (const double mean = segment.deal_size.expected_value(); !(mean <= MAX_DEAL_MEAN)) {
+      deal_size.fail("the mean deal size (scale included) must be at most " +
+                     format_number(MAX_DEAL_MEAN) + " 万, got " + format_number(mean));
+    }
     if (const auto share = item.get("existing_share")) {
       segment.existing_share = share->number(Range::fraction());
     }

@@ -18,6 +18,23 @@ using detail::Range;
 constexpr int MAX_COUNT = 10000000;
 constexpr std::size_t MAX_STAGES = 100;
 
+// Numeric domains (scenarios/README.md, "Snapshot keys"): bounds under which the forecast's
+// arithmetic stays finite and its tables small.
+/// Amounts (万): quota, realized, stage amounts, calls, receipts, average deal. 100 stages of
+/// them sum to at most 1e14, and divided by the least average deal or probability, 1e29.
+constexpr double MAX_AMOUNT = 1e12;
+/// The least average deal (`average_deal`, `gap_ladder.p4`), a divisor.
+constexpr double MIN_AVERAGE_DEAL = 1e-6;
+/// The least win probability, a divisor (Little's law, the new opportunities needed).
+constexpr double MIN_PROBABILITY = 1e-6;
+/// Weeks in a quarter and weeks per stage: the forecast prints a line for every week that
+/// today's funnel takes to close, stages x weeks_per_stage (at most 100 x 52).
+constexpr double MAX_WEEKS = 52.0;
+
+const Range amount_range{0.0, MAX_AMOUNT};
+const Range average_deal_range{MIN_AVERAGE_DEAL, MAX_AMOUNT};
+const Range probability_range{MIN_PROBABILITY, 1.0};
+
 std::vector<SnapshotStage> read_stages(const Field& field) {
   detail::NameList names("stage");
   std::vector<SnapshotStage> stages;
@@ -28,7 +45,7 @@ std::vector<SnapshotStage> read_stages(const Field& field) {
     SnapshotStage stage;
     stage.name = names.add(item);
     const Field probability = item.at("win_probability");
-    stage.win_probability = probability.number(Range::probability());
+    stage.win_probability = probability.number(probability_range);
     // Probabilities are cumulative (playbook §1): each stage is closer to a win than the last.
     if (previous_probability && stage.win_probability <= stages.back().win_probability) {
       probability.fail("win probabilities must increase along the funnel: '" + stage.name +
@@ -38,7 +55,7 @@ std::vector<SnapshotStage> read_stages(const Field& field) {
     previous_probability = probability;
     stage.count = item.at("count").integer(0, MAX_COUNT);
     if (const auto amount = item.get("amount")) {
-      stage.amount = amount->number(Range::non_negative());
+      stage.amount = amount->number(amount_range);
     }
     if (!stages.empty() && stage.amount.has_value() != stages.front().amount.has_value()) {
       item.fail("give 'amount' for every stage or for none: '" + stage.name + "' has " +
@@ -53,8 +70,8 @@ std::vector<SnapshotStage> read_stages(const Field& field) {
 SnapshotCalls read_calls(const Field& field) {
   field.check_keys({"committed", "possible"}, "calls");
   SnapshotCalls calls;
-  calls.committed = field.at("committed").number(Range::non_negative());
-  calls.possible = field.at("possible").number(Range::non_negative());
+  calls.committed = field.at("committed").number(amount_range);
+  calls.possible = field.at("possible").number(amount_range);
   return calls;
 }
 
@@ -87,7 +104,7 @@ SnapshotReceipts read_receipts(const Field& field) {
     receipts.software_share = software->number(Range::fraction());
   }
   if (const auto won = field.get("won_receipts")) {
-    receipts.won_receipts = won->number(Range::non_negative());
+    receipts.won_receipts = won->number(amount_range);
   }
   return receipts;
 }
@@ -102,10 +119,10 @@ SnapshotGapLadder read_gap_ladder(const Field& field) {
     ladder.p2 = p2->number(Range::fraction());
   }
   if (const auto p3 = field.get("p3")) {
-    ladder.p3 = p3->number(Range::probability());
+    ladder.p3 = p3->number(probability_range);
   }
   if (const auto p4 = field.get("p4")) {
-    ladder.p4 = p4->number(Range::positive());
+    ladder.p4 = p4->number(average_deal_range);
   }
   return ladder;
 }
@@ -118,10 +135,10 @@ Snapshot read_snapshot(const Field& root) {
                    "weeks_per_stage", "new_opportunity_win_probability", "stages", "calls",
                    "weights", "receipts", "gap_ladder"});
   Snapshot snapshot;
-  snapshot.quota = root.at("quota").number(Range::positive());
-  snapshot.realized = root.at("realized").number(Range::non_negative());
+  snapshot.quota = root.at("quota").number({0.0, MAX_AMOUNT, true, false});
+  snapshot.realized = root.at("realized").number(amount_range);
   if (const auto weeks = root.get("weeks_in_quarter")) {
-    snapshot.weeks_in_quarter = weeks->number(Range::positive());
+    snapshot.weeks_in_quarter = weeks->number({0.0, MAX_WEEKS, true, false});
   }
   const Field weeks_remaining = root.at("weeks_remaining");
   snapshot.weeks_remaining = weeks_remaining.number(Range::non_negative());
@@ -131,13 +148,13 @@ Snapshot read_snapshot(const Field& root) {
                          weeks_remaining.describe());
   }
   if (const auto deal = root.get("average_deal")) {
-    snapshot.average_deal = deal->number(Range::positive());
+    snapshot.average_deal = deal->number(average_deal_range);
   }
   if (const auto weeks = root.get("weeks_per_stage")) {
-    snapshot.weeks_per_stage = weeks->number(Range::positive());
+    snapshot.weeks_per_stage = weeks->number({0.0, MAX_WEEKS, true, false});
   }
   if (const auto probability = root.get("new_opportunity_win_probability")) {
-    snapshot.new_opportunity_win_probability = probability->number(Range::probability());
+    snapshot.new_opportunity_win_probability = probability->number(probability_range);
   }
   const Field stages = root.at("stages");
   snapshot.stages = read_stages(stages);
@@ -157,6 +174,11 @@ Snapshot read_snapshot(const Field& root) {
       stages.fail("cannot derive the average deal from a funnel with no " +
                   std::string(total_count == 0 ? "opportunities" : "amount") +
                   ": set 'average_deal'");
+    }
+    if (const double derived = total_amount / static_cast<double>(total_count);
+        derived < MIN_AVERAGE_DEAL) {
+      stages.fail("the average deal derived from the funnel, " + detail::format_number(derived) +
+                  ", is below " + detail::format_number(MIN_AVERAGE_DEAL) + ": set 'average_deal'");
     }
   }
   if (const auto calls = root.get("calls")) {

@@ -27,13 +27,14 @@ std::vector<sim::LeadSource> read_sources(const std::optional<Field>& field,
     source.team = teams.resolve(item.at("team"));
     if (type == "referral") {
       source.kind = sim::LeadSourceKind::referral;
-      source.per_win = item.at("per_win").number(Range::positive());
+      source.per_win = item.at("per_win").number({0.0, MAX_PER_WIN, true, false});
       if (const auto delay = item.get("delay_days")) {
         source.delay_days = read_distribution(*delay, FixedValue::non_negative);
       }
     } else {
       source.kind = sim::LeadSourceKind::marketing;
-      source.leads_per_week = item.at("leads_per_week").number(Range::positive());
+      source.leads_per_week =
+          item.at("leads_per_week").number({0.0, MAX_RATE_PER_WEEK, true, false});
     }
     sources.push_back(std::move(source));
   }

@@ -27,13 +27,13 @@ sim::Skill read_skill(const Field& field) {
   field.check_keys({"prospecting_cv", "win_cv", "deal_size_cv"}, "skill");
   sim::Skill skill;
   if (const auto cv = field.get("prospecting_cv")) {
-    skill.prospecting_cv = cv->number(Range::non_negative());
+    skill.prospecting_cv = cv->number({0.0, MAX_CV});
   }
   if (const auto cv = field.get("win_cv")) {
-    skill.win_cv = cv->number(Range::non_negative());
+    skill.win_cv = cv->number({0.0, MAX_CV});
   }
   if (const auto cv = field.get("deal_size_cv")) {
-    skill.deal_size_cv = cv->number(Range::non_negative());
+    skill.deal_size_cv = cv->number({0.0, MAX_CV});
   }
   return skill;
 }
@@ -41,7 +41,7 @@ sim::Skill read_skill(const Field& field) {
 sim::Ramp read_ramp(const Field& field) {
   field.check_keys({"weeks", "start"}, "ramp");
   sim::Ramp ramp;
-  ramp.weeks = field.at("weeks").number(Range::non_negative());
+  ramp.weeks = field.at("weeks").number({0.0, MAX_WEEKS});
   if (const auto start = field.get("start")) {
     ramp.start = start->number(Range::probability());
   }
@@ -51,9 +51,16 @@ sim::Ramp read_ramp(const Field& field) {
 sim::Attrition read_attrition(const Field& field) {
   field.check_keys({"annual_rate", "vacancy_weeks", "open_opportunities"}, "attrition");
   sim::Attrition attrition;
-  attrition.annual_rate = field.at("annual_rate").number(Range::non_negative());
+  // A rate of 100 a year is a leaver every 3.7 days a seat; a positive rate below 1e-6 would
+  // make the tenure, 1 / rate, overflow the staffing arithmetic.
+  const Field rate = field.at("annual_rate");
+  attrition.annual_rate = rate.number({0.0, MAX_ANNUAL_RATE});
+  if (attrition.annual_rate > 0.0 && attrition.annual_rate < MIN_ANNUAL_RATE) {
+    rate.fail("must be 0 or in [" + format_number(MIN_ANNUAL_RATE) + ", " +
+              format_number(MAX_ANNUAL_RATE) + "], got " + rate.describe());
+  }
   if (const auto weeks = field.get("vacancy_weeks")) {
-    attrition.vacancy_weeks = weeks->number(Range::non_negative());
+    attrition.vacancy_weeks = weeks->number({0.0, MAX_WEEKS});
   }
   if (const auto open = field.get("open_opportunities")) {
     attrition.open_opportunities = open->choice({"lost", "reassigned"}) == "lost"
@@ -83,9 +90,10 @@ std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
           .fail("the teams have " + std::to_string(reps) +
                 " reps in all up to this one; the limit is " + std::to_string(MAX_REPS));
     }
-    team.prospects_per_week = item.at("prospects_per_week").number(Range::positive());
+    team.prospects_per_week =
+        item.at("prospects_per_week").number({0.0, MAX_RATE_PER_WEEK, true, false});
     if (const auto quota = item.get("quota_per_quarter")) {
-      team.quota_per_quarter = read_quarterly(*quota, Range::non_negative(), calendar);
+      team.quota_per_quarter = read_quarterly(*quota, amount_range(), calendar);
     } else {
       team.quota_per_quarter.assign(static_cast<std::size_t>(calendar.quarters), 0.0);
     }
@@ -99,7 +107,7 @@ std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
       team.attrition = read_attrition(*attrition);
     }
     if (const auto cost = item.get("cost_per_rep_per_quarter")) {
-      team.cost_per_rep_per_quarter = cost->number(Range::non_negative());
+      team.cost_per_rep_per_quarter = cost->number(amount_range());
     }
     if (const auto rate = item.get("commission_rate")) {
       team.commission_rate = rate->number(Range::fraction());

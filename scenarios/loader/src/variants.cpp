@@ -41,11 +41,17 @@ void at_field(const Field& where, Change change) {
   }
 }
 
-/// The baseline's tree: the scenario without its variants and sweep.
+/// The baseline's tree: the scenario without its variants and sweep. A new top-level mapping
+/// over the file's own nodes, which keep their marks (YAML::Clone would give every node line 1,
+/// column 1). Variants change it only through apply_override with PathSharing::copy.
 YAML::Node baseline_tree(const YAML::Node& root) {
-  YAML::Node tree = YAML::Clone(root);
-  tree.remove("variants");
-  tree.remove("sweep");
+  YAML::Node tree(YAML::NodeType::Map);
+  for (const auto& entry : root) {
+    if (!entry.first.IsScalar() ||
+        (entry.first.Scalar() != "variants" && entry.first.Scalar() != "sweep")) {
+      tree.force_insert(entry.first, entry.second);
+    }
+  }
   return tree;
 }
 
@@ -71,7 +77,9 @@ void scale_value(YAML::Node& tree, const std::string& path, double factor, const
   std::ostringstream text;
   text.precision(17);
   text << value * factor;
-  at_field(where, [&] { apply_override(tree, path, YAML::Node(text.str()), where.key_path()); });
+  at_field(where, [&] {
+    apply_override(tree, path, YAML::Node(text.str()), where.key_path(), PathSharing::copy);
+  });
 }
 
 std::string scalar_text(const YAML::Node& node) {
@@ -83,10 +91,9 @@ std::string scalar_text(const YAML::Node& node) {
 }
 
 void check_variant_name(const Field& field, const std::string& name, std::set<std::string>& seen) {
-  if (name.empty())
-    field.fail("a variant name must not be empty");
-  if (name.find('/') != std::string::npos)
-    field.fail("a variant name must not contain '/'");
+  // The name becomes a group of the results file.
+  if (const std::string problem = detail::output_name_problem(name); !problem.empty())
+    field.fail("a variant name " + problem + ", got '" + detail::shorten(name) + "'");
   if (name == "baseline")
     field.fail("'baseline' is the scenario itself; name the variant otherwise");
   if (!seen.insert(name).second)
@@ -124,14 +131,14 @@ ScenarioSet load_scenario_set_text(const std::string& text, const std::string& s
       check_variant_name(item.at("name"), name, names);
       if (const auto description = item.get("description"))
         description->text();
-      YAML::Node tree = YAML::Clone(base);
+      YAML::Node tree = base;  // shares the baseline's nodes until an override copies them
       std::string change;
       if (const auto assignments = item.get("set")) {
         assignments->expect_map();
         for (const auto& entry : assignments->node()) {
           const std::string path = entry.first.Scalar();
           at_field(assignments->at(path),
-                   [&] { apply_override(tree, path, entry.second, "variant"); });
+                   [&] { apply_override(tree, path, entry.second, "variant", PathSharing::copy); });
           change += (change.empty() ? "" : ", ") + path + "=" + scalar_text(entry.second);
         }
       }
@@ -180,14 +187,15 @@ ScenarioSet load_scenario_set_text(const std::string& text, const std::string& s
     }
     std::vector<std::size_t> index(axes.size(), 0);
     while (!axes.empty()) {
-      YAML::Node tree = YAML::Clone(base);
+      YAML::Node tree = base;  // shares the baseline's nodes until an override copies them
       std::string name;
       std::string change;
       for (std::size_t a = 0; a < axes.size(); ++a) {
         // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
         const std::string& path = axes[a].first;
         const std::vector<YAML::Node>& values = axes[a].second;
-        at_field(sweep->at(path), [&] { apply_override(tree, path, values[index[a]], "sweep"); });
+        at_field(sweep->at(path),
+                 [&] { apply_override(tree, path, values[index[a]], "sweep", PathSharing::copy); });
         const std::string label = last_keys_unique ? path.substr(path.rfind('.') + 1) : path;
         name += (name.empty() ? "" : ",") + label + "=" + scalar_text(values[index[a]]);
         change += (change.empty() ? "" : ", ") + path + "=" + scalar_text(values[index[a]]);

@@ -1,5 +1,9 @@
 #include "yaml_reader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -48,16 +52,45 @@ std::string format_number(double value) {
   return buffer;
 }
 
-bool is_valid_name(std::string_view name) {
+std::string output_name_problem(std::string_view name) {
   if (name.empty()) {
-    return false;
+    return "must not be empty";
+  }
+  if (name.size() > MAX_NAME_BYTES) {
+    return "must be at most " + std::to_string(MAX_NAME_BYTES) + " bytes, got " +
+           std::to_string(name.size());
+  }
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      char code[8];
+      std::snprintf(code, sizeof code, "0x%02x", byte);
+      return std::string("must not contain control characters, got ") + code;
+    }
+    if (c == '/' || c == '\\') {
+      return std::string("must not contain '") + c + "' (results file groups and file names)";
+    }
+  }
+  if (name.front() == '.') {
+    return "must not start with '.'";
+  }
+  return "";
+}
+
+std::string name_problem(std::string_view name) {
+  if (std::string problem = output_name_problem(name); !problem.empty()) {
+    return problem;
   }
   for (const char c : name) {
     if (c == '.' || c == '=' || std::isspace(static_cast<unsigned char>(c))) {
-      return false;
+      return "must not contain '.', '=' or whitespace";
     }
   }
-  return true;
+  return "";
+}
+
+bool is_valid_name(std::string_view name) {
+  return name_problem(name).empty();
 }
 
 Field::Field(const Origin& origin, YAML::Node node, std::string key_path)
@@ -255,11 +288,11 @@ std::string Field::text() const {
 
 std::string Field::name() const {
   std::string value = text();
-  if (value.empty()) {
-    fail("must not be empty");
-  }
-  if (!is_valid_name(value)) {
-    fail("must not contain '.', '=' or whitespace, got '" + value + "'");
+  if (const std::string problem = name_problem(value); !problem.empty()) {
+    fail(value.empty() || problem.starts_with("must not contain control") ||
+                 problem.starts_with("must be at most")
+             ? problem
+             : problem + ", got '" + shorten(value) + "'");
   }
   return value;
 }
@@ -486,26 +519,58 @@ YAML::Node parse_document(const std::string& text, const std::string& source_nam
 }
 
 std::string read_text_file(const std::string& path) {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) {
-    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(EISDIR)));
+  const auto failure = [&](int error) {
+    return InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(error)));
+  };
+  // Not blocking on open: a FIFO that no writer has opened would otherwise wait for one
+  // forever. Opened so, it reads as empty (and is refused as an empty document).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    throw failure(errno);
   }
-  if (const std::uintmax_t bytes = std::filesystem::file_size(path, ignored);
-      bytes != static_cast<std::uintmax_t>(-1) && bytes > MAX_FILE_BYTES) {
-    throw InputError(path, 0, 0, "",
-                     "too large: " + std::to_string(bytes) + " bytes, the limit is " +
-                         std::to_string(MAX_FILE_BYTES) + " (16 MiB)");
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    throw failure(errno);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(errno)));
+  if (S_ISDIR(info.st_mode)) {
+    throw failure(EISDIR);
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    throw InputError(path, 0, 0, "", "cannot read: " + std::string(std::strerror(errno)));
+  const std::string limit = std::to_string(MAX_FILE_BYTES) + " (16 MiB)";
+  if (S_ISREG(info.st_mode) && static_cast<std::uintmax_t>(info.st_size) > MAX_FILE_BYTES) {
+    throw InputError(
+        path, 0, 0, "",
+        "too large: " + std::to_string(info.st_size) + " bytes, the limit is " + limit);
   }
-  return text.str();
+  // Blocking reads from here on: a pipe whose writer is slow is waited for, as cat waits.
+  if (const int flags = ::fcntl(fd, F_GETFL);
+      flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+    throw failure(errno);
+  }
+  // At most the limit and one byte more, whatever the size said: a stream (/dev/zero, a pipe)
+  // or a file that grows while it is read stops there instead of filling memory.
+  std::string text;
+  std::vector<char> buffer(1 << 16);
+  while (true) {
+    const ::ssize_t got = ::read(fd, buffer.data(), buffer.size());
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw failure(errno);
+    }
+    if (got == 0) {
+      return text;
+    }
+    if (text.size() + static_cast<std::size_t>(got) > MAX_FILE_BYTES) {
+      throw InputError(path, 0, 0, "",
+                       "too large: more than " + limit + " bytes; stopped reading there");
+    }
+    text.append(buffer.data(), static_cast<std::size_t>(got));
+  }
 }
 
 }  // namespace funnelsim::scenarios::detail

@@ -129,7 +129,7 @@ class Field {
   double number(const Range& range) const;
   int integer(int low, int high) const;
   std::string text() const;  ///< a string (any scalar)
-  /// A name used in key paths: non-empty, no '.', '=' or whitespace.
+  /// A name used in key paths: name_problem() finds nothing wrong with it.
   std::string name() const;
   /// One of `options`, suggesting the closest on a typo.
   std::string choice(std::initializer_list<std::string_view> options) const;
@@ -142,6 +142,15 @@ class Field {
   std::string key_path_;
 };
 
+/// The longest name (of the scenario, a variant, a segment, ...): names become results file
+/// groups, and key paths and messages quote them.
+constexpr std::size_t MAX_NAME_BYTES = 100;
+
+/// Why `name` cannot name a results file group or a file (empty when it can): it is empty,
+/// longer than MAX_NAME_BYTES, holds a control character, '/' or '\\', or starts with '.'.
+std::string output_name_problem(std::string_view name);
+/// As output_name_problem, and names in key paths hold no '.', '=' or whitespace either.
+std::string name_problem(std::string_view name);
 /// True when `name` may be used in key paths.
 bool is_valid_name(std::string_view name);
 
