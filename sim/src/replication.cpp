@@ -31,7 +31,7 @@
 #include <limits>
 #include <vector>
 
-#include "funnelsim/sim/event_queue.hpp"
+#include "event_queue.hpp"
 #include "funnelsim/sim/random.hpp"
 #include "funnelsim/sim/runner.hpp"
 #include "funnelsim/sim/sampler.hpp"
@@ -249,11 +249,7 @@ class Replication {
       }
       // Existing customers win at their own overall rate q: every stage's advance probability
       // becomes a_i^k with k = ln q / ln p(first).
-      const double log_first_probability = std::log(segment.stages.front().win_probability);
-      const double log_existing_probability =
-          segment.existing_share > 0.0 ? std::log(segment.existing_win_probability) : 0.0;
-      const double k =
-          log_first_probability < 0.0 ? log_existing_probability / log_first_probability : 1.0;
+      const double k = segment.existing_exponent();
       for (std::size_t i = 0; i < segment.stages.size(); ++i) {
         const double a = plan.advance[i];
         plan.advance.push_back(k == 1.0 ? a : std::exp(k * std::log(a)));
