@@ -269,8 +269,10 @@ class Replication {
           on_win(event.target);
         break;
       case EventKind::stage_end:
-        if (current(event))
-          on_traced_stage_end(event.target);
+        if constexpr (Traced) {
+          if (current(event))
+            on_traced_stage_end(event.target);
+        }
         break;
       case EventKind::hire:
         ++out_.events;
@@ -749,22 +751,28 @@ class Replication {
       result.calls_committed[measured] = ledger.committed();
       result.calls_possible[measured] = ledger.possible();
     }
-    if (Traced && trace_->wants_snapshots()) {
-      std::vector<OpenOpportunity> open;
-      for (std::uint32_t id = 0; id < opportunities_.size(); ++id) {
-        const Opportunity& o = opportunities_[id];
-        if (!o.alive || o.stage == PENDING)
-          continue;
-        const PathStep& step = step_of(id, o.stage);
-        open.push_back({o.serial, static_cast<int>(territories_[o.territory].rep_index), o.segment,
-                        o.stage, o.amount(), step.entered, step.call});
-      }
-      trace_->snapshot(measured, now_, open);
+    if constexpr (Traced) {
+      if (trace_->wants_snapshots())
+        snapshot_open(measured);
     }
     if ((measured + 1) % model_.calendar.weeks_per_quarter == 0) {
       for (FunnelLedger& ledger : ledgers_)
         ledger.close_quarter();
     }
+  }
+
+  /// With a trace that asks for them: every open opportunity at a measured week's end.
+  void snapshot_open(int measured) {
+    std::vector<OpenOpportunity> open;
+    for (std::uint32_t id = 0; id < opportunities_.size(); ++id) {
+      const Opportunity& o = opportunities_[id];
+      if (!o.alive || o.stage == PENDING)
+        continue;
+      const PathStep& step = step_of(id, o.stage);
+      open.push_back({o.serial, static_cast<int>(territories_[o.territory].rep_index), o.segment,
+                      o.stage, o.amount(), step.entered, step.call});
+    }
+    trace_->snapshot(measured, now_, open);
   }
 
   const Model& model_;
