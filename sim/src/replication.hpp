@@ -10,11 +10,11 @@
 //   event_queue.hpp       the pending events, a calendar queue
 //
 // This header is the engine that ties them together: reps (hires, leaves, skills), lead sources,
-// opportunities' slots, the events and the results. They are headers, not translation units of
-// their own, so that g++ inlines the streams' draws into the path code. Its contents are in an
-// anonymous namespace: each of the two units that include it (replication.cpp, untraced, and
-// replication_traced.cpp) compiles its own replication, so that the traced one, rarely run,
-// takes nothing from the hot unit's inlining budget.
+// opportunities' slots, the events and the results. The parts are headers, not translation
+// units of their own, so that g++ inlines the streams' draws into the path code. This one's
+// contents are in an anonymous namespace: each of the two units that include it (replication.cpp,
+// untraced, and replication_traced.cpp) compiles its own replication, so that the traced one,
+// rarely run, takes nothing from the hot unit's inlining budget.
 //
 // Paths, not stage events: everything that decides an opportunity's way through the funnel is
 // fixed when it enters its first stage, so the whole path is drawn then, in one go, while the
