@@ -41,9 +41,7 @@ std::vector<TeamArithmetic> funnel_arithmetic(const Model& model) {
     arithmetic.bookings_per_week = arithmetic.wins_per_week * arithmetic.average_deal;
 
     // Existing customers' stage probabilities are p(i)^k with p(first)^k = their win rate.
-    const double exponent = first < 1.0 && existing > 0.0
-                                ? std::log(segment.existing_win_probability) / std::log(first)
-                                : 1.0;
+    const double exponent = segment.existing_exponent();
     for (const Stage& stage : segment.stages) {
       const double reach_new = first / stage.win_probability;
       const double reach_existing = std::pow(reach_new, exponent);

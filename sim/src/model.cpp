@@ -93,6 +93,12 @@ double Distribution::unscaled_expected_value() const {
   return 0.0;
 }
 
+double Segment::existing_exponent() const {
+  const double first = stages.front().win_probability;
+  return first < 1.0 && existing_share > 0.0 ? std::log(existing_win_probability) / std::log(first)
+                                             : 1.0;
+}
+
 int Model::rep_count() const {
   int reps = 0;
   for (const Team& team : teams) {

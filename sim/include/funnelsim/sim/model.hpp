@@ -83,6 +83,12 @@ struct Segment {
   /// overall instead of the first stage's probability (playbook §3: 47% versus 23%).
   double existing_share = 0.0;
   double existing_win_probability = 0.0;
+
+  /// The exponent k that maps the funnel onto existing customers: they advance through stage i
+  /// with a_i^k (a_i = p(i) / p(i + 1)) and reach stage i with (p(first) / p(i))^k, so that
+  /// p(first)^k = existing_win_probability. k = ln q / ln p(first); 1 where there are no
+  /// existing customers or the first stage always wins (nothing to map).
+  double existing_exponent() const;
 };
 
 /// Per-rep heterogeneity: multipliers drawn once per rep, lognormal with mean 1.
