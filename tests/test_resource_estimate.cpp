@@ -183,14 +183,14 @@ TEST_CASE("each feature that can blow a run up is refused alone, naming its key"
   run.threads = 2;
   SECTION("attrition: replacement hires, each leave touching every rep of the team") {
     const auto model = scenario("branch.yaml", {"teams.territory.headcount=100000",
-                                                "teams.territory.attrition={annual_rate: 1e6}"});
+                                                "teams.territory.attrition={annual_rate: 100}"});
     CHECK(refused_key(model, run) == "teams.territory.attrition.annual_rate");
   }
   SECTION("a marketing source, each lead a rendezvous over the team's reps") {
     const auto model =
         scenario("branch.yaml", {"teams.territory.headcount=100000",
                                  "sources=[{name: fair, type: marketing, team: territory, "
-                                 "leads_per_week: 1e7}]"});
+                                 "leads_per_week: 1e6}]"});
     CHECK(refused_key(model, run) == "sources.fair.leads_per_week");
   }
   SECTION("referrals that grow faster than any horizon can hold") {
@@ -214,7 +214,8 @@ TEST_CASE("each feature that can blow a run up is refused alone, naming its key"
     CHECK(refused_key(wild, run) == "sources.word.per_win");
   }
   SECTION("prospecting: chunks of the lead process, thinned or not") {
-    const auto model = scenario("branch.yaml", {"teams.territory.prospects_per_week=1e9"});
+    const auto model = scenario("branch.yaml", {"teams.territory.prospects_per_week=1e6",
+                                                "teams.territory.headcount=1000"});
     CHECK(refused_key(model, run) == "teams.territory.prospects_per_week");
   }
   SECTION("forecast samples: every week of every replication plays them all") {

@@ -260,7 +260,11 @@ int plan_search(const SearchArgs& args, Search search) {
         size.candidates = candidates(lower);
       }
     }
-    analysis::check_resources(largest, size, args.scenario);
+    try {
+      analysis::check_resources(largest, size, args.scenario);
+    } catch (const scenarios::InputError& error) {
+      throw scenarios::locate_key(error, args.overrides);
+    }
     check_threads_start(size.threads, "--threads");
     const sim::Team& team = model.teams[question.team];
     if (!args.quiet) {

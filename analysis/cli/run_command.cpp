@@ -217,7 +217,11 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
                      ? args.threads
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   size.forecast_samples = args.forecast_samples;
-  analysis::check_resources(baseline, size, args.scenario);
+  try {
+    analysis::check_resources(baseline, size, args.scenario);
+  } catch (const scenarios::InputError& error) {
+    throw scenarios::locate_key(error, args.overrides);
+  }
   check_threads_start(size.threads, "--threads");
   plan.metadata.scenario_yaml = plan.scenario.resolved_yaml;
   plan.metadata.scenario_name = baseline.name;

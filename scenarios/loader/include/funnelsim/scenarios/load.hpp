@@ -29,3 +29,16 @@ LoadedScenario load_scenario_text(const std::string& text, const std::string& so
                                   const std::vector<std::string>& overrides = {});
 
 }  // namespace funnelsim::scenarios
+
+namespace funnelsim::scenarios {
+
+/// `error` with a line and column: an error raised after loading against a key of the
+/// scenario (a run too large for its `teams.NAME.headcount`, say) carries the key path but no
+/// position. This finds the key in the scenario file `error.file()` and returns the error at
+/// the key's value (at the closest enclosing key present, when the key itself is a default).
+/// When an override in `overrides` (`--set` strings) set the key or a key above it, the error
+/// is reported against `--set` instead. Returned unchanged when it has a position already, no
+/// key path, or the file cannot be read again.
+InputError locate_key(const InputError& error, const std::vector<std::string>& overrides = {});
+
+}  // namespace funnelsim::scenarios
