@@ -49,6 +49,7 @@ expect() {
   shift
   local status
   (
+    # "unlimited" under the sanitizers (.ci/sanitizers), whose shadow memory needs no cap.
     ulimit -v "$FUNNELSIM_HOSTILE_LIMIT_KB"
     exec timeout -k 5 "$FUNNELSIM_HOSTILE_TIMEOUT" "$FUNNELSIM" "$@"
   ) <"$stdin" >"$HOSTILE_STATE.out" 2>"$HOSTILE_STATE.err"
