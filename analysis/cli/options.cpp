@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -39,6 +41,28 @@ CLI::Validator integer_in(std::uint64_t min, std::uint64_t max) {
         return {};
       },
       "INT in " + std::to_string(min) + ".." + std::to_string(max));
+}
+
+CLI::Validator number_in(double min, double max, bool open_min, const std::string& what) {
+  const auto text_of = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return std::string(text);
+  };
+  const std::string domain = std::string(open_min ? "(" : "[") + text_of(min) + ", " +
+                             text_of(max) + "]" + (what.empty() ? "" : " " + what);
+  return CLI::Validator(
+      [min, max, open_min, domain](std::string& text) -> std::string {
+        double value = 0.0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        const bool in_range = open_min ? value > min : value >= min;
+        if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+            !std::isfinite(value) || !in_range || value > max) {
+          return "must be a number in " + domain + ", got '" + text + "'";
+        }
+        return {};
+      },
+      "NUMBER in " + domain);
 }
 
 void check_threads_start(int threads, const std::string& option) {

@@ -23,6 +23,10 @@ constexpr std::uint64_t MAX_SEED = std::numeric_limits<std::uint64_t>::max();
 /// `010` as 8; this refuses each with the option's domain. Its help text states the domain.
 CLI::Validator integer_in(std::uint64_t min, std::uint64_t max);
 
+/// Checks a number option's text: a finite decimal number in [min, max], or (min, max] when
+/// `open_min`; `what` names the unit in the message ("万"). Its help text states the domain.
+CLI::Validator number_in(double min, double max, bool open_min, const std::string& what = "");
+
 /// Starts `threads` - 1 threads that wait until all are up, then ends them: a run whose worker
 /// threads cannot be created (a low `ulimit -u`, an address-space cap too small for their
 /// stacks) is refused with a UsageError naming `option` before any work, rather than aborted

@@ -310,7 +310,10 @@ CLI::App* add_search_command(CLI::App& plan, Search search, SearchArgs& args) {
                   "quota with probability P");
   add_scenario_options(*command, args.scenario, args.overrides);
   command->add_option("--team", args.team, "Team to plan, by name")->required();
-  command->add_option("--quota", args.quota, "The team's quota for a quarter, 万")->required();
+  // Amounts are at most 1e12 万 everywhere (scenarios/README.md, "Numeric domains").
+  command->add_option("--quota", args.quota, "The team's quota for a quarter, 万")
+      ->required()
+      ->check(number_in(0.0, 1e12, true, "万"));
   command
       ->add_option("--probability", args.probability,
                    "Wanted probability of making the quota, in (0, 1), e.g. 0.9")
@@ -354,11 +357,13 @@ CLI::App* add_search_command(CLI::App& plan, Search search, SearchArgs& args) {
     command
         ->add_option("--tolerance", args.tolerance,
                      "Resolution of the answer, prospects a week (candidates are its multiples)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(number_in(1e-6, 1e6, false, "prospects a week"));
     command
         ->add_option("--max-prospects", args.max_prospects,
                      "Give up above this many prospects a week per rep")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(number_in(1e-6, 1e6, false, "prospects a week"));
     command->footer(
         "\nThe team keeps the scenario's headcount (change it with --set teams.NAME.headcount=N);\n"
         "every candidate rate is simulated on the same seed and replications (common random\n"

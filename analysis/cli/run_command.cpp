@@ -11,9 +11,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include <unistd.h>
 
@@ -155,13 +158,20 @@ void check_targets(const RunArgs& args) {
     for (const std::string& name : CRM_EXPORT_FILES)
       outputs.emplace_back("--crm-export", std::filesystem::path(args.crm_export) / name);
   }
-  // One file named by two outputs would hold only the last one written.
+  // One file named by two outputs would hold only the last one written. Two names are one
+  // file when their directories are one (same device and inode, whatever the spelling: `x`,
+  // `./x`, a path through a link to the folder) and their last parts are equal; every
+  // directory exists (checked above), the files may not yet.
+  const auto place = [](const std::filesystem::path& path) {
+    const std::filesystem::path directory =
+        path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    const std::vector<analysis::FileIdentity> folder = analysis::identify_inputs({directory});
+    return std::tuple(folder.empty() ? 0 : folder.front().device,
+                      folder.empty() ? 0 : folder.front().inode, path.filename().string());
+  };
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      std::error_code error;
-      const std::filesystem::path a = std::filesystem::weakly_canonical(outputs[i].second, error);
-      const std::filesystem::path b = std::filesystem::weakly_canonical(outputs[j].second, error);
-      if (!error && a == b) {
+      if (place(outputs[i].second) == place(outputs[j].second)) {
         throw UsageError(outputs[i].second.string() + ": named by both " + outputs[j].first +
                          " and " + outputs[i].first + "; give each output its own file");
       }
@@ -180,6 +190,14 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
     plan.first = *args.replication;
     if (!args.replications_given)
       plan.replications = 1;
+  }
+  // Replication numbers are 0 .. 2^63 - 1: the last one of the run must be one too.
+  if (plan.replications > 0 && plan.first > MAX_FIRST_REPLICATION - (plan.replications - 1)) {
+    throw UsageError("--replication: " + std::to_string(plan.first) + " with -n " +
+                     std::to_string(plan.replications) +
+                     " runs past the last replication number, " +
+                     std::to_string(MAX_FIRST_REPLICATION) + "; start at most at " +
+                     std::to_string(MAX_FIRST_REPLICATION - (plan.replications - 1)));
   }
   if (!args.trace.empty() && plan.replications != 1) {
     throw UsageError("--trace records one replication: use it with --replication K");

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "funnelsim/sim/funnel_arithmetic.hpp"
 #include "funnelsim/sim/runner.hpp"
 
 namespace funnelsim::analysis {
@@ -286,6 +287,31 @@ PlanEvaluation evaluate_team(const sim::Model& model, const PlanQuestion& questi
   return simulate(alone, alone_question(question), alone.teams[0].headcount, observer);
 }
 
+namespace {
+
+/// Refuses a target that even the largest candidate (`largest`, the team alone at the search's
+/// limit) cannot meet, before any candidate is simulated. Bookings are never negative, so
+/// P(bookings >= quota) <= mean / quota (Markov's inequality); the funnel arithmetic's
+/// stationary mean errs high (ramp-up, stalls, vacancies and a capped win skill only lower the
+/// simulated mean), and a margin of 3 on top of it leaves no doubt. Without this a search for
+/// an unreachable quota climbs through every headcount to the limit: minutes for nothing.
+void refuse_unreachable(const sim::Model& largest, const PlanQuestion& question,
+                        const std::string& team, const std::string& limit) {
+  const sim::TeamArithmetic arithmetic = sim::funnel_arithmetic(largest).front();
+  const double mean = arithmetic.bookings_per_week * largest.calendar.weeks_per_quarter;
+  constexpr double MARGIN = 3.0;
+  if (std::isfinite(mean) && MARGIN * mean < question.quota * question.probability) {
+    throw PlanUnreachable(
+        "team '" + team + "': " + target_text(question) + " is not reachable with up to " + limit +
+        ": by the funnel arithmetic " + "they book about " + number_text(mean) +
+        " 万 a quarter on average, so a quarter of " + number_text(question.quota) +
+        " 万 has probability at most " + number_text(mean / question.quota) +
+        " (Markov's inequality; bookings are never negative); no candidate " + "was simulated");
+  }
+}
+
+}  // namespace
+
 PlanResult plan_headcount(const sim::Model& model, const PlanQuestion& question,
                           const PlanObserver& observer) {
   check_question(model, question);
@@ -298,6 +324,9 @@ PlanResult plan_headcount(const sim::Model& model, const PlanQuestion& question,
         return simulate(alone, alone_q, static_cast<double>(headcount), observer);
       },
       observer);
+  alone.teams[0].headcount = question.max_headcount;
+  refuse_unreachable(alone, question, model.teams[question.team].name,
+                     std::to_string(question.max_headcount) + " reps");
   const long start = std::clamp(model.teams[question.team].headcount, 1, question.max_headcount);
   if (!search.run(start, question.max_headcount)) {
     throw PlanUnreachable("team '" + model.teams[question.team].name +
@@ -330,6 +359,11 @@ PlanResult plan_prospecting(const sim::Model& model, const PlanQuestion& questio
       },
       observer);
   const long last = std::lround(std::floor(question.max_prospects_per_week / tolerance));
+  alone.teams[0].prospects_per_week = static_cast<double>(last) * tolerance;
+  refuse_unreachable(alone, question, team.name,
+                     number_text(static_cast<double>(last) * tolerance) +
+                         " prospects a week per rep at " + std::to_string(team.headcount) +
+                         " reps");
   const long start = std::clamp(std::lround(team.prospects_per_week / tolerance), 1L, last);
   if (!search.run(start, last)) {
     throw PlanUnreachable(

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "funnelsim/scenarios/error.hpp"
+#include "funnelsim/sim/funnel_arithmetic.hpp"
 
 namespace funnelsim::analysis {
 namespace {
@@ -512,6 +513,49 @@ void check_resources(const sim::Model& model, const RunSize& run, const std::str
                " on " + count_of(threads, "thread") + " at " +
                format_count(limits.events_per_second_per_thread) +
                " events/s each); the limit is " + format_seconds(limits.seconds));
+  }
+
+  // The engine sums a segment's open amounts exactly, in int64 units of 1e-6 万: at most
+  // 9.2e12 万 open at once. A funnel whose open opportunities (Little's law: the standard
+  // funnel) hold more than an eighth of that on average could overflow the sums, and the run
+  // would fail halfway (or, worse, wrap): refuse it at the stage that holds most of them.
+  constexpr double EXACT_OPEN_AMOUNT = 9.2e12 / 8.0;
+  const std::vector<sim::TeamArithmetic> teams = sim::funnel_arithmetic(model);
+  std::vector<double> open_amount(model.segments.size(), 0.0);
+  std::vector<std::vector<double>> open_count(model.segments.size());
+  for (std::size_t t = 0; t < model.teams.size(); ++t) {
+    const sim::TeamArithmetic& team = teams[t];
+    const std::size_t segment = model.teams[t].segment;
+    // No more can be open than entered the funnel over the whole run: stages longer than the
+    // run do not reach their stationary level.
+    double stationary = 0.0;
+    for (const double count : team.standard_funnel)
+      stationary += count;
+    const double entering =
+        (team.win_rate > 0.0 ? team.wins_per_week / team.win_rate : team.leads_per_week) *
+        model.calendar.total_weeks();
+    const double scale = stationary > entering ? entering / stationary : 1.0;
+    open_count[segment].resize(team.standard_funnel.size(), 0.0);
+    for (std::size_t i = 0; i < team.standard_funnel.size(); ++i) {
+      open_count[segment][i] += scale * team.standard_funnel[i];
+      open_amount[segment] += scale * team.standard_funnel[i] * team.average_deal;
+    }
+  }
+  for (std::size_t g = 0; g < model.segments.size(); ++g) {
+    if (!(open_amount[g] > EXACT_OPEN_AMOUNT) || !std::isfinite(open_amount[g]))
+      continue;  // an infinite funnel (supercritical referrals) was refused above
+    const sim::Segment& segment = model.segments[g];
+    const std::size_t fullest = static_cast<std::size_t>(
+        std::max_element(open_count[g].begin(), open_count[g].end()) - open_count[g].begin());
+    char amount[64];
+    std::snprintf(amount, sizeof amount, "%.3g", open_amount[g]);
+    throw error_for(
+        "segments." + segment.name + ".stages." + segment.stages[fullest].name + ".days",
+        std::string("the segment's open opportunities would hold about ") + amount +
+            " 万 at once (Little's law, capped by what enters in the run), past the 1.15e12 万 "
+            "the engine sums "
+            "exactly (1e-6 万 units in 64 bits, with a margin of 8); shorten the "
+            "stage, or lower the lead rate or the deal size");
   }
 }
 
