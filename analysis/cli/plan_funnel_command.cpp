@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/analysis/forecast.hpp"
+#include "options.hpp"
 #include "text.hpp"
 
 namespace funnelsim::cli {
@@ -179,16 +180,18 @@ Command add_plan_funnel_command(CLI::App& plan) {
   CLI::App* command =
       plan.add_subcommand("funnel", "The standard funnel and prospecting standard a quota needs");
   command->footer(FOOTER);
+  // Domains as the snapshot's (docs/forecasting.md): amounts up to 1e12 万, divisors at
+  // least 1e-6, so that every quotient the plan prints stays finite and readable.
   CLI::Option* quota = command->add_option("--quota", args->quota, "The quarter's quota, 万")
-                           ->check(CLI::PositiveNumber);
+                           ->check(number_in(0.0, 1e12, true, "万"));
   CLI::Option* annual =
       command
           ->add_option("--from-annual", args->annual,
                        "Derive the quota from this annual software quota, 万, instead")
-          ->check(CLI::PositiveNumber)
+          ->check(number_in(0.0, 1e12, true, "万"))
           ->excludes(quota);
   command->add_option("--vat", args->vat, "VAT factor (with --from-annual)")
-      ->check(CLI::PositiveNumber)
+      ->check(number_in(1.0, 10.0, false))
       ->needs(annual)
       ->capture_default_str();
   command->add_option("--share", args->share, "Small-project share (with --from-annual)")
@@ -203,21 +206,21 @@ Command add_plan_funnel_command(CLI::App& plan) {
       ->capture_default_str();
   command->add_option("--average-deal", args->average_deal, "Average won deal, 万")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(number_in(1e-6, 1e12, false, "万"));
   command->add_option("--weeks-per-stage", args->weeks_per_stage, "Weeks in each stage")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(number_in(0.0, 52.0, true, "weeks"));
   command
       ->add_option("--stages", args->stages,
                    "Stages in funnel order, NAME=WIN_PROBABILITY, comma-separated")
       ->capture_default_str();
   command->add_option("--weeks", args->selling_weeks, "Selling weeks in the quarter")
-      ->check(CLI::PositiveNumber)
+      ->check(number_in(0.0, 52.0, true, "weeks"))
       ->capture_default_str();
   command
       ->add_option("--prospects-per-rep", args->prospects_per_rep,
                    "New prospects each rep finds a week")
-      ->check(CLI::PositiveNumber)
+      ->check(number_in(0.0, 1e6, true))
       ->capture_default_str();
   command->add_flag("--json", args->json, "Print the plan as JSON");
   return {command, [args, quota, annual] {
