@@ -2,23 +2,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "funnelsim/analysis/forecast_benchmark.hpp"
+#include "results_values.hpp"
 
 namespace funnelsim::analysis {
 
 namespace {
 
 /// A results file is untrusted: a value that must be finite and is not (a damaged or forged
-/// file) is refused naming the dataset and the cell, rather than printed as "nan".
+/// file) is refused naming the dataset and the cell, rather than printed as "nan". (The reader
+/// checks every value when it opens a file; this holds for a reader of any file.)
 [[noreturn]] void not_finite(const std::string& variant, const std::string& dataset, double value,
                              std::size_t replication, std::size_t quarter) {
-  char text[160];
-  std::snprintf(text, sizeof text, "%g at replication %zu, quarter %zu", value, replication,
-                quarter + 1);
-  throw ResultsError(variant + "/" + dataset + ": not a finite number: " + text);
+  throw_not_finite(variant + "/" + dataset, value, replication_quarter_cell(replication, quarter));
 }
 
 /// The dataset's shape must be that of bookings (replications x quarters) followed by weeks.

@@ -8,6 +8,7 @@
 #include "funnelsim/analysis/results_file.hpp"
 #include "hdf5_attribute.hpp"
 #include "hdf5_handle.hpp"
+#include "results_values.hpp"
 
 namespace funnelsim::analysis {
 
@@ -360,7 +361,9 @@ DatasetInfo ResultsReader::Impl::dataset_info(const std::string& variant,
 }
 
 ResultsReader::ResultsReader(const std::filesystem::path& path)
-    : impl_(std::make_unique<Impl>(path)) {}
+    : impl_(std::make_unique<Impl>(path)) {
+  check_results_values(*this, path.string());  // names and values, once (results_values.hpp)
+}
 
 ResultsReader::~ResultsReader() = default;
 
