@@ -5,7 +5,7 @@
 
 Writes one HDF5 file per kind of damage that h5py can make: another program's HDF5, another
 file type, layouts funnelsim does not read, and datasets of the wrong type, rank or shape.
-tests/test_damaged_results.cpp runs every reading command on each and checks the message
+tests/cli/test_damaged_results.cpp runs every reading command on each and checks the message
 (the byte-level damage, truncation and random flips, is made by the test itself). Needs
 h5py and numpy only.
 """

@@ -16,7 +16,7 @@ KIND is one of:
   soft-link        variants/baseline/bookings a soft link to /variants/baseline/wins
   counts NAME=VALUE...  root attributes set to int64 values (VALUE may be a list: 1,2,3)
 
-The hostile corpus (tests/hostile/cases/results-*.sh) and tests/test_damaged_results.cpp use
+The hostile corpus (tests/hostile/cases/results-*.sh) and tests/cli/test_damaged_results.cpp use
 it. Needs h5py and numpy only.
 """
 import shutil

@@ -27,9 +27,12 @@ inline Outcome shell_output(const std::string& command) {
   return outcome;
 }
 
-/// Runs the built funnelsim with `arguments`, standard output and error together.
+#ifdef FUNNELSIM_CLI
+/// Runs the built funnelsim with `arguments`, standard output and error together (in the test
+/// programs that build funnelsim first: tests/CMakeLists.txt, option CLI).
 inline Outcome run_cli(const std::string& arguments) {
   return shell_output(std::string(FUNNELSIM_CLI) + " " + arguments + " 2>&1");
 }
+#endif
 
 }  // namespace funnelsim::testing

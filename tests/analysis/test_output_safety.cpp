@@ -287,7 +287,7 @@ TEST_CASE("an export directory is written into only with force, and only its own
              Contains("is a symbolic link"));
 }
 
-TEST_CASE("report, merge and run refuse to write onto their own inputs", "[output][cli]") {
+TEST_CASE("report, merge and run refuse to write onto their own inputs", "[output][cli][process]") {
   const TemporaryDirectory directory("funnelsim-output");
   const std::string branch = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/branch.yaml";
   const fs::path results = directory / "r.h5";

@@ -171,7 +171,8 @@ TEST_CASE("Raising a win probability turns some losses into wins and touches not
   CHECK(extra_wins > 0);
 }
 
-TEST_CASE("Pairing shrinks the variance of a difference between close variants", "[crn]") {
+TEST_CASE("Pairing shrinks the variance of a difference between close variants",
+          "[crn][statistical]") {
   // 5 versus 6 prospects a week: the paired difference of yearly bookings varies far less
   // than the difference of two independent runs, Var(X) + Var(Y).
   const auto baseline = funnelsim::testing::funnel_model(5.0, {0.2, 0.35, 0.7}, 10, 2.0, 4);

@@ -517,7 +517,7 @@ TEST_CASE("the reader refuses files that are not funnelsim results", "[results]"
   }
 }
 
-TEST_CASE("h5py reads a results file without funnelsim", "[results][h5py]") {
+TEST_CASE("h5py reads a results file without funnelsim", "[results][h5py][process]") {
   if (std::system("/usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null") != 0) {
     WARN("skipped: /usr/bin/python3 with h5py and numpy is not available");
     return;

@@ -53,7 +53,7 @@ TEST_CASE("the event estimate errs high, but within a factor of 3", "[resources]
   }
 }
 
-TEST_CASE("the output estimate is at least the results file's size", "[resources]") {
+TEST_CASE("the output estimate is at least the results file's size", "[resources][process]") {
   const funnelsim::testing::TemporaryDirectory directory;
   const std::string file = (directory.path() / "results.h5").string();
   const auto outcome = funnelsim::testing::run_cli(
@@ -249,7 +249,8 @@ TEST_CASE("each feature that can blow a run up is refused alone, naming its key"
   }
 }
 
-TEST_CASE("the memory limit follows the machine: its memory and ulimit -v", "[resources]") {
+TEST_CASE("the memory limit follows the machine: its memory and ulimit -v",
+          "[resources][process]") {
   // A run that needs more memory than the process may have was accepted and then failed with
   // "out of memory" (exit 1) under an address-space cap; it is now refused up front.
   const double limit = funnelsim::analysis::machine_memory_limit();

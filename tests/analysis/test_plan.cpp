@@ -79,7 +79,7 @@ const double MAX_STANDARD_ERROR = 0.5 / std::sqrt(static_cast<double>(REPLICATIO
 
 }  // namespace
 
-TEST_CASE("The headcount search finds the exact Poisson answer", "[plan]") {
+TEST_CASE("The headcount search finds the exact Poisson answer", "[plan][statistical]") {
   int exact = 1;
   while (exact_probability(mean_wins(exact, 1.0)) < TARGET)
     ++exact;
@@ -106,7 +106,8 @@ TEST_CASE("The headcount search finds the exact Poisson answer", "[plan]") {
   }
 }
 
-TEST_CASE("The prospecting search finds the exact Poisson rate within its tolerance", "[plan]") {
+TEST_CASE("The prospecting search finds the exact Poisson rate within its tolerance",
+          "[plan][statistical]") {
   constexpr int HEADCOUNT = 5;
   PlanQuestion q = question();
   q.tolerance = 0.05;
@@ -203,7 +204,7 @@ TEST_CASE("A team's estimate is the same alone as beside other teams", "[plan]")
   CHECK(alone.successes == successes);
 }
 
-TEST_CASE("Planning questions are checked before any simulation", "[plan]") {
+TEST_CASE("Planning questions are checked before any simulation", "[plan][process]") {
   using funnelsim::analysis::PlanError;
   const auto model = funnel_model(1.0, {WIN}, 3, DEAL);
   CHECK_THROWS_WITH(
@@ -247,7 +248,7 @@ const std::string TERRITORY = " --team territory --quota 300 --probability 0.9 -
 
 }  // namespace
 
-TEST_CASE("plan headcount --json prints an object Python reads", "[plan][cli]") {
+TEST_CASE("plan headcount --json prints an object Python reads", "[plan][cli][process]") {
   const Outcome outcome = shell_output(
       PLAN + "headcount " + BRANCH + TERRITORY + "--quarter 2 --json -q | /usr/bin/python3 -c '" +
       "import json, sys; d = json.load(sys.stdin); "
@@ -260,7 +261,7 @@ TEST_CASE("plan headcount --json prints an object Python reads", "[plan][cli]") 
   CHECK(outcome.output == "territory 2 30 42 True True\n");
 }
 
-TEST_CASE("plan prospecting --json has the rate", "[plan][cli]") {
+TEST_CASE("plan prospecting --json has the rate", "[plan][cli][process]") {
   const Outcome outcome =
       shell_output(PLAN + "prospecting " + BRANCH + TERRITORY + "--tolerance 0.25 --json -q | " +
                    "/usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); "
@@ -270,7 +271,7 @@ TEST_CASE("plan prospecting --json has the rate", "[plan][cli]") {
   CHECK(outcome.output == "all True 0.25\n");
 }
 
-TEST_CASE("plan headcount prints the candidates and a one-line reading", "[plan][cli]") {
+TEST_CASE("plan headcount prints the candidates and a one-line reading", "[plan][cli][process]") {
   const Outcome outcome = shell_output(PLAN + "headcount " + BRANCH + TERRITORY + "-q 2>&1");
   INFO(outcome.output);
   CHECK(outcome.exit_code == 0);
@@ -281,7 +282,7 @@ TEST_CASE("plan headcount prints the candidates and a one-line reading", "[plan]
   CHECK(outcome.output.find(" reps: ", reading) != std::string::npos);
 }
 
-TEST_CASE("plan rejects an unknown team and bad targets with exit code 2", "[plan][cli]") {
+TEST_CASE("plan rejects an unknown team and bad targets with exit code 2", "[plan][cli][process]") {
   Outcome outcome = shell_output(PLAN + "headcount " + BRANCH +
                                  " --team teritory --quota 300 --probability 0.9 2>&1");
   CHECK(outcome.exit_code == 2);

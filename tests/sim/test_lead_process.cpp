@@ -30,7 +30,7 @@ TEST_CASE("A chunk added late has the points it would have had from day 0") {
   }
 }
 
-TEST_CASE("A chunk is a rate-1 Poisson process with levels uniform in its band") {
+TEST_CASE("A chunk is a rate-1 Poisson process with levels uniform in its band", "[statistical]") {
   // 10000 weeks of chunk 1: 10000 points within 4 standard deviations (400), levels in [1, 2)
   // with mean 1.5 within 4 standard errors (4 x 0.29 / 100).
   const sim::RoundKeys keys(7, 0);

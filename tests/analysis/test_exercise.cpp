@@ -149,7 +149,7 @@ Recovery recover(Difficulty difficulty, int seeds) {
 }  // namespace
 
 TEST_CASE("exercise diagnose: the rules recover the planted weaknesses from the handout alone",
-          "[exercise]") {
+          "[exercise][statistical]") {
   const int seeds = 200;
   const Recovery normal = recover(Difficulty::normal, seeds);
   const Recovery hard = recover(Difficulty::hard, seeds);
@@ -181,7 +181,7 @@ TEST_CASE("exercise diagnose: the rules recover the planted weaknesses from the 
 }
 
 TEST_CASE("exercise handouts are byte-identical for a seed and differ between seeds",
-          "[exercise]") {
+          "[exercise][process]") {
   for (const std::string kind : {"diagnose", "forecast", "gap"}) {
     INFO(kind);
     const auto first = run_cli("exercise " + kind + " --seed 11 --difficulty hard");
@@ -265,7 +265,7 @@ TEST_CASE("exercise forecast: the key is the course's formulas on the printed sn
 }
 
 TEST_CASE("exercise forecast: the simulated 80% range covers what happened about 80% of the time",
-          "[exercise]") {
+          "[exercise][statistical]") {
   // The key's range comes from the simulation model's plays of the rest of the quarter, the
   // outcome from the case's own simulation: a calibrated range holds the outcome with
   // probability 0.8. 120 cases: standard error sqrt(0.8 × 0.2 / 120) = 0.037.
@@ -399,7 +399,8 @@ TEST_CASE("exercise check: a bad answers file names the file, line and key", "[e
   CHECK_THAT(error_of("- 1\n- 2\n", answer_spec(gap)), Catch::Contains("mapping"));
 }
 
-TEST_CASE("funnelsim exercise writes handouts safely and marks answers files", "[exercise][cli]") {
+TEST_CASE("funnelsim exercise writes handouts safely and marks answers files",
+          "[exercise][cli][process]") {
   TemporaryDirectory directory("funnelsim-exercise");
   const std::string handout = (directory / "case.md").string();
   REQUIRE(run_cli("exercise diagnose --seed 3 -o " + handout).exit_code == 0);

@@ -128,7 +128,7 @@ void check_agreement(const std::string& what, double funnelsim_value, double fun
 }  // namespace
 
 TEST_CASE("funnelsim and the SimPy model of the branch agree on wins and bookings",
-          "[engine][simpy]") {
+          "[engine][simpy][process][statistical]") {
   // 64 SimPy replications take about 8 s on two cores; funnelsim's 4000 under 2 s. The SimPy
   // side's standard error dominates: 1.5 wins a quarter (1.1%), about 13 万 of bookings (3.5%).
   const Outcomes simpy = simpy_outcomes(64, 7);

@@ -85,7 +85,7 @@ TEST_CASE("Streams on precomputed round keys are Random123's streams", "[random]
   CHECK(stream() == 0x16554d9eca36314cULL);
 }
 
-TEST_CASE("uniform01 lies in the half-open unit interval", "[random]") {
+TEST_CASE("uniform01 lies in the half-open unit interval", "[random][statistical]") {
   sim::RandomStream stream(1, 2, {3, 4}, sim::Purpose::intake);
   double sum = 0.0;
   constexpr int N = 100000;
@@ -143,7 +143,7 @@ TEST_CASE("boost_uniform01 is Boost's uniform_01 bit for bit", "[random]") {
     REQUIRE(ours.next == boosts.next);  // the same words consumed, redraws included
   }
 }
-TEST_CASE("Samplers reproduce their distributions' moments", "[random][closed-form]") {
+TEST_CASE("Samplers reproduce their distributions' moments", "[random][closed-form][statistical]") {
   constexpr int N = 200000;
   SECTION("fixed") {
     const Moments m = moments(sim::Distribution::fixed(7.0), 100);
@@ -184,7 +184,7 @@ TEST_CASE("Samplers reproduce their distributions' moments", "[random][closed-fo
   }
 }
 
-TEST_CASE("The playbook's deal-size table is reproduced", "[random][closed-form]") {
+TEST_CASE("The playbook's deal-size table is reproduced", "[random][closed-form][statistical]") {
   // Playbook §3: one branch's year of closed deals, 1625 deals averaging 27,331 RMB.
   const std::vector<sim::EmpiricalBucket> table = {
       {0, 2, 1106, 1.0657},  {2, 5, 389, 2.9448},         {5, 10, 82, 6.7803},
@@ -233,7 +233,7 @@ TEST_CASE("The truncated exponential's tilt solves for the bucket mean", "[rando
 }
 
 TEST_CASE("A large empirical table is sampled by bisection with its bucket shares",
-          "[random][closed-form]") {
+          "[random][closed-form][statistical]") {
   // 40 buckets, more than the counted search takes: weights 1 ... 40 on [b, b + 1).
   std::vector<sim::EmpiricalBucket> table;
   double weights = 0.0;

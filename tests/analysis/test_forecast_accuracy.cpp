@@ -69,7 +69,7 @@ TEST_CASE("The commit model is the course's formula on the reps' calls", "[forec
 }
 
 TEST_CASE("The funnel model is unbiased over one sales cycle of a stationary funnel",
-          "[forecast-accuracy]") {
+          "[forecast-accuracy][statistical]") {
   // Fixed 7-day stages: every deal open at a week's end closes within three weeks and no new
   // lead can, so the funnel's expected amount (4a) is exactly the expected bookings of the
   // next three weeks, and the funnel forecast of the quarter is unbiased at week 10 of 13.
@@ -91,7 +91,7 @@ TEST_CASE("The funnel model is unbiased over one sales cycle of a stationary fun
 }
 
 TEST_CASE("The simulation model's P10-P90 interval covers about 80% of outcomes",
-          "[forecast-accuracy]") {
+          "[forecast-accuracy][statistical]") {
   // Gamma stage durations and an empirical-like spread of deal sizes, as in the branch.
   auto model = funnelsim::testing::funnel_model(5.0, {0.2, 0.35, 0.7}, 10, 2.0, 2);
   for (auto& stage : model.segments[0].stages)
@@ -127,7 +127,7 @@ TEST_CASE("Pinball loss penalises the wrong side of a quantile", "[forecast-accu
   CHECK(analysis::pinball_loss(0.1, 100.0, 90.0) == Approx(9.0));
 }
 
-TEST_CASE("forecast-accuracy reads a run's forecasts", "[forecast-accuracy][cli]") {
+TEST_CASE("forecast-accuracy reads a run's forecasts", "[forecast-accuracy][cli][process]") {
   const std::string out = "/tmp/funnelsim-accuracy-" + std::to_string(::getpid()) + ".h5";
   const std::string branch = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/branch.yaml";
   const std::string cli = FUNNELSIM_CLI;
@@ -142,7 +142,8 @@ TEST_CASE("forecast-accuracy reads a run's forecasts", "[forecast-accuracy][cli]
   std::remove(out.c_str());
 }
 
-TEST_CASE("forecast --scenario adds the simulation model's interval", "[forecast-accuracy][cli]") {
+TEST_CASE("forecast --scenario adds the simulation model's interval",
+          "[forecast-accuracy][cli][process]") {
   const std::string cli = FUNNELSIM_CLI;
   const std::string source = FUNNELSIM_SOURCE_DIR;
   const std::string snapshot = source + "/scenarios/snapshots/branch-week7.yaml";
@@ -160,7 +161,7 @@ TEST_CASE("forecast --scenario adds the simulation model's interval", "[forecast
 }
 
 TEST_CASE("forecast-accuracy refuses a results file with non-finite values",
-          "[forecast-accuracy][cli]") {
+          "[forecast-accuracy][cli][process]") {
   // A results file is untrusted: an infinite forecast or a NaN booking was printed as "nan".
   const funnelsim::testing::TemporaryDirectory directory;
   const std::string out = (directory.path() / "r.h5").string();

@@ -509,7 +509,7 @@ TEST_CASE("apply_override edits a parsed tree in place", "[loader]") {
   }
 }
 
-TEST_CASE("UTF-8 text loads; other bytes are refused at their line and column", "[loader]") {
+TEST_CASE("UTF-8 text loads, and other bytes are refused at their line and column", "[loader]") {
   // A byte-order mark and multi-byte characters (万, an emoji) are text.
   CHECK_NOTHROW(load_scenario_text(
       "\xEF\xBB\xBF" + minimal_scenario() + "description: 'quota in 万 \xF0\x9F\x93\x88'\n",
@@ -532,7 +532,7 @@ TEST_CASE("UTF-8 text loads; other bytes are refused at their line and column", 
   CHECK(error_for("a\tb") == "bad.yaml:1:1: segments: missing required key 'segments'");
 }
 
-TEST_CASE("aliases are allowed within the node budget; --set values get the same checks",
+TEST_CASE("aliases are allowed within the node budget, and --set values get the same checks",
           "[loader]") {
   // An anchor spares repeating a distribution.
   const LoadedScenario scenario = load_scenario_text(

@@ -154,7 +154,8 @@ TEST_CASE("Paired difference and variance-reduction factor by hand", "[compare]"
   CHECK_THROWS_AS(analysis::variance_reduction_factor(nan, baseline), std::invalid_argument);
 }
 
-TEST_CASE("On common random numbers the paired interval covers the true difference", "[compare]") {
+TEST_CASE("On common random numbers the paired interval covers the true difference",
+          "[compare][statistical]") {
   // 10 reps prospecting 5 or 6 a week, every lead won with probability 0.2 at 2 万: one more
   // prospect a week is worth 1 × 10 reps × 13 weeks × 0.2 × 2 万 = 52 万 a quarter exactly
   // (the warm-up of 8 weeks is longer than the 3-week cycle, so every quarter is stationary).
@@ -408,7 +409,7 @@ TEST_CASE("A file with only a baseline still compares", "[compare]") {
   CHECK_THAT(text, Contains("No other variant to compare with baseline."));
 }
 
-TEST_CASE("funnelsim compare end to end", "[compare][cli]") {
+TEST_CASE("funnelsim compare end to end", "[compare][cli][process]") {
   TemporaryDirectory directory;
   const fs::path path = directory / "four.h5";
   write_file(path, FOUR_VARIANTS);
@@ -484,7 +485,7 @@ TEST_CASE("funnelsim compare end to end", "[compare][cli]") {
   }
 }
 
-TEST_CASE("From a scenario with variants and costs to a comparison", "[compare][cli]") {
+TEST_CASE("From a scenario with variants and costs to a comparison", "[compare][cli][process]") {
   TemporaryDirectory directory;
   const fs::path scenario = directory / "costs.yaml";
   std::ofstream(scenario) << "name: costs\n"

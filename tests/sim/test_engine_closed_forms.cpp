@@ -29,7 +29,7 @@ std::vector<double> quarter_wins(const std::vector<funnelsim::sim::ReplicationRe
 }  // namespace
 
 TEST_CASE("Poisson leads thinned by the funnel give lambda x p(first) wins a week",
-          "[engine][closed-form]") {
+          "[engine][closed-form][statistical]") {
   // 10 reps x 5 prospects a week = 50 leads a week, won at 20%: 10 wins a week (playbook §2).
   const auto model = funnel_model(5.0, {0.20, 0.35, 0.70}, 10);
   const auto runs = run(model, 400);
@@ -45,7 +45,7 @@ TEST_CASE("Poisson leads thinned by the funnel give lambda x p(first) wins a wee
   }
 }
 
-TEST_CASE("Bookings are wins times the deal size", "[engine][closed-form]") {
+TEST_CASE("Bookings are wins times the deal size", "[engine][closed-form][statistical]") {
   const auto model = funnel_model(5.0, {0.20, 0.35, 0.70}, 3, 2.0);
   for (const auto& r : run(model, 50)) {
     for (int q = 0; q < 2; ++q) {
@@ -60,7 +60,7 @@ TEST_CASE("Bookings are wins times the deal size", "[engine][closed-form]") {
 }
 
 TEST_CASE("Week-end funnel counts follow Little's law: the playbook's standard funnel",
-          "[engine][closed-form]") {
+          "[engine][closed-form][statistical]") {
   // lambda = 50 leads a week entering intent, one week per stage: L = lambda_i x W gives
   // intent 50, solution 50 x 0.2 / 0.35 = 28.6, negotiation 50 x 0.2 / 0.7 = 14.3.
   const auto model = funnel_model(50.0, {0.20, 0.35, 0.70}, 1);
@@ -83,7 +83,7 @@ TEST_CASE("Week-end funnel counts follow Little's law: the playbook's standard f
   }
 }
 
-TEST_CASE("Funnel amounts are the open deals' sizes", "[engine][closed-form]") {
+TEST_CASE("Funnel amounts are the open deals' sizes", "[engine][closed-form][statistical]") {
   const auto model = funnel_model(20.0, {0.20, 0.35, 0.70}, 1, 2.5);
   for (const auto& r : run(model, 5)) {
     for (std::size_t i = 0; i < r.segments[0].funnel_count.size(); ++i) {
@@ -93,7 +93,7 @@ TEST_CASE("Funnel amounts are the open deals' sizes", "[engine][closed-form]") {
   }
 }
 
-TEST_CASE("Existing customers win at their own rate", "[engine][closed-form]") {
+TEST_CASE("Existing customers win at their own rate", "[engine][closed-form][statistical]") {
   // Playbook §3: 23% of new customers win, 47% of existing ones.
   auto model = funnel_model(5.0, {0.23, 0.40, 0.70}, 10);
   model.segments[0].existing_share = 0.4;
@@ -105,7 +105,8 @@ TEST_CASE("Existing customers win at their own rate", "[engine][closed-form]") {
   CHECK(std::abs(wins.mean - expected) < 4.0 * std::sqrt(expected / runs.size()));
 }
 
-TEST_CASE("Leads per quarter are Poisson with the prospecting rate", "[engine][closed-form]") {
+TEST_CASE("Leads per quarter are Poisson with the prospecting rate",
+          "[engine][closed-form][statistical]") {
   const auto model = funnel_model(5.0, {0.20, 0.35, 0.70}, 10);
   const auto runs = run(model, 300);
   std::vector<double> leads;
@@ -115,7 +116,7 @@ TEST_CASE("Leads per quarter are Poisson with the prospecting rate", "[engine][c
   CHECK(std::abs(estimate(leads).mean - expected) < 4.0 * std::sqrt(expected / runs.size()));
 }
 
-TEST_CASE("A fractional rate is thinned exactly", "[engine][closed-form]") {
+TEST_CASE("A fractional rate is thinned exactly", "[engine][closed-form][statistical]") {
   const auto model = funnel_model(2.5, {0.5, 0.8}, 4);
   const auto runs = run(model, 300);
   std::vector<double> leads;
@@ -134,7 +135,7 @@ TEST_CASE("Opportunities that sit longer than stall_days are lost", "[engine]") 
   }
 }
 
-TEST_CASE("Referrals add wins as a branching process", "[engine][closed-form]") {
+TEST_CASE("Referrals add wins as a branching process", "[engine][closed-form][statistical]") {
   // Each win brings Poisson(r) referrals that win like any lead: total wins per week
   // lambda p / (1 - r p) while r p < 1.
   auto model = funnel_model(5.0, {0.20, 0.35, 0.70}, 10);
@@ -154,7 +155,7 @@ TEST_CASE("Referrals add wins as a branching process", "[engine][closed-form]") 
   CHECK(std::abs(wins.mean - expected) < 4.0 * wins.standard_error);
 }
 
-TEST_CASE("A marketing source adds its leads", "[engine][closed-form]") {
+TEST_CASE("A marketing source adds its leads", "[engine][closed-form][statistical]") {
   auto model = funnel_model(5.0, {0.20, 0.35, 0.70}, 4);
   funnelsim::sim::LeadSource events;
   events.name = "trade-fairs";
@@ -170,7 +171,7 @@ TEST_CASE("A marketing source adds its leads", "[engine][closed-form]") {
   CHECK(std::abs(estimate(leads).mean - expected) < 4.0 * std::sqrt(expected / runs.size()));
 }
 
-TEST_CASE("Skill multipliers have mean one", "[engine][closed-form]") {
+TEST_CASE("Skill multipliers have mean one", "[engine][closed-form][statistical]") {
   auto model = funnel_model(5.0, {0.20, 0.35, 0.70}, 10);
   model.teams[0].skill = {0.3, 0.0, 0.2};
   const auto runs = run(model, 300);
@@ -189,7 +190,7 @@ TEST_CASE("Skill multipliers have mean one", "[engine][closed-form]") {
 }
 
 TEST_CASE("Attrition leaves territories vacant for the renewal share of the time",
-          "[engine][closed-form]") {
+          "[engine][closed-form][statistical]") {
   // Alternating renewal: tenure Exp(mean 1 / rate years), vacancy v: the long-run share of
   // time a territory is staffed is (1 / rate) / (1 / rate + v).
   auto model = funnel_model(5.0, {0.20, 0.35, 0.70}, 20);

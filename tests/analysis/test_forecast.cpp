@@ -376,7 +376,7 @@ std::string bad_snapshot(const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("a snapshot error reads gcc-style", "[forecast]") {
+TEST_CASE("a snapshot error reads gcc-style", "[forecast][process]") {
   const std::string path = bad_snapshot("probability_above_one.yaml");
   CHECK_THROWS_WITH(
       load_snapshot_file(path),
@@ -485,13 +485,13 @@ const char* EXAMPLE_JSON = R"({
 
 }  // namespace
 
-TEST_CASE("forecast --json of the example snapshot, complete", "[forecast][cli]") {
+TEST_CASE("forecast --json of the example snapshot, complete", "[forecast][cli][process]") {
   const Outcome outcome = run_cli("forecast scenarios/snapshots/branch-week7.yaml --json");
   CHECK(outcome.exit_code == 0);
   CHECK(outcome.output == EXAMPLE_JSON);
 }
 
-TEST_CASE("forecast prints every model the snapshot allows", "[forecast][cli]") {
+TEST_CASE("forecast prints every model the snapshot allows", "[forecast][cli][process]") {
   const Outcome small = run_cli("forecast scenarios/snapshots/branch-week7.yaml");
   INFO(small.output);
   CHECK(small.exit_code == 0);
@@ -510,7 +510,7 @@ TEST_CASE("forecast prints every model the snapshot allows", "[forecast][cli]") 
   CHECK(json_check("forecast scenarios/snapshots/branch-week7.yaml --json") == 0);
 }
 
-TEST_CASE("forecast fits 80 columns", "[forecast][cli]") {
+TEST_CASE("forecast fits 80 columns", "[forecast][cli][process]") {
   for (const char* file : {"branch-week7.yaml", "key-accounts-week7.yaml"}) {
     const Outcome outcome = run_cli(std::string("forecast scenarios/snapshots/") + file);
     std::size_t start = 0;
@@ -530,7 +530,8 @@ TEST_CASE("forecast fits 80 columns", "[forecast][cli]") {
   }
 }
 
-TEST_CASE("forecast rejects a bad snapshot with exit code 2 and its location", "[forecast][cli]") {
+TEST_CASE("forecast rejects a bad snapshot with exit code 2 and its location",
+          "[forecast][cli][process]") {
   const Outcome outcome = run_cli("forecast tests/bad_snapshots/probability_above_one.yaml");
   CHECK(outcome.exit_code == 2);
   CHECK(outcome.output ==
@@ -541,7 +542,7 @@ TEST_CASE("forecast rejects a bad snapshot with exit code 2 and its location", "
   CHECK(run_cli("forecast --help").exit_code == 0);
 }
 
-TEST_CASE("plan funnel prints the course's standard funnel", "[forecast][cli]") {
+TEST_CASE("plan funnel prints the course's standard funnel", "[forecast][cli][process]") {
   const Outcome text = run_cli("plan funnel --quota 240 --average-deal 2 --weeks-per-stage 1");
   INFO(text.output);
   CHECK(text.exit_code == 0);
@@ -566,7 +567,7 @@ TEST_CASE("plan funnel prints the course's standard funnel", "[forecast][cli]") 
   CHECK(annual.output.find("= 239.6") != std::string::npos);
 }
 
-TEST_CASE("plan funnel rejects bad options with exit code 2", "[forecast][cli]") {
+TEST_CASE("plan funnel rejects bad options with exit code 2", "[forecast][cli][process]") {
   const char* const BAD[] = {
       "plan funnel --average-deal 2 --weeks-per-stage 1",
       "plan funnel --quota 240 --weeks-per-stage 1",

@@ -62,7 +62,7 @@ TEST_CASE("Shards tile the run in contiguous blocks", "[shard]") {
   }
 }
 
-TEST_CASE("Three shards merged in any order are the single-machine run", "[shard][cli]") {
+TEST_CASE("Three shards merged in any order are the single-machine run", "[shard][cli][process]") {
   TemporaryDirectory directory;
   const auto whole = directory / "whole.h5";
   succeed("run " + BRANCH + " -n 300 -o " + quoted(whole) + FAST);
@@ -85,7 +85,7 @@ TEST_CASE("Three shards merged in any order are the single-machine run", "[shard
 }
 
 TEST_CASE("Shards of a scenario with variants merge into the single-machine run",
-          "[shard][cli][variants]") {
+          "[shard][cli][variants][process]") {
   TemporaryDirectory directory;
   const auto whole = directory / "whole.h5";
   const std::string common = " -n 50 --seed 7 --set teams.territory.headcount=11" + FAST;
@@ -98,7 +98,7 @@ TEST_CASE("Shards of a scenario with variants merge into the single-machine run"
   CHECK(h5diff(whole, merged) == 0);
 }
 
-TEST_CASE("merge refuses shards that are not every shard of one run", "[shard][cli]") {
+TEST_CASE("merge refuses shards that are not every shard of one run", "[shard][cli][process]") {
   TemporaryDirectory directory;
   const auto shard = [&](const std::string& name, const std::string& options) {
     succeed("run " + BRANCH + " -n 30 -o " + quoted(directory / name) + FAST + " " + options);
@@ -161,7 +161,7 @@ TEST_CASE("merge refuses shards that are not every shard of one run", "[shard][c
   }
 }
 
-TEST_CASE("run --shard rejects malformed shards and adaptive runs", "[shard][cli]") {
+TEST_CASE("run --shard rejects malformed shards and adaptive runs", "[shard][cli][process]") {
   TemporaryDirectory directory;
   const auto out = directory / "out.h5";
   for (const char* bad : {"3/2", "0/0", "0/3", "a/b", "4", "1/", "/2", "1/2/3", "-1/2"}) {
