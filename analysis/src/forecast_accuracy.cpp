@@ -18,15 +18,16 @@ namespace {
   char text[160];
   std::snprintf(text, sizeof text, "%g at replication %zu, quarter %zu", value, replication,
                 quarter + 1);
-  throw ResultsError(variant + "/" + dataset + ": not a finite number: " + text);
+  throw ResultsError(ErrorLocation{{}, 0, 0, variant + "/" + dataset},
+                     std::string("not a finite number: ") + text);
 }
 
 /// The dataset's shape must be that of bookings (replications x quarters) followed by weeks.
 void check_shape(const Array& array, const Matrix& actual, const std::string& variant,
                  const std::string& dataset) {
   if (array.shape.size() != 3 || array.shape[0] != actual.rows || array.shape[1] != actual.cols) {
-    throw ResultsError(variant + "/" + dataset +
-                       ": shape does not match bookings (replications x quarters x weeks)");
+    throw ResultsError(ErrorLocation{{}, 0, 0, variant + "/" + dataset},
+                       "shape does not match bookings (replications x quarters x weeks)");
   }
 }
 
