@@ -14,6 +14,7 @@
 #include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/error.hpp"
 #include "funnelsim/scenarios/error.hpp"
+#include "funnelsim/sim/model.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
 
@@ -74,6 +75,26 @@ TEST_CASE("an error's location reads gcc-style and a caller can name its file", 
   // An error that names its file, or has no location, stays as it is.
   CHECK(std::string(named.in_file("other.h5").what()) == "r.h5: variant 'x': no rows");
   CHECK(std::string(analysis::PlanError("bad").in_file("r.h5").what()) == "bad");
+}
+
+TEST_CASE("win probabilities must increase: one rule", "[errors]") {
+  using funnelsim::sim::win_probability_order_error;
+  CHECK(win_probability_order_error({"intent", 0.2, "0.2"}, {"solution", 0.35, "0.35"}).empty());
+  CHECK(win_probability_order_error({"intent", 0.35, "0.35"}, {"solution", 0.20, "0.20"}) ==
+        "win probabilities must increase along the funnel: 'solution' has 0.20 after 'intent' "
+        "0.35");
+  // Equal is not an increase.
+  CHECK_FALSE(win_probability_order_error({"a", 0.5, "0.5"}, {"b", 0.5, "0.5"}).empty());
+
+  // The scenario loader, the snapshot loader and the funnel planner all say it so.
+  analysis::FunnelPlanInput input;
+  input.quota = 240.0;
+  input.average_deal = 2.0;
+  input.weeks_per_stage = 1.0;
+  input.stages = {{"intent", 0.35}, {"solution", 0.20}};
+  CHECK_THROWS_WITH(
+      analysis::plan_standard_funnel(input),
+      "win probabilities must increase along the funnel: 'solution' has 0.2 after 'intent' 0.35");
 }
 
 TEST_CASE("the command gives each kind of error its exit code and message", "[errors][cli]") {
