@@ -3,7 +3,9 @@
 // run it; errors are exceptions that main() turns into messages and exit codes.
 
 #include <functional>
-#include <stdexcept>
+#include <string>
+
+#include "funnelsim/error.hpp"
 
 namespace CLI {
 class App;
@@ -11,12 +13,10 @@ class App;
 
 namespace funnelsim::cli {
 
-/// Exit codes, documented in the README.
-enum ExitCode : int { SUCCESS = 0, RUNTIME_FAILURE = 1, BAD_INPUT = 2, INTERRUPTED = 130 };
-
-/// A user error caught at the command line (not in a file): exit code 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+/// A user error caught at the command line (not in a file): kind usage, exit code 2. The exit
+/// codes (SUCCESS, BAD_INPUT, ...) are funnelsim::ExitCode, funnelsim/error.hpp.
+struct UsageError : Error {
+  explicit UsageError(const std::string& message) : Error(ErrorKind::usage, message) {}
 };
 
 /// A registered subcommand: its parser and what to do when the user chose it.

@@ -78,12 +78,7 @@ int compare(const CompareArgs& args) {
   question.quarter = parse_quarter(args.quarter);
   const std::string text = naming_results_file(args.results, [&] {
     const analysis::ResultsReader reader(args.results);
-    analysis::Comparison comparison;
-    try {
-      comparison = analysis::compare_variants(reader, question);
-    } catch (const analysis::CompareError& error) {
-      throw UsageError(args.results + ": " + error.what());
-    }
+    const analysis::Comparison comparison = analysis::compare_variants(reader, question);
     return args.json  ? analysis::comparison_json(comparison)
            : args.csv ? analysis::comparison_csv(comparison)
                       : analysis::format_comparison(comparison, reader.metadata());

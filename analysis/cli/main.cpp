@@ -8,9 +8,7 @@
 #include <new>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/output_path.hpp"
-#include "funnelsim/analysis/results_file.hpp"
-#include "funnelsim/scenarios/error.hpp"
+#include "funnelsim/error.hpp"
 
 namespace cli = funnelsim::cli;
 
@@ -35,6 +33,24 @@ constexpr const char* EPILOG =
     "\nExit codes: 0 success, 1 runtime failure, 2 bad usage or bad input, 130 interrupted.\n"
     "Scenario keys are documented in scenarios/README.md; the results layout in "
     "analysis/RESULTS.md.\n";
+
+/// Prints `error` as funnelsim always has: an input error gcc-style, its location first; the
+/// user's other errors after "funnelsim: "; a runtime failure after "funnelsim: error: ".
+void print(const funnelsim::Error& error) {
+  switch (error.kind()) {
+    case funnelsim::ErrorKind::input:
+      std::fprintf(stderr, "%s\n", error.what());
+      return;
+    case funnelsim::ErrorKind::usage:
+    case funnelsim::ErrorKind::results:
+    case funnelsim::ErrorKind::output:
+      std::fprintf(stderr, "funnelsim: %s\n", error.what());
+      return;
+    case funnelsim::ErrorKind::runtime:
+      std::fprintf(stderr, "funnelsim: error: %s\n", error.what());
+      return;
+  }
+}
 
 }  // namespace
 
@@ -71,35 +87,27 @@ int main(int argc, char** argv) {
       return app.exit(error);
     }
     std::fprintf(stderr, "funnelsim: %s\nRun 'funnelsim --help' for usage.\n", error.what());
-    return cli::BAD_INPUT;
+    return funnelsim::BAD_INPUT;
   }
 
+  // The one place where errors become messages and exit codes (funnelsim/error.hpp).
   try {
     for (const cli::Command& command : commands) {
       if (command.parser->parsed())
         return command.run();
     }
-  } catch (const funnelsim::scenarios::InputError& error) {
-    std::fprintf(stderr, "%s\n", error.what());
-    return cli::BAD_INPUT;
-  } catch (const cli::UsageError& error) {
-    std::fprintf(stderr, "funnelsim: %s\n", error.what());
-    return cli::BAD_INPUT;
-  } catch (const funnelsim::analysis::OutputError& error) {
-    std::fprintf(stderr, "funnelsim: %s\n", error.what());
-    return cli::BAD_INPUT;
-  } catch (const funnelsim::analysis::ResultsError& error) {
-    std::fprintf(stderr, "funnelsim: %s\n", error.what());
-    return cli::BAD_INPUT;
+  } catch (const funnelsim::Error& error) {
+    print(error);
+    return funnelsim::exit_code(error.kind());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "funnelsim: error: out of memory\n");
-    return cli::RUNTIME_FAILURE;
+    return funnelsim::RUNTIME_FAILURE;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "funnelsim: error: %s\n", error.what());
-    return cli::RUNTIME_FAILURE;
+    return funnelsim::RUNTIME_FAILURE;
   } catch (...) {
     std::fprintf(stderr, "funnelsim: error: unknown failure\n");
-    return cli::RUNTIME_FAILURE;
+    return funnelsim::RUNTIME_FAILURE;
   }
-  return cli::BAD_INPUT;
+  return funnelsim::BAD_INPUT;
 }

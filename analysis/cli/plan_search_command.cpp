@@ -204,96 +204,91 @@ int plan_search(const SearchArgs& args, Search search) {
 
   const ValueText value_text{search, decimals_for(args.tolerance)};
   analysis::PlanResult plan;
-  try {
-    question.team = analysis::find_team(model, args.team);
-    analysis::check_question(model, question);
-    // Each candidate is a run of its own: refuse a search that cannot finish. Its bound: the
-    // most candidates the search can try (a gallop and a bisection over [1, last], each at
-    // most log2(last + 1) + 1 steps), each as large as the largest one.
-    analysis::RunSize size;
-    size.replications = question.replications;
-    size.threads = args.threads > 0
-                       ? args.threads
-                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    size.forecast_samples = 0;
-    sim::Model largest = model;
-    sim::Team& searched = largest.teams[question.team];
-    double last = 0.0;
-    if (search == Search::headcount) {
-      searched.headcount = std::max(searched.headcount, question.max_headcount);
-      last = question.max_headcount;
-      size.searched_key = "teams." + searched.name + ".headcount";
-      size.searched_option = "--max-headcount";
-    } else {
-      searched.prospects_per_week =
-          std::max(searched.prospects_per_week, question.max_prospects_per_week);
-      last = std::floor(question.max_prospects_per_week / question.tolerance);
-      size.searched_key = "teams." + searched.name + ".prospects_per_week";
-      size.searched_option = "--max-prospects";
-    }
-    const auto candidates = [](double last_step) {
-      return 2 * static_cast<std::size_t>(std::ceil(std::log2(last_step + 1.0))) + 2;
-    };
-    size.candidates = candidates(last);
-    if (search == Search::headcount && args.max_headcount_option->count() == 0) {
-      // The default ceiling: 100,000 reps, or the most whose whole search fits the limits.
-      const auto fits = [&](int headcount) {
-        sim::Model candidate = model;
-        candidate.teams[question.team].headcount = headcount;
-        analysis::RunSize candidate_size = size;
-        candidate_size.candidates = candidates(headcount);
-        const analysis::ResourceEstimate estimate =
-            analysis::estimate_resources(candidate, candidate_size);
-        const analysis::ResourceLimits limits;
-        return estimate.seconds <= limits.seconds &&
-               estimate.peak_memory_bytes <= limits.memory_bytes;
-      };
-      int lower = std::clamp(model.teams[question.team].headcount, 1, question.max_headcount);
-      int upper = question.max_headcount;
-      if (fits(lower) && !fits(upper)) {
-        while (upper - lower > 1) {
-          const int middle = lower + (upper - lower) / 2;
-          (fits(middle) ? lower : upper) = middle;
-        }
-        question.max_headcount = lower;
-        searched.headcount = lower;
-        size.candidates = candidates(lower);
-      }
-    }
-    try {
-      analysis::check_resources(largest, size, args.scenario);
-    } catch (const scenarios::InputError& error) {
-      throw scenarios::locate_key(error, args.overrides);
-    }
-    check_threads_start(size.threads, "--threads");
-    const sim::Team& team = model.teams[question.team];
-    if (!args.quiet) {
-      std::fprintf(stderr, "funnelsim: searching the %s of team '%s' for %s with probability %s\n",
-                   search == Search::headcount ? "headcount" : "prospects a week",
-                   team.name.c_str(), target_text(question).c_str(),
-                   percent(question.probability).c_str());
-    }
-    // On a terminal a bar shows each candidate's replications; the candidate's line follows.
-    std::unique_ptr<ProgressBar> bar;
-    analysis::PlanObserver observer;
-    if (!args.quiet) {
-      observer.progress = [&](double value, std::size_t done, std::size_t total) {
-        if (!bar)
-          bar = std::make_unique<ProgressBar>(stderr_is_terminal(), "  " + value_text(value));
-        bar->update(done, total);
-      };
-      observer.evaluated = [&](const analysis::PlanEvaluation& evaluation) {
-        bar.reset();
-        std::fprintf(stderr, "  %s: %s %s\n", value_text(evaluation.value).c_str(),
-                     percent(evaluation.probability).c_str(),
-                     percent_interval(evaluation.interval).c_str());
-      };
-    }
-    plan = search == Search::headcount ? analysis::plan_headcount(model, question, observer)
-                                       : analysis::plan_prospecting(model, question, observer);
-  } catch (const analysis::PlanError& error) {
-    throw UsageError(error.what());
+  question.team = analysis::find_team(model, args.team);
+  analysis::check_question(model, question);
+  // Each candidate is a run of its own: refuse a search that cannot finish. Its bound: the
+  // most candidates the search can try (a gallop and a bisection over [1, last], each at
+  // most log2(last + 1) + 1 steps), each as large as the largest one.
+  analysis::RunSize size;
+  size.replications = question.replications;
+  size.threads = args.threads > 0
+                     ? args.threads
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  size.forecast_samples = 0;
+  sim::Model largest = model;
+  sim::Team& searched = largest.teams[question.team];
+  double last = 0.0;
+  if (search == Search::headcount) {
+    searched.headcount = std::max(searched.headcount, question.max_headcount);
+    last = question.max_headcount;
+    size.searched_key = "teams." + searched.name + ".headcount";
+    size.searched_option = "--max-headcount";
+  } else {
+    searched.prospects_per_week =
+        std::max(searched.prospects_per_week, question.max_prospects_per_week);
+    last = std::floor(question.max_prospects_per_week / question.tolerance);
+    size.searched_key = "teams." + searched.name + ".prospects_per_week";
+    size.searched_option = "--max-prospects";
   }
+  const auto candidates = [](double last_step) {
+    return 2 * static_cast<std::size_t>(std::ceil(std::log2(last_step + 1.0))) + 2;
+  };
+  size.candidates = candidates(last);
+  if (search == Search::headcount && args.max_headcount_option->count() == 0) {
+    // The default ceiling: 100,000 reps, or the most whose whole search fits the limits.
+    const auto fits = [&](int headcount) {
+      sim::Model candidate = model;
+      candidate.teams[question.team].headcount = headcount;
+      analysis::RunSize candidate_size = size;
+      candidate_size.candidates = candidates(headcount);
+      const analysis::ResourceEstimate estimate =
+          analysis::estimate_resources(candidate, candidate_size);
+      const analysis::ResourceLimits limits;
+      return estimate.seconds <= limits.seconds &&
+             estimate.peak_memory_bytes <= limits.memory_bytes;
+    };
+    int lower = std::clamp(model.teams[question.team].headcount, 1, question.max_headcount);
+    int upper = question.max_headcount;
+    if (fits(lower) && !fits(upper)) {
+      while (upper - lower > 1) {
+        const int middle = lower + (upper - lower) / 2;
+        (fits(middle) ? lower : upper) = middle;
+      }
+      question.max_headcount = lower;
+      searched.headcount = lower;
+      size.candidates = candidates(lower);
+    }
+  }
+  try {
+    analysis::check_resources(largest, size, args.scenario);
+  } catch (const scenarios::InputError& error) {
+    throw scenarios::locate_key(error, args.overrides);
+  }
+  check_threads_start(size.threads, "--threads");
+  const sim::Team& team = model.teams[question.team];
+  if (!args.quiet) {
+    std::fprintf(stderr, "funnelsim: searching the %s of team '%s' for %s with probability %s\n",
+                 search == Search::headcount ? "headcount" : "prospects a week", team.name.c_str(),
+                 target_text(question).c_str(), percent(question.probability).c_str());
+  }
+  // On a terminal a bar shows each candidate's replications; the candidate's line follows.
+  std::unique_ptr<ProgressBar> bar;
+  analysis::PlanObserver observer;
+  if (!args.quiet) {
+    observer.progress = [&](double value, std::size_t done, std::size_t total) {
+      if (!bar)
+        bar = std::make_unique<ProgressBar>(stderr_is_terminal(), "  " + value_text(value));
+      bar->update(done, total);
+    };
+    observer.evaluated = [&](const analysis::PlanEvaluation& evaluation) {
+      bar.reset();
+      std::fprintf(stderr, "  %s: %s %s\n", value_text(evaluation.value).c_str(),
+                   percent(evaluation.probability).c_str(),
+                   percent_interval(evaluation.interval).c_str());
+    };
+  }
+  plan = search == Search::headcount ? analysis::plan_headcount(model, question, observer)
+                                     : analysis::plan_prospecting(model, question, observer);
 
   const std::string output = args.json ? to_json(args, search, model, question, plan)
                                        : to_text(search, value_text, model, question, plan);

@@ -11,6 +11,12 @@
 
 namespace funnelsim::cli {
 
+/// `path` is a damaged results file, as `error` (from the standard library) shows.
+inline analysis::ResultsError damaged(const std::string& path, const std::exception& error) {
+  return analysis::ResultsError(ErrorLocation{path, 0, 0, {}},
+                                std::string("damaged results file (") + error.what() + ")");
+}
+
 /// While alive, a crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) ends the process with the
 /// message "funnelsim: <path>: damaged results file (...)" and exit code 2 (BAD_INPUT).
 /// HDF5 1.10 trusts parts of a file that carry no checksum (the global heap of its
@@ -27,8 +33,9 @@ class ResultsCrashGuard {
   static constexpr int SIGNALS[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 };
 
-/// Runs `read`, a command's work on the results file `path`, and returns its result. A
-/// ResultsError that does not name the file is given its name; an index or size error
+/// Runs `read`, a command's work on the results file `path`, and returns its result. An
+/// error located in the file but without its name (a dataset the analysis found wrong, a
+/// CompareError) is given the name (Error::in_file), keeping its kind; an index or size error
 /// (what a damaged file can still provoke past the reader's checks) becomes a ResultsError
 /// on the file, so that main reports it as bad input rather than as an internal failure;
 /// a ResultsCrashGuard covers the reading.
@@ -37,16 +44,15 @@ auto naming_results_file(const std::string& path, Read&& read) -> decltype(read(
   const ResultsCrashGuard guard(path);
   try {
     return std::forward<Read>(read)();
-  } catch (const analysis::ResultsError& error) {
-    const std::string message = error.what();
-    if (message.starts_with(path + ":") || message.starts_with(path + " ")) {
-      throw;
+  } catch (const Error& error) {
+    if (error.location() && error.location()->file.empty()) {
+      throw error.in_file(path);
     }
-    throw analysis::ResultsError(path + ": " + message);
+    throw;
   } catch (const std::out_of_range& error) {
-    throw analysis::ResultsError(path + ": damaged results file (" + error.what() + ")");
+    throw damaged(path, error);
   } catch (const std::length_error& error) {
-    throw analysis::ResultsError(path + ": damaged results file (" + error.what() + ")");
+    throw damaged(path, error);
   }
 }
 

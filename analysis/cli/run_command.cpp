@@ -277,10 +277,9 @@ analysis::ExperimentResult simulate(const Plan& plan, const std::filesystem::pat
       analysis::mark_shard(writer, *plan.shard);
     writer.commit(result.replications);
     return result;
-  } catch (const analysis::OutputError&) {
-    throw;  // a refused output: exit code 2
   } catch (const analysis::ResultsError& error) {
-    throw std::runtime_error(error.what());
+    // The results file being written failed: the machine's fault (a full disk), not the user's.
+    throw Error(ErrorKind::runtime, error.what());
   }
 }
 
@@ -315,18 +314,12 @@ struct SilentFailure {
   int exit_code;
 };
 
-/// The exit code main() gives `failure` (bad input 2, otherwise 1).
+/// The exit code main() gives `failure`: its kind's (funnelsim/error.hpp), otherwise 1.
 int exit_code_of(const std::exception_ptr& failure) {
   try {
     std::rethrow_exception(failure);
-  } catch (const scenarios::InputError&) {
-    return BAD_INPUT;
-  } catch (const UsageError&) {
-    return BAD_INPUT;
-  } catch (const analysis::ResultsError&) {
-    return BAD_INPUT;
-  } catch (const analysis::OutputError&) {
-    return BAD_INPUT;
+  } catch (const Error& error) {
+    return exit_code(error.kind());
   } catch (...) {
     return RUNTIME_FAILURE;
   }
@@ -405,7 +398,7 @@ int run_mpi(const RunArgs& args, const MpiJob& job) try {
     try {
       analysis::merge_shards(shards, target, args.force);
     } catch (const analysis::ResultsError& error) {
-      throw std::runtime_error(error.what());
+      throw Error(ErrorKind::runtime, error.what());  // as simulate's: the write failed
     }
   });
   // Every shard stays until rank 0 has merged them all (the step above ends in a collective).

@@ -63,17 +63,18 @@ std::vector<double> over_period(const Matrix& matrix, std::optional<int> quarter
 
 PeriodValues read_period(const ResultsReader& reader, const std::string& variant,
                          const CompareQuestion& question, const Matrix& expected_shape) {
-  const std::string where = "variant '" + variant + "'";
+  // In the file the command names (naming_results_file).
+  const ErrorLocation where{{}, 0, 0, "variant '" + variant + "'"};
   const Matrix bookings = reader.read_matrix(variant, "bookings");
   const std::vector<double> quota = reader.read_vector(variant, "quota");
   const Matrix cost = read_cost(reader, variant, bookings);
   if (bookings.rows != expected_shape.rows || bookings.cols != expected_shape.cols ||
       quota.size() != bookings.cols || cost.rows != bookings.rows || cost.cols != bookings.cols) {
-    throw ResultsError(where +
-                       ": bookings, quota and cost disagree in shape with each other "
+    throw ResultsError(where,
+                       "bookings, quota and cost disagree in shape with each other "
                        "or with the baseline's " +
-                       std::to_string(expected_shape.rows) + " replications of " +
-                       std::to_string(expected_shape.cols) + " quarters");
+                           std::to_string(expected_shape.rows) + " replications of " +
+                           std::to_string(expected_shape.cols) + " quarters");
   }
 
   PeriodValues values;
@@ -92,7 +93,7 @@ PeriodValues read_period(const ResultsReader& reader, const std::string& variant
     case CompareMetric::wins: {
       const Matrix wins = reader.read_matrix(variant, "wins");
       if (wins.rows != bookings.rows || wins.cols != bookings.cols) {
-        throw ResultsError(where + ": wins and bookings disagree in shape");
+        throw ResultsError(where, "wins and bookings disagree in shape");
       }
       values.metric = over_period(wins, question.quarter);
       break;
@@ -114,7 +115,8 @@ VariantComparison compare_one(const PeriodValues& variant, const PeriodValues& b
   row.mean = mean(variant.metric);
   std::vector<double> sorted = variant.metric;
   if (std::any_of(sorted.begin(), sorted.end(), [](double value) { return std::isnan(value); })) {
-    throw ResultsError("variant '" + variant.name + "': values contain NaN");
+    throw ResultsError(ErrorLocation{{}, 0, 0, "variant '" + variant.name + "'"},
+                       "values contain NaN");
   }
   std::sort(sorted.begin(), sorted.end());
   row.p10 = quantile_sorted(sorted, 0.10);
@@ -459,12 +461,13 @@ Comparison compare_variants(const ResultsReader& reader, const CompareQuestion& 
   }
   const Matrix shape = reader.read_matrix(question.baseline, "bookings");
   if (shape.rows == 0) {
-    throw ResultsError("variant '" + question.baseline + "': no replications to compare");
+    throw ResultsError(ErrorLocation{{}, 0, 0, "variant '" + question.baseline + "'"},
+                       "no replications to compare");
   }
   if (shape.cols != static_cast<std::size_t>(quarters)) {
-    throw ResultsError("variant '" + question.baseline + "': bookings has " +
-                       std::to_string(shape.cols) + " quarters, the file measures " +
-                       std::to_string(quarters));
+    throw ResultsError(ErrorLocation{{}, 0, 0, "variant '" + question.baseline + "'"},
+                       "bookings has " + std::to_string(shape.cols) +
+                           " quarters, the file measures " + std::to_string(quarters));
   }
 
   std::vector<PeriodValues> values;

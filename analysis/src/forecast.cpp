@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "funnelsim/sim/model.hpp"
+
 namespace funnelsim::analysis {
 namespace {
 
@@ -91,11 +93,16 @@ void check_stages(const std::vector<PlanStage>& stages) {
   for (std::size_t i = 0; i < stages.size(); ++i) {
     require_probability("stage '" + stages[i].name + "' win probability",
                         stages[i].win_probability);
-    // Probabilities are cumulative (§1): each stage is closer to a win than the last.
-    if (i > 0 && stages[i].win_probability <= stages[i - 1].win_probability) {
-      throw ForecastError("win probabilities must increase along the funnel: '" + stages[i].name +
-                          "' has " + text(stages[i].win_probability) + " after '" +
-                          stages[i - 1].name + "' " + text(stages[i - 1].win_probability));
+    if (i == 0) {
+      continue;
+    }
+    const std::string previous = text(stages[i - 1].win_probability);
+    const std::string value = text(stages[i].win_probability);
+    const std::string error = sim::win_probability_order_error(
+        {stages[i - 1].name, stages[i - 1].win_probability, previous},
+        {stages[i].name, stages[i].win_probability, value});
+    if (!error.empty()) {
+      throw ForecastError(error);
     }
   }
 }

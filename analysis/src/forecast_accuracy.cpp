@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "funnelsim/analysis/forecast_benchmark.hpp"
@@ -16,15 +17,20 @@ namespace {
 /// checks every value when it opens a file; this holds for a reader of any file.)
 [[noreturn]] void not_finite(const std::string& variant, const std::string& dataset, double value,
                              std::size_t replication, std::size_t quarter) {
-  throw_not_finite(variant + "/" + dataset, value, replication_quarter_cell(replication, quarter));
+  // The key names the variant and dataset; the command adds the file (Error::in_file).
+  char text[64];
+  std::snprintf(text, sizeof text, "%g", value);
+  throw ResultsError(ErrorLocation{{}, 0, 0, variant + "/" + dataset},
+                     std::string("not a finite number: ") + text + " at " +
+                         replication_quarter_cell(replication, quarter));
 }
 
 /// The dataset's shape must be that of bookings (replications x quarters) followed by weeks.
 void check_shape(const Array& array, const Matrix& actual, const std::string& variant,
                  const std::string& dataset) {
   if (array.shape.size() != 3 || array.shape[0] != actual.rows || array.shape[1] != actual.cols) {
-    throw ResultsError(variant + "/" + dataset +
-                       ": shape does not match bookings (replications x quarters x weeks)");
+    throw ResultsError(ErrorLocation{{}, 0, 0, variant + "/" + dataset},
+                       "shape does not match bookings (replications x quarters x weeks)");
   }
 }
 

@@ -129,7 +129,7 @@ std::string note(const std::string& text) {
 std::string baseline_of(const ResultsReader& reader) {
   const std::vector<std::string> names = reader.variants();
   if (names.empty())
-    throw ResultsError("the results file holds no variants");
+    throw ResultsError(ErrorLocation{}, "the results file holds no variants");
   return std::find(names.begin(), names.end(), "baseline") != names.end() ? "baseline"
                                                                           : names.front();
 }

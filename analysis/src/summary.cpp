@@ -98,14 +98,15 @@ Summary summarize(const ResultsReader& reader, const std::string& variant) {
   const Matrix wins = reader.read_matrix(variant, "wins");
   const Matrix attainment = reader.read_matrix(variant, "attainment");
   const std::vector<double> quota = reader.read_vector(variant, "quota");
-  const std::string where = "variant '" + variant + "'";
+  // In the file the command names (naming_results_file).
+  const ErrorLocation where{{}, 0, 0, "variant '" + variant + "'"};
   if (bookings.rows == 0) {
-    throw ResultsError(where + ": no replications to summarize");
+    throw ResultsError(where, "no replications to summarize");
   }
   if (wins.rows != bookings.rows || attainment.rows != bookings.rows ||
       wins.cols != bookings.cols || attainment.cols != bookings.cols ||
       quota.size() != bookings.cols) {
-    throw ResultsError(where + ": bookings, wins, attainment and quota disagree in shape");
+    throw ResultsError(where, "bookings, wins, attainment and quota disagree in shape");
   }
 
   Summary summary;

@@ -2,11 +2,22 @@
 
 #include <cmath>
 #include <numeric>
+#include <string>
 
 #include "funnelsim/sim/results.hpp"
 #include "funnelsim/sim/trace.hpp"
 
 namespace funnelsim::sim {
+
+std::string win_probability_order_error(const StageProbability& previous,
+                                        const StageProbability& stage) {
+  if (stage.value > previous.value) {
+    return {};
+  }
+  return "win probabilities must increase along the funnel: '" + std::string(stage.stage) +
+         "' has " + std::string(stage.text) + " after '" + std::string(previous.stage) + "' " +
+         std::string(previous.text);
+}
 
 Distribution Distribution::fixed(double value) {
   Distribution d;

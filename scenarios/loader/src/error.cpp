@@ -1,7 +1,5 @@
 #include "funnelsim/scenarios/error.hpp"
 
-#include <utility>
-
 namespace funnelsim::scenarios {
 namespace {
 
@@ -23,13 +21,10 @@ std::string describe(const std::string& file, int line, int column, const std::s
 
 }  // namespace
 
+// Copies, not moves: the arguments of one call are evaluated in no fixed order.
 InputError::InputError(std::string file, int line, int column, std::string key_path,
                        std::string message)
-    : std::runtime_error(describe(file, line, column, key_path, message)),
-      file_(std::move(file)),
-      line_(line),
-      column_(column),
-      key_path_(std::move(key_path)),
-      message_(std::move(message)) {}
+    : Error(ErrorKind::input, describe(file, line, column, key_path, message), message,
+            ErrorLocation{file, line, column, key_path}) {}
 
 }  // namespace funnelsim::scenarios

@@ -14,11 +14,10 @@ std::vector<sim::Stage> read_stages(const Field& field) {
     stage.name = names.add(item);
     const Field probability = item.at("win_probability");
     stage.win_probability = probability.number(Range::probability());
-    // Probabilities are cumulative (playbook §1): each stage is closer to a win than the last.
-    if (previous_probability && stage.win_probability <= stages.back().win_probability) {
-      probability.fail("win probabilities must increase along the funnel: '" + stage.name +
-                       "' has " + probability.describe() + " after '" + stages.back().name + "' " +
-                       previous_probability->describe());
+    if (previous_probability) {
+      check_win_probability_order(stages.back().name, stages.back().win_probability,
+                                  *previous_probability, stage.name, stage.win_probability,
+                                  probability);
     }
     previous_probability = probability;
     stage.days = read_distribution(item.at("days"), FixedValue::positive);

@@ -19,6 +19,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include "funnelsim/sim/model.hpp"
 #include "suggest.hpp"
 
 namespace funnelsim::scenarios::detail {
@@ -570,6 +571,18 @@ std::string read_text_file(const std::string& path) {
                        "too large: more than " + limit + " bytes; stopped reading there");
     }
     text.append(buffer.data(), static_cast<std::size_t>(got));
+  }
+}
+
+void check_win_probability_order(std::string_view previous_stage, double previous_value,
+                                 const Field& previous, std::string_view stage, double value,
+                                 const Field& field) {
+  const std::string previous_text = previous.describe();
+  const std::string text = field.describe();
+  const std::string error = sim::win_probability_order_error(
+      {previous_stage, previous_value, previous_text}, {stage, value, text});
+  if (!error.empty()) {
+    field.fail(error);
   }
 }
 

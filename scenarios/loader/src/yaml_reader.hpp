@@ -154,4 +154,10 @@ std::string name_problem(std::string_view name);
 /// True when `name` may be used in key paths.
 bool is_valid_name(std::string_view name);
 
+/// sim::win_probability_order_error on two stages read from a file: fails at `field` (the
+/// stage's win_probability), saying both values as the file writes them.
+void check_win_probability_order(std::string_view previous_stage, double previous_value,
+                                 const Field& previous, std::string_view stage, double value,
+                                 const Field& field);
+
 }  // namespace funnelsim::scenarios::detail

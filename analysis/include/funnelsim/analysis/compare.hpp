@@ -16,10 +16,12 @@
 namespace funnelsim::analysis {
 
 /// A question the file cannot answer: an unknown baseline variant, a quarter it does not
-/// measure. The message names the value found and the values allowed.
-class CompareError : public std::invalid_argument {
+/// measure. The message names the value found and the values allowed. A usage error (exit
+/// code 2) located in the results file, whose path the command adds (Error::in_file).
+class CompareError : public Error {
  public:
-  using std::invalid_argument::invalid_argument;
+  explicit CompareError(const std::string& message)
+      : Error(ErrorKind::usage, message, ErrorLocation{}) {}
 };
 
 /// The outcome compared, per replication and period.

@@ -13,15 +13,18 @@
 #include <string>
 #include <vector>
 
+#include "funnelsim/error.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
 
 namespace funnelsim::analysis {
 
 /// A snapshot the models cannot use: no stages, a probability outside (0, 1], a negative or
 /// non-finite amount, an average deal that cannot be derived.
-class ForecastError : public std::invalid_argument {
+/// A usage error (exit code 2): a snapshot file reaches the models checked by its loader, so
+/// what is left is what the command line passes (plan funnel's numbers).
+class ForecastError : public Error {
  public:
-  using std::invalid_argument::invalid_argument;
+  explicit ForecastError(const std::string& message) : Error(ErrorKind::usage, message) {}
 };
 
 // The snapshot is the loader's plain data (scenarios/snapshot.hpp): the models read it as

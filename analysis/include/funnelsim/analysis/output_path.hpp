@@ -21,13 +21,15 @@
 #include <string_view>
 #include <vector>
 
+#include "funnelsim/error.hpp"
+
 namespace funnelsim::analysis {
 
 /// An output path that funnelsim refuses to write (exit code 2): the message starts with the
 /// path and says what is wrong, "out.html: is a symbolic link; ...".
-class OutputError : public std::runtime_error {
+class OutputError : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit OutputError(const std::string& message) : Error(ErrorKind::output, message) {}
 };
 
 /// The device and inode of a file: one of a command's inputs, recognised under any name.

@@ -17,21 +17,23 @@
 #include <vector>
 
 #include "funnelsim/analysis/statistics.hpp"
+#include "funnelsim/error.hpp"
 #include "funnelsim/sim/model.hpp"
 
 namespace funnelsim::analysis {
 
 /// A planning question that cannot be asked: an unknown team, a probability outside (0, 1),
 /// a non-positive quota, no replications. The command line reports it as bad usage.
-class PlanError : public std::invalid_argument {
+class PlanError : public Error {
  public:
-  using std::invalid_argument::invalid_argument;
+  explicit PlanError(const std::string& message) : Error(ErrorKind::usage, message) {}
 };
 
-/// The target cannot be met within the search's limit (headcount or prospecting rate).
-class PlanUnreachable : public std::runtime_error {
+/// The target cannot be met within the search's limit (headcount or prospecting rate): a
+/// runtime failure (exit code 1), the question being well formed.
+class PlanUnreachable : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit PlanUnreachable(const std::string& message) : Error(ErrorKind::runtime, message) {}
 };
 
 /// What to plan for and how to simulate each candidate.

@@ -12,8 +12,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "funnelsim/error.hpp"
 #include "funnelsim/sim/model.hpp"
 #include "funnelsim/sim/runner.hpp"
 
@@ -40,11 +42,18 @@ inline constexpr std::uint64_t RESULTS_DEFLATE_MAX_RATIO = 1032;
 /// A chunk may hold at most this many bytes or the whole dataset, whichever is larger.
 inline constexpr std::uint64_t RESULTS_CHUNK_LIMIT_BYTES = std::uint64_t{4} << 20;
 
-/// A results file could not be written or read. The message starts with the file's path:
-/// "results.h5: not a funnelsim results file (no 'filetype' attribute)".
-class ResultsError : public std::runtime_error {
+/// A results file could not be written or read (kind results, exit code 2). The reader's and
+/// writer's messages start with the file's path:
+/// "results.h5: not a funnelsim results file (no 'filetype' attribute)". Code that reads
+/// through a ResultsReader without knowing its path gives a location instead, the dataset or
+/// variant as its key, and the command that opened the file adds the path (Error::in_file).
+class ResultsError : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  /// A message that names the file itself.
+  explicit ResultsError(const std::string& message) : Error(ErrorKind::results, message) {}
+  /// A message about `location`, whose file may be left for the caller to name.
+  ResultsError(ErrorLocation location, std::string message)
+      : Error(ErrorKind::results, std::move(message), std::move(location)) {}
 };
 
 /// What the caller knows about a run before it starts; stored as root attributes.

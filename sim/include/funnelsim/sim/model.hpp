@@ -74,6 +74,22 @@ struct Stage {
   double stall_days = std::numeric_limits<double>::infinity();  ///< lost if it sits longer
 };
 
+/// A stage's win probability as a rule about a funnel sees it: the value and, for messages,
+/// the text the user wrote it as ("0.20" in a file, "0.2" on a command line).
+struct StageProbability {
+  std::string_view stage;
+  double value = 0.0;
+  std::string_view text;
+};
+
+/// The one rule on a funnel's order (playbook §1): win probabilities are cumulative, so each
+/// stage, closer to a win than the one before it, has a strictly higher probability. Returns
+/// the complaint when `stage` follows `previous` without exceeding it, empty when it follows
+/// the rule: "win probabilities must increase along the funnel: 'solution' has 0.3 after
+/// 'intent' 0.35". The scenario and snapshot loaders and the funnel planner all check it so.
+std::string win_probability_order_error(const StageProbability& previous,
+                                        const StageProbability& stage);
+
 /// A deal type (small or large projects) with its own funnel and deal sizes.
 struct Segment {
   std::string name;
