@@ -79,7 +79,8 @@ Timing with_file(const funnelsim::scenarios::LoadedScenario& scenario, std::size
   metadata.replications_planned = replications;
   const Clock::time_point start = Clock::now();
   analysis::ResultsWriter writer(target, metadata, true);
-  TimedSink sink(writer.add_variant("baseline", scenario.model, scenario.resolved_yaml));
+  TimedSink sink(writer.add_variant("baseline", scenario.model, scenario.resolved_yaml,
+                                    analysis::FORECAST_SERIES));
   const double setup = seconds_since(start);
   sim::run_replications(scenario.model, one_thread(replications, hook), sink);
   const Clock::time_point commit = Clock::now();

@@ -23,6 +23,7 @@
 #include "commands.hpp"
 #include "crm_export.hpp"
 #include "funnelsim/analysis/experiment.hpp"
+#include "funnelsim/analysis/forecast_benchmark.hpp"
 #include "funnelsim/analysis/output_path.hpp"
 #include "funnelsim/analysis/resource_estimate.hpp"
 #include "funnelsim/analysis/results_file.hpp"
@@ -396,7 +397,7 @@ int run_mpi(const RunArgs& args, const MpiJob& job) try {
     for (int rank = 0; rank < job.size(); ++rank)
       shards.push_back(shard_path(rank));
     try {
-      analysis::merge_shards(shards, target, args.force);
+      analysis::merge_shards(shards, target, args.force, analysis::FORECAST_SERIES);
     } catch (const analysis::ResultsError& error) {
       throw Error(ErrorKind::runtime, error.what());  // as simulate's: the write failed
     }

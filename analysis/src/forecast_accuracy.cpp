@@ -60,14 +60,14 @@ AccuracyReport score_forecasts(const ResultsReader& reader, const std::string& v
   check_shape(low, actual, variant, "forecast/simulation_p10");
   check_shape(high, actual, variant, "forecast/simulation_p90");
   for (std::size_t m = 0; m < 4; ++m) {
-    const Array forecast = series(FORECAST_SERIES[m]);
-    const std::string dataset = "forecast/" + std::string(FORECAST_SERIES[m]);
+    const Array forecast = series(FORECAST_SERIES[m].name);
+    const std::string dataset = "forecast/" + std::string(FORECAST_SERIES[m].name);
     check_shape(forecast, actual, variant, dataset);
     const std::size_t replications = forecast.shape.at(0);
     const std::size_t quarters = forecast.shape.at(1);
     const std::size_t weeks = forecast.shape.at(2);
-    ModelAccuracy model{std::string(FORECAST_SERIES[m]), {}};
-    const bool simulation = FORECAST_SERIES[m] == "simulation";
+    ModelAccuracy model{std::string(FORECAST_SERIES[m].name), {}};
+    const bool simulation = FORECAST_SERIES[m].name == "simulation";
     for (std::size_t w = 0; w < weeks; ++w) {
       WeekAccuracy score;
       score.week = static_cast<int>(w + 1);

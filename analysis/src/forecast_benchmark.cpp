@@ -151,11 +151,27 @@ double ForecastBenchmark::play_forward(const std::vector<OpenFunnel>& funnels, i
   return total;
 }
 
+static_assert(FORECAST_SERIES[0].name == "funnel" && FORECAST_SERIES[1].name == "commit" &&
+                  FORECAST_SERIES[2].name == "run_rate" &&
+                  FORECAST_SERIES[3].name == "simulation" &&
+                  FORECAST_SERIES[4].name == "simulation_p10" &&
+                  FORECAST_SERIES[5].name == "simulation_p90",
+              "after() fills the series in FORECAST_SERIES order");
+
 void ForecastBenchmark::after(std::uint64_t replication, sim::ReplicationResult& result) const {
   const int weeks = model_.calendar.weeks_per_quarter;
   const int quarters = model_.calendar.quarters;
   const std::size_t cells = static_cast<std::size_t>(quarters * weeks);
-  result.derived.assign(FORECAST_SERIES.size() * cells, std::numeric_limits<double>::quiet_NaN());
+  result.derived.resize(FORECAST_SERIES.size());
+  for (std::vector<double>& series : result.derived)
+    series.assign(cells, std::numeric_limits<double>::quiet_NaN());
+  // Positions in FORECAST_SERIES.
+  std::vector<double>& funnel_forecast = result.derived[0];
+  std::vector<double>& commit_forecast = result.derived[1];
+  std::vector<double>& run_rate_forecast = result.derived[2];
+  std::vector<double>& simulation_mean = result.derived[3];
+  std::vector<double>& simulation_p10 = result.derived[4];
+  std::vector<double>& simulation_p90 = result.derived[5];
   std::vector<double> outcomes(samples_);
 
   for (int measured = 0; measured < quarters * weeks; ++measured) {
@@ -202,10 +218,10 @@ void ForecastBenchmark::after(std::uint64_t replication, sim::ReplicationResult&
     organisation.realized = realized;
     organisation.calls = calls;
     const std::size_t cell = static_cast<std::size_t>(measured);
-    result.derived[0 * cells + cell] = realized + funnel;
-    result.derived[1 * cells + cell] = forecast_commit(organisation)->forecast;
+    funnel_forecast[cell] = realized + funnel;
+    commit_forecast[cell] = forecast_commit(organisation)->forecast;
     if (const auto run_rate = forecast_run_rate(organisation)) {
-      result.derived[2 * cells + cell] = run_rate->forecast;
+      run_rate_forecast[cell] = run_rate->forecast;
     }
     if (samples_ == 0)
       continue;
@@ -230,9 +246,9 @@ void ForecastBenchmark::after(std::uint64_t replication, sim::ReplicationResult&
     double mean = 0.0;
     for (const double x : outcomes)
       mean += x;
-    result.derived[3 * cells + cell] = mean / static_cast<double>(samples_);
-    result.derived[4 * cells + cell] = quantile_sorted(outcomes, 0.10);
-    result.derived[5 * cells + cell] = quantile_sorted(outcomes, 0.90);
+    simulation_mean[cell] = mean / static_cast<double>(samples_);
+    simulation_p10[cell] = quantile_sorted(outcomes, 0.10);
+    simulation_p90[cell] = quantile_sorted(outcomes, 0.90);
   }
 }
 

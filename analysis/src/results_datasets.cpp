@@ -29,7 +29,34 @@ std::size_t chunk_rows(std::size_t row_bytes, std::size_t planned_rows) {
   return std::min(by_size, std::max<std::size_t>(planned_rows, 1));
 }
 
+DatasetDescription description_of(const OutputField& field) {
+  return {std::string(field.units), std::string(field.description), dim_names(field.dims)};
+}
+
+std::vector<hsize_t> dims_of(const OutputField& field, const DimSizes& sizes) {
+  const std::vector<std::size_t> shape = shape_of(field.dims, sizes);
+  return {shape.begin() + (field.per_replication() ? 1 : 0), shape.end()};
+}
+
 }  // namespace
+
+hdf5::Dataset create_fixed_dataset(hid_t group, const std::string& name, const OutputField& field,
+                                   const DimSizes& sizes, const std::string& where) {
+  const hdf5::Datatype string_type = hdf5::utf8_string_type();
+  const hid_t file_type = field.type == StoredType::string  ? string_type.get()
+                          : field.type == StoredType::int64 ? H5T_STD_I64LE
+                                                            : H5T_IEEE_F64LE;
+  return create_fixed_dataset(group, name, file_type, dims_of(field, sizes), description_of(field),
+                              where);
+}
+
+ReplicationDataset::ReplicationDataset(hid_t group, const std::string& name,
+                                       const OutputField& field, const DimSizes& sizes,
+                                       std::size_t planned_rows, std::string where)
+    : ReplicationDataset(
+          group, name, field.type == StoredType::int64 ? H5T_STD_I64LE : H5T_IEEE_F64LE,
+          field.type == StoredType::int64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE,
+          dims_of(field, sizes), planned_rows, description_of(field), std::move(where)) {}
 
 hdf5::Dataset create_fixed_dataset(hid_t group, const std::string& name, hid_t file_type,
                                    const std::vector<hsize_t>& dims,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "funnelsim/analysis/results_fields.hpp"
 #include "hdf5_handle.hpp"
 
 namespace funnelsim::analysis {
@@ -24,6 +25,10 @@ hdf5::Dataset create_fixed_dataset(hid_t group, const std::string& name, hid_t f
                                    const std::vector<hsize_t>& dims,
                                    const DatasetDescription& description, const std::string& where);
 
+/// Creates the dataset of fixed shape that `field` describes, its dimensions sized by `sizes`.
+hdf5::Dataset create_fixed_dataset(hid_t group, const std::string& name, const OutputField& field,
+                                   const DimSizes& sizes, const std::string& where);
+
 /// A chunked, compressed dataset [replication, inner...] whose first dimension is unlimited:
 /// it grows as batches of replications are written and can be cut when a run stops early.
 class ReplicationDataset {
@@ -33,6 +38,10 @@ class ReplicationDataset {
   ReplicationDataset(hid_t group, const std::string& name, hid_t file_type, hid_t memory_type,
                      std::vector<hsize_t> inner_dims, std::size_t planned_rows,
                      const DatasetDescription& description, std::string where);
+  /// The replication dataset that `field` describes, its other dimensions sized by `sizes`;
+  /// write_rows() takes doubles or int64 as the field is stored.
+  ReplicationDataset(hid_t group, const std::string& name, const OutputField& field,
+                     const DimSizes& sizes, std::size_t planned_rows, std::string where);
 
   /// Values in one row (one replication).
   std::size_t row_size() const { return row_size_; }

@@ -7,7 +7,6 @@
 #include <system_error>
 
 #include "funnelsim/analysis/experiment.hpp"
-#include "funnelsim/analysis/forecast_benchmark.hpp"
 #include "funnelsim/scenarios/error.hpp"
 #include "funnelsim/scenarios/variants.hpp"
 #include "hdf5_attribute.hpp"
@@ -189,8 +188,12 @@ void check_tiling(const std::vector<Shard>& shards) {
 /// bounded by the batch, whatever the shard holds.
 class ShardVariantRows {
  public:
-  ShardVariantRows(const ResultsReader& reader, const std::string& variant)
-      : reader_(reader), variant_(variant), segment_names_(reader.segments(variant)) {}
+  ShardVariantRows(const ResultsReader& reader, const std::string& variant,
+                   std::span<const sim::SeriesInfo> derived)
+      : reader_(reader),
+        variant_(variant),
+        segment_names_(reader.segments(variant)),
+        derived_series_(derived) {}
 
   /// Reads rows [first, first + count) of every dataset; fill() then takes them.
   void load(std::size_t first, std::size_t count) {
@@ -203,45 +206,38 @@ class ShardVariantRows {
     for (const std::string& segment : segment_names_) {
       const std::string prefix = "segments/" + segment + "/";
       std::vector<std::vector<double>> fields;
-      for (const char* field : SEGMENT_FIELDS)
-        fields.push_back(take(prefix + field));
+      for (const sim::SegmentSeries& series : sim::SEGMENT_SERIES)
+        fields.push_back(take(prefix + std::string(series.info.name)));
       segments_.push_back(std::move(fields));
     }
-    forecasts_.clear();
-    for (const std::string_view series : FORECAST_SERIES)
-      forecasts_.push_back(take("forecast/" + std::string(series)));
+    derived_.clear();
+    for (const sim::SeriesInfo& series : derived_series_)
+      derived_.push_back(take("forecast/" + std::string(series.name)));
   }
 
-  /// Replication `row` of the shard as the engine and ForecastBenchmark produced it.
+  /// Replication `row` of the shard as the engine and the run's hook produced it.
   void fill(std::size_t row, sim::ReplicationResult& result) const {
     result.bookings = slice(bookings_, row);
     result.wins = integers(slice(wins_, row));
     result.rep_bookings = slice(rep_bookings_, row);
     result.segments.resize(segments_.size());
     for (std::size_t s = 0; s < segments_.size(); ++s) {
-      const std::vector<std::vector<double>>& fields = segments_[s];
       sim::SegmentResult& segment = result.segments[s];
-      segment.bookings = slice(fields[0], row);
-      segment.wins = integers(slice(fields[1], row));
-      segment.leads = integers(slice(fields[2], row));
-      segment.funnel_count = integers(slice(fields[3], row));
-      segment.funnel_amount = slice(fields[4], row);
-      segment.realized = slice(fields[5], row);
-      segment.calls_committed = slice(fields[6], row);
-      segment.calls_possible = slice(fields[7], row);
+      for (std::size_t f = 0; f < sim::SEGMENT_SERIES.size(); ++f) {
+        const sim::SegmentSeries& series = sim::SEGMENT_SERIES[f];
+        if (series.amounts) {
+          segment.*series.amounts = slice(segments_[s][f], row);
+        } else {
+          segment.*series.counts = integers(slice(segments_[s][f], row));
+        }
+      }
     }
     result.derived.clear();
-    for (const std::vector<double>& series : forecasts_) {
-      const std::vector<double> values = slice(series, row);
-      result.derived.insert(result.derived.end(), values.begin(), values.end());
-    }
+    for (const std::vector<double>& series : derived_)
+      result.derived.push_back(slice(series, row));
   }
 
  private:
-  static constexpr const char* SEGMENT_FIELDS[] = {"bookings",        "wins",          "leads",
-                                                   "funnel_count",    "funnel_amount", "realized",
-                                                   "calls_committed", "calls_possible"};
-
   // The reader checks each dataset's shape against the shard's replications and calendar.
   std::vector<double> take(const std::string& dataset) const {
     return reader_.read_rows(variant_, dataset, first_, count_).values;
@@ -259,13 +255,14 @@ class ShardVariantRows {
   const ResultsReader& reader_;
   std::string variant_;
   std::vector<std::string> segment_names_;
+  std::span<const sim::SeriesInfo> derived_series_;
   std::size_t first_ = 0;  ///< the rows load() read
   std::size_t count_ = 1;
   std::vector<double> bookings_;
   std::vector<double> wins_;
   std::vector<double> rep_bookings_;
-  std::vector<std::vector<std::vector<double>>> segments_;  ///< [segment][field], SEGMENT_FIELDS
-  std::vector<std::vector<double>> forecasts_;              ///< FORECAST_SERIES order
+  std::vector<std::vector<std::vector<double>>> segments_;  ///< [segment][SEGMENT_SERIES]
+  std::vector<std::vector<double>> derived_;                ///< derived_series_ order
 };
 
 }  // namespace
@@ -286,7 +283,8 @@ void mark_shard(ResultsWriter& writer, const ShardInfo& shard) {
 }
 
 MergeResult merge_shards(const std::vector<std::filesystem::path>& paths,
-                         const std::filesystem::path& target, bool overwrite) {
+                         const std::filesystem::path& target, bool overwrite,
+                         std::span<const sim::SeriesInfo> derived) {
   if (paths.empty())
     throw ResultsError("no shard files to merge");
   std::vector<Shard> shards;
@@ -335,7 +333,7 @@ MergeResult merge_shards(const std::vector<std::filesystem::path>& paths,
   std::vector<sim::ResultSink*> sinks;
   for (std::size_t v = 0; v < first.variants.size(); ++v) {
     sinks.push_back(&writer.add_variant(first.variants[v], scenario.variants[v].scenario.model,
-                                        first.variant_scenarios[v]));
+                                        first.variant_scenarios[v], derived));
   }
 
   // Total bookings of every variant in every replication, for the precision a whole run
@@ -346,7 +344,7 @@ MergeResult merge_shards(const std::vector<std::filesystem::path>& paths,
     const ResultsReader reader(shard.path);
     const std::size_t rows = shard.metadata.replications;
     for (std::size_t v = 0; v < sinks.size(); ++v) {
-      ShardVariantRows source(reader, first.variants[v]);
+      ShardVariantRows source(reader, first.variants[v], derived);
       for (std::size_t row = 0; row < rows; row += BATCH) {
         batch.resize(std::min(BATCH, rows - row));
         source.load(row, batch.size());

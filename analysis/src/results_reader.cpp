@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "funnelsim/analysis/resource_estimate.hpp"
+#include "funnelsim/analysis/results_fields.hpp"
 #include "funnelsim/analysis/results_file.hpp"
 #include "hdf5_attribute.hpp"
 #include "hdf5_handle.hpp"
@@ -190,39 +191,29 @@ std::size_t ResultsReader::Impl::read_count(const std::string& name) const {
 
 std::optional<std::vector<std::size_t>> ResultsReader::Impl::layout_shape(
     const std::string& dataset) const {
-  constexpr std::size_t ANY = std::numeric_limits<std::size_t>::max();
-  const std::size_t replications = metadata_.replications;
-  const auto quarters = static_cast<std::size_t>(metadata_.quarters);
-  const auto weeks_per_quarter = static_cast<std::size_t>(metadata_.weeks_per_quarter);
-  const std::size_t weeks = quarters * weeks_per_quarter;
+  DimSizes sizes;
+  sizes.replications = metadata_.replications;
+  sizes.quarters = static_cast<std::size_t>(metadata_.quarters);
+  sizes.weeks_per_quarter = static_cast<std::size_t>(metadata_.weeks_per_quarter);
   const std::size_t slash = dataset.rfind('/');
   const std::string name = slash == std::string::npos ? dataset : dataset.substr(slash + 1);
   const std::string group = slash == std::string::npos ? "" : dataset.substr(0, slash);
+  const auto shape_in = [&](const auto& fields) -> std::optional<std::vector<std::size_t>> {
+    for (const OutputField& field : fields) {
+      if (field.name == name)
+        return shape_of(field.dims, sizes);
+    }
+    return std::nullopt;
+  };
   if (group.empty()) {
-    if (name == "bookings" || name == "wins" || name == "attainment" || name == "cost") {
-      return std::vector{replications, quarters};
-    }
-    if (name == "quota") {
-      return std::vector{quarters};
-    }
-    if (name == "rep_bookings") {
-      return std::vector{replications, ANY, quarters};
-    }
-    if (name == "rep_quota") {
-      return std::vector{ANY, quarters};
-    }
-  } else if (group == "forecast") {
-    return std::vector{replications, quarters, weeks_per_quarter};
-  } else if (group.starts_with("segments/")) {
-    if (name == "bookings" || name == "wins" || name == "leads") {
-      return std::vector{replications, quarters};
-    }
-    if (name == "funnel_count" || name == "funnel_amount") {
-      return std::vector{replications, weeks, ANY};
-    }
-    if (name == "realized" || name == "calls_committed" || name == "calls_possible") {
-      return std::vector{replications, weeks};
-    }
+    return shape_in(VARIANT_FIELDS);
+  }
+  if (group == "forecast") {
+    // Whatever series the run's hook declared: each [replication, quarter, week].
+    return shape_of(dims_of(sim::Extent::quarter_week), sizes);
+  }
+  if (group.starts_with("segments/")) {
+    return shape_in(segment_fields());
   }
   return std::nullopt;
 }
@@ -236,16 +227,14 @@ void ResultsReader::Impl::check_shape(const std::string& context, const std::str
   const auto text = [](const auto& dims) {
     std::string result;
     for (const auto dim : dims) {
-      result += (result.empty() ? "" : " x ") + (dim == std::numeric_limits<std::size_t>::max()
-                                                     ? std::string("any")
-                                                     : std::to_string(dim));
+      result += (result.empty() ? "" : " x ") +
+                (dim == DimSizes::ANY ? std::string("any") : std::to_string(dim));
     }
     return "[" + result + "]";
   };
   bool matches = expected->size() == shape.size();
   for (std::size_t i = 0; matches && i < shape.size(); ++i) {
-    matches =
-        (*expected)[i] == std::numeric_limits<std::size_t>::max() || (*expected)[i] == shape[i];
+    matches = (*expected)[i] == DimSizes::ANY || (*expected)[i] == shape[i];
   }
   if (!matches) {
     throw ResultsError(context + ": shape " + text(shape) + " does not match the file's " +

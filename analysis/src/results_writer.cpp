@@ -23,7 +23,8 @@ class ResultsWriter::Impl {
   Impl& operator=(const Impl&) = delete;
 
   sim::ResultSink& add_variant(const std::string& name, const sim::Model& model,
-                               const std::string& resolved_yaml);
+                               const std::string& resolved_yaml,
+                               std::span<const sim::SeriesInfo> derived);
   void commit(std::size_t replications_done);
   void set_root_attribute(const std::string& name, double value);
   const std::filesystem::path& temporary_path() const { return temporary_; }
@@ -140,7 +141,8 @@ void ResultsWriter::Impl::close_file() {
 }
 
 sim::ResultSink& ResultsWriter::Impl::add_variant(const std::string& name, const sim::Model& model,
-                                                  const std::string& resolved_yaml) {
+                                                  const std::string& resolved_yaml,
+                                                  std::span<const sim::SeriesInfo> derived) {
   hdf5::silence_errors();
   if (committed_) {
     throw ResultsError(where_ + ": add_variant after commit");
@@ -159,9 +161,9 @@ sim::ResultSink& ResultsWriter::Impl::add_variant(const std::string& name, const
     throw ResultsError(where_ + ": variant '" + name +
                        "' has a different calendar from the first variant's");
   }
-  variants_.push_back(std::make_unique<VariantSink>(variants_group_.get(), name, model,
-                                                    resolved_yaml, metadata_.first_replication,
-                                                    metadata_.replications_planned, where_));
+  variants_.push_back(std::make_unique<VariantSink>(
+      variants_group_.get(), name, model, resolved_yaml, derived, metadata_.first_replication,
+      metadata_.replications_planned, where_));
   return *variants_.back();
 }
 
@@ -228,8 +230,9 @@ ResultsWriter::ResultsWriter(std::filesystem::path target, RunMetadata metadata,
 ResultsWriter::~ResultsWriter() = default;
 
 sim::ResultSink& ResultsWriter::add_variant(const std::string& name, const sim::Model& model,
-                                            const std::string& resolved_yaml) {
-  return impl_->add_variant(name, model, resolved_yaml);
+                                            const std::string& resolved_yaml,
+                                            std::span<const sim::SeriesInfo> derived) {
+  return impl_->add_variant(name, model, resolved_yaml, derived);
 }
 
 void ResultsWriter::commit(std::size_t replications_done) {

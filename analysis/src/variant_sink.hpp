@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,10 +22,16 @@ namespace funnelsim::analysis {
 
 class VariantSink final : public sim::ResultSink {
  public:
-  /// Creates /variants/<name> under `variants_group` with every dataset of `model`.
+  /// Creates /variants/<name> under `variants_group` with every dataset of `model`
+  /// (results_fields.hpp) and one forecast/<series> dataset per series of `derived`, the
+  /// series a ReplicationHook fills in each replication's `derived`, in that order.
   VariantSink(hid_t variants_group, const std::string& name, const sim::Model& model,
-              const std::string& resolved_yaml, std::size_t first_replication,
-              std::size_t planned_replications, const std::string& where);
+              const std::string& resolved_yaml, std::span<const sim::SeriesInfo> derived,
+              std::size_t first_replication, std::size_t planned_replications,
+              const std::string& where);
+  ~VariantSink() override;
+  VariantSink(const VariantSink&) = delete;
+  VariantSink& operator=(const VariantSink&) = delete;
 
   /// Appends replications `first`, `first + 1`, ...; they must follow the last one stored.
   void consume(std::size_t first, std::span<const sim::ReplicationResult> results) override;
@@ -36,32 +43,22 @@ class VariantSink final : public sim::ResultSink {
   void truncate(std::size_t replications);
 
  private:
-  struct SegmentDatasets {
-    ReplicationDataset bookings;
-    ReplicationDataset wins;
-    ReplicationDataset leads;
-    ReplicationDataset funnel_count;
-    ReplicationDataset funnel_amount;
-    ReplicationDataset realized;
-    ReplicationDataset calls_committed;
-    ReplicationDataset calls_possible;
-  };
-
   void check_shape(std::size_t replication, const sim::ReplicationResult& result) const;
   void write_batch(std::size_t first_row, std::span<const sim::ReplicationResult> results);
+  /// Writes the batch's VARIANT_FIELDS[field] from the reused buffer for T.
+  template <typename T>
+  void write(std::size_t field, std::size_t first_row, std::size_t count,
+             const std::vector<T>& rows);
   /// Concatenates one field (of each replication, or of its segment `segment`) over the
   /// batch, in replication order, into the reused buffer for T.
   template <typename T, typename Record>
-  const T* gather(std::span<const sim::ReplicationResult> results, std::vector<T> Record::*field,
-                  std::size_t segment = 0);
+  const std::vector<T>& gather(std::span<const sim::ReplicationResult> results,
+                               std::vector<T> Record::*field, std::size_t segment = 0);
   /// The cost [replication][quarter] of each replication of the batch, 万, in the reused
   /// buffer for doubles.
-  const double* gather_cost(std::span<const sim::ReplicationResult> results);
-  /// Forecast series `series` [replication][quarter][week] of the batch from each
-  /// replication's `derived` (ForecastBenchmark's layout), NaN where a replication has none.
-  const double* gather_forecast(std::span<const sim::ReplicationResult> results,
-                                std::size_t series);
-  std::vector<ReplicationDataset*> all_datasets();
+  const std::vector<double>& gather_cost(std::span<const sim::ReplicationResult> results);
+  /// Derived series `series` of the batch, NaN where a replication has none.
+  const double* gather_derived(std::span<const sim::ReplicationResult> results, std::size_t series);
 
   std::string name_;
   std::string where_;
@@ -69,17 +66,15 @@ class VariantSink final : public sim::ResultSink {
   std::vector<double> quota_;  ///< 万 per measured quarter
   double fixed_cost_ = 0.0;    ///< Σ_teams headcount × cost_per_rep_per_quarter, 万 per quarter
   std::vector<double> rep_commission_rate_;  ///< [rep], the rep's team's commission_rate
+  std::vector<sim::SeriesInfo> derived_series_;
   std::size_t first_replication_;
   std::size_t stored_ = 0;
 
   hdf5::Group group_;
-  std::unique_ptr<ReplicationDataset> bookings_;
-  std::unique_ptr<ReplicationDataset> wins_;
-  std::unique_ptr<ReplicationDataset> attainment_;
-  std::unique_ptr<ReplicationDataset> rep_bookings_;
-  std::unique_ptr<ReplicationDataset> cost_;
-  std::vector<SegmentDatasets> segments_;
-  std::vector<ReplicationDataset> forecasts_;  ///< forecast/<series>, FORECAST_SERIES order
+  /// VARIANT_FIELDS' replication datasets, by position in it (empty for the others).
+  std::vector<std::optional<ReplicationDataset>> variant_datasets_;
+  std::vector<std::vector<ReplicationDataset>> segments_;  ///< [segment][SEGMENT_SERIES]
+  std::vector<ReplicationDataset> derived_;  ///< forecast/<series>, derived_series_ order
 
   // Reused between batches so that memory stays at one batch.
   std::vector<double> double_rows_;

@@ -170,7 +170,6 @@ ResultShape::ResultShape(const Model& model)
 
 void ReplicationResult::reset(const ResultShape& shape) {
   const auto q = static_cast<std::size_t>(shape.quarters);
-  const auto w = static_cast<std::size_t>(shape.weeks);
   bookings.assign(q, 0.0);
   wins.assign(q, 0);
   rep_bookings.assign(static_cast<std::size_t>(shape.reps) * q, 0.0);
@@ -178,14 +177,14 @@ void ReplicationResult::reset(const ResultShape& shape) {
   for (std::size_t s = 0; s < segments.size(); ++s) {
     const auto stages = static_cast<std::size_t>(shape.stages_per_segment[s]);
     SegmentResult& segment = segments[s];
-    segment.bookings.assign(q, 0.0);
-    segment.wins.assign(q, 0);
-    segment.leads.assign(q, 0);
-    segment.funnel_count.assign(w * stages, 0);
-    segment.funnel_amount.assign(w * stages, 0.0);
-    segment.realized.assign(w, 0.0);
-    segment.calls_committed.assign(w, 0.0);
-    segment.calls_possible.assign(w, 0.0);
+    for (const SegmentSeries& series : SEGMENT_SERIES) {
+      const std::size_t values = values_in(series.info.extent, shape, stages);
+      if (series.amounts) {
+        (segment.*series.amounts).assign(values, 0.0);
+      } else {
+        (segment.*series.counts).assign(values, 0);
+      }
+    }
     segment.opportunities = 0;
     segment.stage_entries = 0;
   }

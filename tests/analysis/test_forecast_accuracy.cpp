@@ -20,12 +20,11 @@ using funnelsim::testing::estimate;
 
 namespace {
 
-/// Series s of replication r at quarter q, week w (0-based) from ForecastBenchmark's layout.
+/// Series s (FORECAST_SERIES order) of replication r at quarter q, week w (0-based).
 double forecast(const sim::Model& model, const sim::ReplicationResult& r, std::size_t series, int q,
                 int w) {
   const int weeks = model.calendar.weeks_per_quarter;
-  const std::size_t cells = static_cast<std::size_t>(model.calendar.quarters * weeks);
-  return r.derived[series * cells + static_cast<std::size_t>(q * weeks + w)];
+  return r.derived[series][static_cast<std::size_t>(q * weeks + w)];
 }
 
 std::vector<sim::ReplicationResult> run_with_forecasts(const sim::Model& model,

@@ -33,14 +33,14 @@ inline std::vector<std::string> differences(const sim::ReplicationResult& a,
     const sim::SegmentResult& x = a.segments[s];
     const sim::SegmentResult& y = b.segments[s];
     const std::string segment = "segments[" + std::to_string(s) + "].";
-    compare(x.bookings, y.bookings, segment + "bookings");
-    compare(x.wins, y.wins, segment + "wins");
-    compare(x.leads, y.leads, segment + "leads");
-    compare(x.funnel_count, y.funnel_count, segment + "funnel_count");
-    compare(x.funnel_amount, y.funnel_amount, segment + "funnel_amount");
-    compare(x.realized, y.realized, segment + "realized");
-    compare(x.calls_committed, y.calls_committed, segment + "calls_committed");
-    compare(x.calls_possible, y.calls_possible, segment + "calls_possible");
+    for (const sim::SegmentSeries& series : sim::SEGMENT_SERIES) {
+      const std::string name = segment + std::string(series.info.name);
+      if (series.amounts) {
+        compare(x.*series.amounts, y.*series.amounts, name);
+      } else {
+        compare(x.*series.counts, y.*series.counts, name);
+      }
+    }
     compare(x.opportunities, y.opportunities, segment + "opportunities");
     compare(x.stage_entries, y.stage_entries, segment + "stage_entries");
   }

@@ -12,17 +12,32 @@
 
 #include "funnelsim/sim/model.hpp"
 #include "funnelsim/sim/random.hpp"
+#include "funnelsim/sim/results.hpp"
 #include "funnelsim/sim/runner.hpp"
 
 namespace funnelsim::analysis {
 
 /// The series a run records per replication, quarter and week, in this order:
 /// funnel (4a), commit (4c), run_rate, simulation (its mean), and the simulation's P10 and P90.
-inline constexpr std::array<std::string_view, 6> FORECAST_SERIES = {
-    "funnel", "commit", "run_rate", "simulation", "simulation_p10", "simulation_p90"};
+/// ForecastBenchmark fills ReplicationResult::derived in this order; the results writer
+/// stores each as forecast/<name>.
+inline constexpr std::array<sim::SeriesInfo, 6> FORECAST_SERIES{{
+#define FUNNELSIM_FORECAST(name)                                                           \
+  {name, sim::Extent::quarter_week, "万",                                                  \
+   "Forecast of the quarter's bookings made at the end of each of its weeks by the '" name \
+   "' model (see RESULTS.md); NaN where the model was off."}
+    FUNNELSIM_FORECAST("funnel"),
+    FUNNELSIM_FORECAST("commit"),
+    FUNNELSIM_FORECAST("run_rate"),
+    FUNNELSIM_FORECAST("simulation"),
+    FUNNELSIM_FORECAST("simulation_p10"),
+    FUNNELSIM_FORECAST("simulation_p90"),
+#undef FUNNELSIM_FORECAST
+}};
 
 /// Computes the weekly forecasts of a replication on the worker thread that simulated it and
-/// stores them in ReplicationResult::derived: [series][quarter][week of quarter], flat.
+/// stores them in ReplicationResult::derived, one [quarter][week of quarter] array per series
+/// of FORECAST_SERIES.
 ///
 /// The simulation model plays the rest of the quarter forward from the snapshot with the
 /// scenario's own funnel, `samples` times: each open opportunity in stage i wins with the

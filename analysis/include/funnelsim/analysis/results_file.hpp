@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -117,8 +118,12 @@ class ResultsWriter {
   /// text is `resolved_yaml`. The returned sink accepts that variant's replications in order,
   /// starting at RunMetadata::first_replication; it belongs to the writer and lives until
   /// commit() or the writer's destruction. Every variant must share the first one's calendar.
+  /// `derived` lists the series a ReplicationHook puts in each replication's `derived`
+  /// (FORECAST_SERIES for the forecasts), stored as forecast/<series>; a replication whose
+  /// `derived` is empty stores NaN in them.
   sim::ResultSink& add_variant(const std::string& name, const sim::Model& model,
-                               const std::string& resolved_yaml);
+                               const std::string& resolved_yaml,
+                               std::span<const sim::SeriesInfo> derived = {});
 
   /// Sets a numeric root attribute (a one-element float64 array), such as the precision a
   /// run reached. Call before commit().

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <span>
 #include <vector>
 
 #include "funnelsim/analysis/results_file.hpp"
@@ -47,7 +48,10 @@ struct MergeResult {
 /// (ResultsWriter). Throws ResultsError naming the offending file when an input is not a
 /// complete funnelsim shard, when the shards differ in funnelsim version, scenario, seed,
 /// forecast samples, variants or run, or when their replications leave a gap or overlap.
+/// `derived` lists the series the run's ReplicationHook declared (ResultsWriter::add_variant),
+/// FORECAST_SERIES for `funnelsim run`.
 MergeResult merge_shards(const std::vector<std::filesystem::path>& shards,
-                         const std::filesystem::path& target, bool overwrite);
+                         const std::filesystem::path& target, bool overwrite,
+                         std::span<const sim::SeriesInfo> derived);
 
 }  // namespace funnelsim::analysis
