@@ -1,5 +1,8 @@
 #include "results_values.hpp"
 
+#include "funnelsim/analysis/results_fields.hpp"
+#include "funnelsim/sim/results.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -232,22 +235,58 @@ void ValueChecker::check_attainment(const std::string& variant, const std::vecto
   }
 }
 
-void ValueChecker::check_variant(const std::string& variant) {
-  const std::vector<std::string_view> rq{"replication", "quarter"};
-  const std::vector<std::string_view> rw{"replication", "week"};
-  const std::vector<std::string_view> rws{"replication", "week", "stage"};
-  check_dataset(variant, {"bookings", Kind::AMOUNT, rq});
-  check_dataset(variant, {"wins", Kind::COUNT, rq});
-  check_dataset(variant, {"cost", Kind::AMOUNT, rq});
-  check_dataset(variant, {"rep_bookings", Kind::AMOUNT, {"replication", "rep", "quarter"}});
-  check_dataset(variant, {"rep_quota", Kind::AMOUNT, {"rep", "quarter"}});
-  if (check_dataset(variant, {"quota", Kind::QUOTA, {"quarter"}})) {
-    check_attainment(variant, reader_.read_vector(variant, "quota"));
+/// What a field's values may be, from its entry in the table of output fields: amounts in 万
+/// (a quota, moreover, > 0), counts in deals or opportunities, and forecasts; attainment (a
+/// ratio) and names are checked on their own.
+Kind kind_of(std::string_view name, std::string_view units) {
+  if (name == "quota")
+    return Kind::QUOTA;
+  return units == "万" ? Kind::AMOUNT : Kind::COUNT;
+}
+
+/// "replication, quarter" -> {"replication", "quarter"}: the dimensions of a table entry.
+std::vector<std::string_view> dims_of(std::string_view dims) {
+  std::vector<std::string_view> names;
+  while (!dims.empty()) {
+    const std::size_t comma = dims.find(", ");
+    names.push_back(dims.substr(0, comma));
+    dims = comma == std::string_view::npos ? std::string_view() : dims.substr(comma + 2);
   }
-  for (const std::string_view series : FORECAST_SERIES) {
-    check_dataset(
-        variant,
-        {"forecast/" + std::string(series), Kind::FORECAST, {"replication", "quarter", "week"}});
+  return names;
+}
+
+/// The dimensions of a segment series of `extent`, as a results file stores them.
+std::vector<std::string_view> dims_of(sim::Extent extent) {
+  switch (extent) {
+    case sim::Extent::quarter:
+      return {"replication", "quarter"};
+    case sim::Extent::week:
+      return {"replication", "week"};
+    case sim::Extent::week_stage:
+      return {"replication", "week", "stage"};
+    case sim::Extent::quarter_week:
+      return {"replication", "quarter", "week"};
+    case sim::Extent::rep_quarter:
+      return {"replication", "rep", "quarter"};
+  }
+  return {};
+}
+
+void ValueChecker::check_variant(const std::string& variant) {
+  // Every numeric field of the table of output fields (results_fields.hpp), and every series
+  // the forecast code declares.
+  for (const OutputField& field : VARIANT_FIELDS) {
+    if (field.type == StoredType::string || field.name == "attainment")
+      continue;
+    const bool present = check_dataset(
+        variant, {std::string(field.name), kind_of(field.name, field.units), dims_of(field.dims)});
+    if (present && field.name == "quota")
+      check_attainment(variant, reader_.read_vector(variant, "quota"));
+  }
+  for (const sim::SeriesInfo& series : FORECAST_SERIES) {
+    check_dataset(variant, {"forecast/" + std::string(series.name),
+                            Kind::FORECAST,
+                            {"replication", "quarter", "week"}});
   }
   try {
     for (const std::string& team : reader_.read_strings(variant, "rep_team")) {
@@ -276,14 +315,11 @@ void ValueChecker::check_variant(const std::string& variant) {
                          ": segment name " + problem);
     }
     const std::string group = "segments/" + segment + "/";
-    check_dataset(variant, {group + "bookings", Kind::AMOUNT, rq});
-    check_dataset(variant, {group + "wins", Kind::COUNT, rq});
-    check_dataset(variant, {group + "leads", Kind::COUNT, rq});
-    check_dataset(variant, {group + "funnel_count", Kind::COUNT, rws});
-    check_dataset(variant, {group + "funnel_amount", Kind::AMOUNT, rws});
-    check_dataset(variant, {group + "realized", Kind::AMOUNT, rw});
-    check_dataset(variant, {group + "calls_committed", Kind::AMOUNT, rw});
-    check_dataset(variant, {group + "calls_possible", Kind::AMOUNT, rw});
+    for (const sim::SegmentSeries& series : sim::SEGMENT_SERIES) {
+      check_dataset(variant,
+                    {group + std::string(series.info.name),
+                     kind_of(series.info.name, series.info.units), dims_of(series.info.extent)});
+    }
   }
 }
 
