@@ -1,6 +1,7 @@
 #include "results_values.hpp"
 
 #include "funnelsim/analysis/results_fields.hpp"
+#include "funnelsim/scenarios/utf8.hpp"
 #include "funnelsim/sim/results.hpp"
 
 #include <algorithm>
@@ -35,40 +36,6 @@ struct Layout {
 constexpr std::size_t SLAB_CELLS = std::size_t{1} << 20;
 /// Rows of the first slab of a dataset by replication, before its row size is known.
 constexpr std::size_t FIRST_SLAB_ROWS = 64;
-
-/// The length of the UTF-8 sequence at `offset`, or 0 when it is not valid UTF-8 (overlong
-/// forms, surrogates and code points above U+10FFFF included).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t offset) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[offset + i]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead < 0x80) {
-    return 1;
-  } else if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    low = lead == 0xE0 ? 0xA0 : 0x80;
-    high = lead == 0xED ? 0x9F : 0xBF;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    low = lead == 0xF0 ? 0x90 : 0x80;
-    high = lead == 0xF4 ? 0x8F : 0xBF;
-  } else {
-    return 0;
-  }
-  if (offset + length > text.size() || byte(1) < low || byte(1) > high) {
-    return 0;
-  }
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) {
-      return 0;
-    }
-  }
-  return length;
-}
 
 std::string number_text(double value) {
   char text[32];
@@ -340,7 +307,7 @@ std::string results_name_problem(std::string_view name) {
     if (byte < 0x20 || byte == 0x7F) {
       return std::string("holds a control character (") + code + ")";
     }
-    const std::size_t length = utf8_sequence_length(name, offset);
+    const std::size_t length = scenarios::utf8_sequence_length(name, offset);
     if (length == 0) {
       return std::string("is not UTF-8 (byte ") + code + ")";
     }
