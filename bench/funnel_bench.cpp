@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "funnelsim/analysis/forecast_benchmark.hpp"
+#include "funnelsim/forecast/forecast_benchmark.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/random.hpp"
 #include "funnelsim/sim/runner.hpp"

@@ -12,8 +12,8 @@
 #include <string>
 
 #include "bench_arguments.hpp"
-#include "funnelsim/analysis/forecast_benchmark.hpp"
-#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/forecast/forecast_benchmark.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/runner.hpp"
 #include "support/temporary_directory.hpp"

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "bench_arguments.hpp"
-#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/runner.hpp"
 #include "support/temporary_directory.hpp"

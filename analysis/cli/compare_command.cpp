@@ -6,8 +6,8 @@
 #include <string>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/compare.hpp"
-#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/report/compare.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "results_errors.hpp"
 
 namespace funnelsim::cli {

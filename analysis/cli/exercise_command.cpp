@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/exercise.hpp"
+#include "funnelsim/exercise/exercise.hpp"
 #include "funnelsim/scenarios/answers.hpp"
 #include "handout_html.hpp"
 #include "options.hpp"

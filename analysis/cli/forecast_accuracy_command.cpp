@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/forecast_accuracy.hpp"
-#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/report/forecast_accuracy.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "results_errors.hpp"
 #include "text.hpp"
 

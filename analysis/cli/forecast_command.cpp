@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/forecast.hpp"
-#include "funnelsim/analysis/forecast_benchmark.hpp"
-#include "funnelsim/analysis/statistics.hpp"
+#include "funnelsim/forecast/forecast.hpp"
+#include "funnelsim/forecast/forecast_benchmark.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
 #include "funnelsim/sim/random.hpp"
+#include "funnelsim/stats/statistics.hpp"
 #include "options.hpp"
 #include "text.hpp"
 

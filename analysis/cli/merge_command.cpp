@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/forecast_benchmark.hpp"
-#include "funnelsim/analysis/results_merge.hpp"
+#include "funnelsim/forecast/forecast_benchmark.hpp"
+#include "funnelsim/results/results_merge.hpp"
 #include "output_file.hpp"
 #include "results_errors.hpp"
 
@@ -30,8 +30,8 @@ int merge(const MergeArgs& args) {
   for (const std::string& shard : args.shards)
     inputs += (inputs.empty() ? "" : ", ") + shard;
   const ResultsCrashGuard guard("one of " + inputs);
-  const analysis::MergeResult result =
-      analysis::merge_shards(shards, target, args.force, analysis::FORECAST_SERIES);
+  const analysis::MergeResult result = analysis::merge_shards(
+      shards, target, args.force, analysis::FORECAST_SERIES, shard_scenario_models);
   if (!args.quiet) {
     std::fprintf(stderr, "funnelsim: wrote %s: %zu replications of %zu variant%s from %zu shards\n",
                  args.output.c_str(), result.replications, result.variants,

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "funnelsim/analysis/output_path.hpp"
+#include "funnelsim/results/output_path.hpp"
 
 namespace funnelsim::cli {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // Writing a command's text output (a report, a handout) through the one output writer
-// (funnelsim/analysis/output_path.hpp): never half a file, never through a link, never onto
+// (funnelsim/results/output_path.hpp): never half a file, never through a link, never onto
 // anything but a regular file or a new name, never onto one of the command's inputs.
 
 #include <string>

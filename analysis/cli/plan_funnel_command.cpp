@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/forecast.hpp"
+#include "funnelsim/forecast/forecast.hpp"
 #include "options.hpp"
 #include "text.hpp"
 

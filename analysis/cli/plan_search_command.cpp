@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/plan.hpp"
-#include "funnelsim/analysis/resource_estimate.hpp"
+#include "funnelsim/experiment/plan.hpp"
+#include "funnelsim/experiment/resource_estimate.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "options.hpp"
 #include "progress.hpp"

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/report.hpp"
-#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/report/report.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "output_file.hpp"
 #include "results_errors.hpp"
 

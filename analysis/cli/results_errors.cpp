@@ -7,6 +7,9 @@
 #include <array>
 #include <cstring>
 
+#include "funnelsim/scenarios/error.hpp"
+#include "funnelsim/scenarios/variants.hpp"
+
 namespace funnelsim::cli {
 namespace {
 
@@ -47,6 +50,20 @@ ResultsCrashGuard::~ResultsCrashGuard() {
   for (const int signal : SIGNALS) {
     ::signal(signal, SIG_DFL);
   }
+}
+
+std::vector<analysis::VariantModel> shard_scenario_models(const std::string& scenario_yaml,
+                                                          const std::string& where) {
+  scenarios::ScenarioSet scenario;
+  try {
+    scenario = scenarios::load_scenario_set_text(scenario_yaml, where + ": scenario");
+  } catch (const scenarios::InputError& error) {
+    throw analysis::ResultsError(where + ": its scenario does not load: " + error.what());
+  }
+  std::vector<analysis::VariantModel> models;
+  for (scenarios::ScenarioVariant& variant : scenario.variants)
+    models.push_back({variant.name, std::move(variant.scenario.model)});
+  return models;
 }
 
 }  // namespace funnelsim::cli

@@ -5,11 +5,18 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/results/results_file.hpp"
+#include "funnelsim/results/results_merge.hpp"
 
 namespace funnelsim::cli {
+
+/// The models of a run's variants from the scenario text its shards store, by the scenario
+/// loader (what merge_shards needs and the results library, which reads no YAML, cannot do).
+std::vector<analysis::VariantModel> shard_scenario_models(const std::string& scenario_yaml,
+                                                          const std::string& where);
 
 /// `path` is a damaged results file, as `error` (from the standard library) shows.
 inline analysis::ResultsError damaged(const std::string& path, const std::exception& error) {

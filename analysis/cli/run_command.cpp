@@ -22,17 +22,18 @@
 
 #include "commands.hpp"
 #include "crm_export.hpp"
-#include "funnelsim/analysis/experiment.hpp"
-#include "funnelsim/analysis/forecast_benchmark.hpp"
-#include "funnelsim/analysis/output_path.hpp"
-#include "funnelsim/analysis/resource_estimate.hpp"
-#include "funnelsim/analysis/results_file.hpp"
-#include "funnelsim/analysis/results_merge.hpp"
+#include "funnelsim/experiment/experiment.hpp"
+#include "funnelsim/experiment/resource_estimate.hpp"
+#include "funnelsim/forecast/forecast_benchmark.hpp"
+#include "funnelsim/results/output_path.hpp"
+#include "funnelsim/results/results_file.hpp"
+#include "funnelsim/results/results_merge.hpp"
 #include "funnelsim/scenarios/error.hpp"
 #include "funnelsim/scenarios/variants.hpp"
 #include "mpi_job.hpp"
 #include "options.hpp"
 #include "progress.hpp"
+#include "results_errors.hpp"
 #include "trace_csv.hpp"
 
 namespace funnelsim::cli {
@@ -397,7 +398,8 @@ int run_mpi(const RunArgs& args, const MpiJob& job) try {
     for (int rank = 0; rank < job.size(); ++rank)
       shards.push_back(shard_path(rank));
     try {
-      analysis::merge_shards(shards, target, args.force, analysis::FORECAST_SERIES);
+      analysis::merge_shards(shards, target, args.force, analysis::FORECAST_SERIES,
+                             shard_scenario_models);
     } catch (const analysis::ResultsError& error) {
       throw Error(ErrorKind::runtime, error.what());  // as simulate's: the write failed
     }

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "commands.hpp"
-#include "funnelsim/analysis/results_file.hpp"
-#include "funnelsim/analysis/summary.hpp"
+#include "funnelsim/report/summary.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "results_errors.hpp"
 
 namespace funnelsim::cli {

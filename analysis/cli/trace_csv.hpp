@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "funnelsim/analysis/output_path.hpp"
+#include "funnelsim/results/output_path.hpp"
 #include "funnelsim/sim/model.hpp"
 
 namespace funnelsim::cli {

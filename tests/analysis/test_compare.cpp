@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "funnelsim/analysis/compare.hpp"
-#include "funnelsim/analysis/results_file.hpp"
-#include "funnelsim/analysis/statistics.hpp"
+#include "funnelsim/report/compare.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "funnelsim/sim/results.hpp"
 #include "funnelsim/sim/runner.hpp"
+#include "funnelsim/stats/statistics.hpp"
 #include "support/models.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "funnelsim/analysis/compare.hpp"
-#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/report/compare.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/results.hpp"
 #include "support/models.hpp"

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "funnelsim/analysis/exercise.hpp"
-#include "funnelsim/analysis/forecast.hpp"
+#include "funnelsim/exercise/exercise.hpp"
+#include "funnelsim/forecast/forecast.hpp"
 #include "funnelsim/scenarios/answers.hpp"
 #include "funnelsim/scenarios/error.hpp"
 #include "support/shell.hpp"
@@ -237,7 +237,7 @@ TEST_CASE("exercise forecast: the key is the course's formulas on the printed sn
       read.realized = number_in(facts.rows[1][1]);
       CHECK(number_in(facts.rows[0][1]) == exercise.snapshot.quota);
       for (const auto& row : funnel.rows) {
-        funnelsim::scenarios::SnapshotStage stage;
+        funnelsim::analysis::SnapshotStage stage;
         stage.name = row[0];
         stage.win_probability = number_in(row[1]) / 100.0;
         stage.count = std::stoi(row[2]);
@@ -247,8 +247,8 @@ TEST_CASE("exercise forecast: the key is the course's formulas on the printed sn
       if (difficulty != Difficulty::hard)
         read.average_deal = number_in(facts.rows[3][1]);
       const Table calls = table_after(handout, "## The reps' calls");
-      read.calls = funnelsim::scenarios::SnapshotCalls{number_in(calls.rows[0][0]),
-                                                       number_in(calls.rows[0][1])};
+      read.calls = funnelsim::analysis::SnapshotCalls{number_in(calls.rows[0][0]),
+                                                      number_in(calls.rows[0][1])};
       const ForecastReport expected = forecast_all(read);
       CHECK(exercise.formulas.funnel.expected_amount ==
             Approx(expected.funnel.expected_amount).epsilon(1e-12));

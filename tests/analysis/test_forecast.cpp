@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <string>
 
-#include "funnelsim/analysis/forecast.hpp"
+#include "funnelsim/forecast/forecast.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
 #include "support/shell.hpp"
 
@@ -52,7 +52,7 @@ Approx near(double value) {
 }  // namespace
 
 TEST_CASE("the example snapshot loads with its defaults", "[forecast]") {
-  const funnelsim::scenarios::Snapshot file = load_snapshot_file(EXAMPLE);
+  const funnelsim::analysis::Snapshot file = load_snapshot_file(EXAMPLE);
   CHECK(file.quota == 240.0);
   CHECK(file.realized == 60.0);
   CHECK(file.weeks_remaining == 6.0);

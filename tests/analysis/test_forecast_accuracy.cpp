@@ -7,8 +7,8 @@
 
 #include <cstdio>
 
-#include "funnelsim/analysis/forecast_accuracy.hpp"
-#include "funnelsim/analysis/forecast_benchmark.hpp"
+#include "funnelsim/forecast/forecast_benchmark.hpp"
+#include "funnelsim/report/forecast_accuracy.hpp"
 #include "support/collect.hpp"
 #include "support/models.hpp"
 #include "support/shell.hpp"

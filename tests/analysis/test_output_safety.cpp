@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "funnelsim/analysis/output_path.hpp"
+#include "funnelsim/results/output_path.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
 

@@ -16,7 +16,7 @@
 #include <cstdio>
 #include <string>
 
-#include "funnelsim/analysis/plan.hpp"
+#include "funnelsim/experiment/plan.hpp"
 #include "support/collect.hpp"
 #include "support/models.hpp"
 #include "support/shell.hpp"

@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "funnelsim/analysis/resource_estimate.hpp"
+#include "funnelsim/experiment/resource_estimate.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/sim/runner.hpp"
 #include "support/collect.hpp"

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "funnelsim/analysis/forecast_benchmark.hpp"
-#include "funnelsim/analysis/results_fields.hpp"
+#include "funnelsim/forecast/forecast_benchmark.hpp"
+#include "funnelsim/results/results_fields.hpp"
 
 namespace analysis = funnelsim::analysis;
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "funnelsim/sim/model.hpp"
 #include "funnelsim/sim/results.hpp"
 #include "support/temporary_directory.hpp"

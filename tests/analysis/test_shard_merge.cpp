@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "funnelsim/analysis/results_merge.hpp"
+#include "funnelsim/results/results_merge.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
 

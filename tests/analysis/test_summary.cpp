@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "funnelsim/analysis/results_file.hpp"
-#include "funnelsim/analysis/statistics.hpp"
-#include "funnelsim/analysis/summary.hpp"
+#include "funnelsim/report/summary.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "funnelsim/sim/model.hpp"
 #include "funnelsim/sim/results.hpp"
+#include "funnelsim/stats/statistics.hpp"
 
 namespace {
 

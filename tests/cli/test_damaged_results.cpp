@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "funnelsim/analysis/results_file.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
 

@@ -7,12 +7,12 @@
 #include <string>
 #include <type_traits>
 
-#include "funnelsim/analysis/compare.hpp"
-#include "funnelsim/analysis/forecast.hpp"
-#include "funnelsim/analysis/output_path.hpp"
-#include "funnelsim/analysis/plan.hpp"
-#include "funnelsim/analysis/results_file.hpp"
 #include "funnelsim/error.hpp"
+#include "funnelsim/experiment/plan.hpp"
+#include "funnelsim/forecast/forecast.hpp"
+#include "funnelsim/report/compare.hpp"
+#include "funnelsim/results/output_path.hpp"
+#include "funnelsim/results/results_file.hpp"
 #include "funnelsim/scenarios/error.hpp"
 #include "funnelsim/sim/model.hpp"
 #include "support/shell.hpp"

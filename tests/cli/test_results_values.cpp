@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../analysis/src/results_values.hpp"
+#include "funnelsim/results/results_values.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
 

@@ -12,6 +12,12 @@
 namespace funnelsim::scenarios {
 namespace {
 
+using analysis::Snapshot;
+using analysis::SnapshotCalls;
+using analysis::SnapshotGapLadder;
+using analysis::SnapshotReceipts;
+using analysis::SnapshotStage;
+using analysis::SnapshotWeights;
 using detail::Field;
 using detail::Range;
 

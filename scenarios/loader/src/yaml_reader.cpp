@@ -1,6 +1,6 @@
 #include "yaml_reader.hpp"
 
-#include "funnelsim/scenarios/utf8.hpp"
+#include "funnelsim/utf8.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

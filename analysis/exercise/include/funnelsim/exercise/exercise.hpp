@@ -1,0 +1,151 @@
+#pragma once
+/// Training exercises for new sales managers (playbook §4–5): cases generated from the
+/// simulation, reproducible by seed, rendered as Markdown handouts with answer keys, and the
+/// marking of a trainee's answers.
+///
+/// A case is a pure function of (kind, seed, difficulty). Every number a handout prints is
+/// rounded when the case is made, so the handout shows exactly the case's figures and the
+/// diagnosis rules below read the same numbers a trainee reads.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "funnelsim/forecast/forecast.hpp"
+#include "funnelsim/scenarios/answers.hpp"
+
+namespace funnelsim::analysis::exercise {
+
+enum class Difficulty { easy, normal, hard };
+std::string_view to_string(Difficulty difficulty);
+
+struct CaseOptions {
+  std::uint64_t seed = 1;
+  Difficulty difficulty = Difficulty::normal;
+};
+
+// --- diagnose -----------------------------------------------------------------------------
+
+/// What can be wrong with a rep's funnel (playbook §5), or nothing.
+enum class Weakness { healthy, too_few_prospects, low_win_rate, low_deal_value, stalled };
+inline constexpr Weakness ALL_WEAKNESSES[] = {Weakness::healthy, Weakness::too_few_prospects,
+                                              Weakness::low_win_rate, Weakness::low_deal_value,
+                                              Weakness::stalled};
+/// "too-few-prospects", as trainees write it in their answers.
+std::string_view to_string(Weakness weakness);
+std::optional<Weakness> weakness_from_string(std::string_view text);
+
+/// The standard a small-project rep is read against (playbook §1–2).
+struct RepStandard {
+  std::vector<std::string> stages;      ///< intent, solution, negotiation
+  std::vector<double> win_probability;  ///< cumulative: 0.20, 0.35, 0.70
+  double new_per_week = 5.0;            ///< new opportunities a week
+  double days_per_stage = 7.0;          ///< about a week in each stage
+  double average_deal = 2.0;            ///< 万
+  std::vector<double> standard_count;   ///< open opportunities per stage: K × weeks ÷ p
+  std::vector<double> conversion;       ///< stage-to-stage: p(i) ÷ p(i+1), and p(last)
+  double win_rate = 0.2;                ///< share of resolved opportunities won
+  double quota = 26.0;                  ///< 万 per rep for the quarter
+};
+
+/// One rep's quarter as the handout prints it (already rounded as printed).
+struct RepFigures {
+  std::string name;
+  double new_per_week = 0.0;         ///< opportunities entering the funnel a week, 1 decimal
+  int wins = 0;                      ///< won this quarter
+  double bookings = 0.0;             ///< 万 won this quarter, 1 decimal
+  std::vector<int> open_count;       ///< open at the quarter's end, per stage
+  std::vector<double> conversion;    ///< % of the stage's exits that moved on (or won), 0 dec.
+  double win_rate = 0.0;             ///< % of opportunities resolved this quarter that won
+  std::vector<double> days_in_step;  ///< mean days in the stage of this quarter's exits
+  double average_won_deal = 0.0;     ///< 万, 2 decimals; 0 without wins
+  double average_opportunity = 0.0;  ///< 万 per opportunity opened this quarter, 2 decimals
+};
+
+struct DiagnoseCase {
+  CaseOptions options;
+  RepStandard standard;
+  std::vector<RepFigures> reps;
+  std::vector<Weakness> planted;  ///< per rep
+};
+
+DiagnoseCase make_diagnose_case(const CaseOptions& options);
+
+/// The project's own reading of a rep's figures (playbook §5), in the order a manager looks:
+/// time-in-step, then the top of the funnel, then the amounts, then the losses between stages.
+struct Diagnosis {
+  Weakness weakness = Weakness::healthy;
+  std::string evidence;  ///< the numbers that show it, against the standard
+  std::string question;  ///< the coaching question the playbook would ask
+};
+Diagnosis diagnose_rep(const RepFigures& rep, const RepStandard& standard);
+
+// --- forecast -----------------------------------------------------------------------------
+
+/// A branch's small-project funnel at the end of week W of a quarter, and what came next.
+struct ForecastCase {
+  CaseOptions options;
+  int reps = 0;
+  double standard_prospects = 5.0;  ///< new opportunities a rep finds a week
+  int week = 0;                     ///< weeks elapsed in the quarter
+  Snapshot snapshot;                ///< as the handout prints it
+  ForecastReport formulas;          ///< the course's models on the snapshot
+  double actual = 0.0;              ///< 万 the quarter actually booked in the simulation
+  /// The simulation model's distribution of the quarter's bookings from this funnel.
+  double simulated_mean = 0.0, simulated_p10 = 0.0, simulated_p50 = 0.0, simulated_p90 = 0.0;
+  std::size_t simulated_samples = 0;
+  double tolerance = 0.05;  ///< relative tolerance for marking numbers
+};
+ForecastCase make_forecast_case(const CaseOptions& options);
+
+// --- gap ----------------------------------------------------------------------------------
+
+/// One rep at the end of week W: the P1–P4 gap ladder to fill in (playbook §4d).
+struct GapCase {
+  CaseOptions options;
+  std::string rep;
+  int week = 0;
+  Snapshot snapshot;    ///< quota, realized, calls, weeks remaining, P1–P4
+  GapLadder ladder;     ///< the key
+  double actual = 0.0;  ///< 万 the rep actually booked by the quarter's end
+  double tolerance = 0.05;
+};
+GapCase make_gap_case(const CaseOptions& options);
+
+// --- handouts -----------------------------------------------------------------------------
+
+/// The Markdown handout; with `answers`, followed by the answer key.
+std::string render_handout(const DiagnoseCase& exercise, bool answers);
+std::string render_handout(const ForecastCase& exercise, bool answers);
+std::string render_handout(const GapCase& exercise, bool answers);
+
+// --- marking ------------------------------------------------------------------------------
+
+/// One answer the trainee gave, as the answers file's loader read it.
+using GivenAnswer = scenarios::Answer;
+
+struct MarkedAnswer {
+  std::string key;
+  std::string given;
+  std::string expected;
+  bool correct = false;
+  std::string explanation;  ///< why it is right, or what the trainee missed
+};
+struct Marking {
+  std::vector<MarkedAnswer> answers;
+  int correct() const;
+};
+
+/// What a kind's answers file may hold: rep names with a weakness each for diagnose, named
+/// numbers for forecast and gap.
+scenarios::AnswerSpec answer_spec(const DiagnoseCase& exercise);
+scenarios::AnswerSpec answer_spec(const ForecastCase& exercise);
+scenarios::AnswerSpec answer_spec(const GapCase& exercise);
+
+Marking mark(const DiagnoseCase& exercise, const std::vector<GivenAnswer>& answers);
+Marking mark(const ForecastCase& exercise, const std::vector<GivenAnswer>& answers);
+Marking mark(const GapCase& exercise, const std::vector<GivenAnswer>& answers);
+
+}  // namespace funnelsim::analysis::exercise

@@ -1,0 +1,470 @@
+// The exercises' cases: a small scenario per case, written as YAML and validated by the
+// scenario loader like any user's file, simulated for one quarter after a warm-up, and read
+// the way a manager reads a funnel.
+#include <algorithm>
+#include <array>
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
+#include <cmath>
+#include <span>
+#include <unordered_map>
+
+#include "funnelsim/exercise/exercise.hpp"
+#include "funnelsim/forecast/forecast_benchmark.hpp"
+#include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/sim/random.hpp"
+#include "funnelsim/sim/results.hpp"
+#include "funnelsim/sim/runner.hpp"
+#include "funnelsim/sim/trace.hpp"
+#include "funnelsim/stats/statistics.hpp"
+#include "funnelsim/stats/text_format.hpp"
+
+namespace funnelsim::analysis::exercise {
+namespace {
+
+constexpr int WEEKS = 13;
+constexpr int WARMUP_WEEKS = 13;  // small projects take about three weeks: plenty
+constexpr double QUARTER_START = WARMUP_WEEKS * 7.0;
+
+/// Surnames for reps: unique within a case, so trainees answer by name.
+constexpr std::array<std::string_view, 24> SURNAMES = {
+    "Chen", "Li",  "Wang", "Zhang", "Liu", "Yang", "Zhao", "Huang", "Zhou", "Wu",   "Xu",   "Sun",
+    "Ma",   "Zhu", "Hu",   "Guo",   "He",  "Lin",  "Luo",  "Gao",   "Song", "Tang", "Deng", "Feng"};
+
+/// How strongly each weakness shows, by difficulty: the factor on prospecting, on the overall
+/// win rate and on deal sizes, and the multiplier on days in the later stages.
+struct Effects {
+  double prospecting;
+  double win_rate;
+  double deal_value;
+  double stall;
+  double healthy_spread;  ///< healthy reps' prospecting and deal sizes vary by ± this share
+};
+
+Effects effects_for(Difficulty difficulty) {
+  switch (difficulty) {
+    case Difficulty::easy:
+      return {0.35, 0.2, 0.40, 4.0, 0.0};
+    case Difficulty::normal:
+      return {0.45, 0.25, 0.50, 3.0, 0.05};
+    case Difficulty::hard:
+      return {0.60, 0.45, 0.65, 2.0, 0.15};
+  }
+  return {};
+}
+
+/// The case's own generator, separate from the simulation's streams: Boost's Mersenne Twister
+/// and distributions give the same numbers on every platform.
+class CaseRandom {
+ public:
+  CaseRandom(std::uint64_t seed, std::uint64_t kind) : engine_(sim::mix64(seed, kind)) {}
+  int integer(int low, int high) {
+    return boost::random::uniform_int_distribution<int>(low, high)(engine_);
+  }
+  double real(double low, double high) {
+    return boost::random::uniform_real_distribution<double>(low, high)(engine_);
+  }
+  template <class T>
+  void shuffle(std::vector<T>& items) {
+    for (std::size_t i = items.size(); i > 1; --i) {
+      std::swap(items[i - 1], items[static_cast<std::size_t>(integer(0, static_cast<int>(i) - 1))]);
+    }
+  }
+
+ private:
+  boost::random::mt19937_64 engine_;
+};
+
+std::vector<std::string> pick_names(CaseRandom& random, int count) {
+  std::vector<std::string> names(SURNAMES.begin(), SURNAMES.end());
+  random.shuffle(names);
+  names.resize(static_cast<std::size_t>(count));
+  return names;
+}
+
+/// One rep's parameters in a case's scenario.
+struct RepPlan {
+  std::string name;
+  double prospects_per_week = 5.0;
+  double win_factor = 1.0;  ///< multiplies every stage-to-stage advance probability
+  double deal_scale = 1.0;  ///< multiplies deal sizes
+  double late_days = 7.0;   ///< mean days in the stages after the first
+  double quota = 26.0;
+};
+
+/// The playbook's small-project funnel (§1) with the real deal-size table up to 20 万 (§3).
+const std::array<std::string_view, 3> STAGE_NAMES = {"intent", "solution", "negotiation"};
+const std::array<double, 3> STAGE_PROBABILITY = {0.20, 0.35, 0.70};
+
+std::string number(double value) {
+  return format_text("%.10g", value);
+}
+
+/// The stage probabilities of a rep whose advance probabilities are all multiplied by `factor`.
+std::array<double, 3> probabilities(double factor) {
+  std::array<double, 3> p{};
+  p[2] = STAGE_PROBABILITY[2] * factor;
+  for (int i = 1; i >= 0; --i) {
+    p[static_cast<std::size_t>(i)] = p[static_cast<std::size_t>(i) + 1] * factor *
+                                     STAGE_PROBABILITY[static_cast<std::size_t>(i)] /
+                                     STAGE_PROBABILITY[static_cast<std::size_t>(i) + 1];
+  }
+  return p;
+}
+
+/// A scenario with one team and one segment per rep, so each rep can have a funnel of its own.
+std::string scenario_yaml(const std::string& name, const std::vector<RepPlan>& reps) {
+  std::string yaml = "name: " + name + "\n";
+  yaml += "calendar: {weeks_per_quarter: " + std::to_string(WEEKS) +
+          ", quarters: 1, warmup_weeks: " + std::to_string(WARMUP_WEEKS) + "}\n";
+  yaml += "segments:\n";
+  for (const RepPlan& rep : reps) {
+    const std::array<double, 3> p = probabilities(rep.win_factor);
+    yaml += "  - name: " + rep.name + "\n    stages:\n";
+    for (std::size_t i = 0; i < STAGE_NAMES.size(); ++i) {
+      const double days = i == 0 ? 7.0 : rep.late_days;
+      yaml += "      - {name: " + std::string(STAGE_NAMES[i]) +
+              ", win_probability: " + number(p[i]) + ", days: {dist: gamma, mean: " + number(days) +
+              ", cv: 0.3}}\n";
+    }
+    yaml += "    deal_size:\n      dist: empirical\n      scale: " + number(rep.deal_scale) +
+            "\n      buckets:\n"
+            "        - {min: 0,  max: 2,  count: 1106, mean: 1.0657}\n"
+            "        - {min: 2,  max: 5,  count: 389,  mean: 2.9448}\n"
+            "        - {min: 5,  max: 10, count: 82,   mean: 6.7803}\n"
+            "        - {min: 10, max: 20, count: 27,   mean: 12.3326}\n";
+  }
+  yaml += "teams:\n";
+  for (const RepPlan& rep : reps) {
+    yaml += "  - {name: " + rep.name + ", segment: " + rep.name +
+            ", headcount: 1, prospects_per_week: " + number(rep.prospects_per_week) +
+            ", quota_per_quarter: [" + number(rep.quota) + "]}\n";
+  }
+  return yaml;
+}
+
+sim::Model load_case_model(const std::string& name, const std::vector<RepPlan>& reps) {
+  return scenarios::load_scenario_text(scenario_yaml(name, reps), "<exercise " + name + ">", {})
+      .model;
+}
+
+double round_to(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
+}
+
+RepStandard small_project_standard(const sim::Model& model) {
+  RepStandard standard;
+  // The table's own mean: the first segment may be a rep's scaled copy of it.
+  sim::Distribution table = model.segments.front().deal_size;
+  table.scale = 1.0;
+  standard.average_deal = round_to(table.expected_value(), 2);
+  const double wins_per_week = standard.new_per_week * STAGE_PROBABILITY[0];
+  for (std::size_t i = 0; i < STAGE_NAMES.size(); ++i) {
+    standard.stages.emplace_back(STAGE_NAMES[i]);
+    standard.win_probability.push_back(STAGE_PROBABILITY[i]);
+    // Playbook §2: K wins a period, each stage holds K ÷ p(stage) at any time.
+    standard.standard_count.push_back(wins_per_week * (standard.days_per_stage / 7.0) /
+                                      STAGE_PROBABILITY[i]);
+    standard.conversion.push_back(i + 1 < STAGE_NAMES.size()
+                                      ? STAGE_PROBABILITY[i] / STAGE_PROBABILITY[i + 1]
+                                      : STAGE_PROBABILITY[i]);
+  }
+  standard.win_rate = STAGE_PROBABILITY[0];
+  standard.quota =
+      round_to(standard.new_per_week * WEEKS * standard.win_rate * standard.average_deal, 0);
+  return standard;
+}
+
+/// Reads each rep's quarter from the trace: what a CRM report of the quarter would show.
+class QuarterReader final : public sim::TraceObserver {
+ public:
+  QuarterReader(int reps, int stages)
+      : stages_(stages),
+        leads_(reps),
+        lead_amount_(reps),
+        wins_(reps),
+        bookings_(reps),
+        resolved_(reps),
+        exits_(reps, std::vector<int>(stages)),
+        moved_on_(reps, std::vector<int>(stages)),
+        days_(reps, std::vector<double>(stages)),
+        open_(reps, std::vector<int>(stages)) {}
+
+  void record(const sim::TraceRecord& record) override {
+    using sim::TraceEvent;
+    if (record.opportunity == 0)
+      return;
+    const auto rep = static_cast<std::size_t>(record.rep);
+    const bool measured = record.time >= QUARTER_START;
+    if (record.event == TraceEvent::lead) {
+      entered_[record.opportunity] = record.time;
+      if (measured) {
+        ++leads_[rep];
+        lead_amount_[rep] += record.amount;
+      }
+      return;
+    }
+    const auto entered = entered_.find(record.opportunity);
+    const double since = entered == entered_.end() ? record.time : entered->second;
+    if (record.event == TraceEvent::advance) {
+      entered_[record.opportunity] = record.time;
+    } else if (entered != entered_.end()) {
+      entered_.erase(entered);
+    }
+    if (!measured || record.stage < 0)
+      return;
+    const auto stage = static_cast<std::size_t>(record.stage);
+    ++exits_[rep][stage];
+    days_[rep][stage] += record.time - since;
+    if (record.event == TraceEvent::advance || record.event == TraceEvent::win)
+      ++moved_on_[rep][stage];
+    if (record.event == TraceEvent::win) {
+      ++wins_[rep];
+      bookings_[rep] += record.amount;
+    }
+    if (record.event != TraceEvent::advance)
+      ++resolved_[rep];
+  }
+
+  bool wants_snapshots() const override { return true; }
+  void snapshot(int week, double, std::span<const sim::OpenOpportunity> open) override {
+    if (week != WEEKS - 1)
+      return;
+    for (const sim::OpenOpportunity& opportunity : open)
+      ++open_[static_cast<std::size_t>(opportunity.rep)]
+             [static_cast<std::size_t>(opportunity.stage)];
+  }
+
+  RepFigures figures(std::size_t rep, const std::string& name) const {
+    RepFigures figures;
+    figures.name = name;
+    figures.new_per_week = round_to(leads_[rep] / static_cast<double>(WEEKS), 1);
+    figures.wins = wins_[rep];
+    figures.bookings = round_to(bookings_[rep], 1);
+    figures.open_count = open_[rep];
+    for (int i = 0; i < stages_; ++i) {
+      const auto s = static_cast<std::size_t>(i);
+      const int exits = exits_[rep][s];
+      figures.conversion.push_back(exits == 0 ? 0.0
+                                              : round_to(100.0 * moved_on_[rep][s] / exits, 0));
+      figures.days_in_step.push_back(exits == 0 ? 0.0 : round_to(days_[rep][s] / exits, 1));
+    }
+    figures.win_rate = resolved_[rep] == 0 ? 0.0 : round_to(100.0 * wins_[rep] / resolved_[rep], 0);
+    figures.average_won_deal = wins_[rep] == 0 ? 0.0 : round_to(bookings_[rep] / wins_[rep], 2);
+    figures.average_opportunity =
+        leads_[rep] == 0 ? 0.0 : round_to(lead_amount_[rep] / leads_[rep], 2);
+    return figures;
+  }
+
+ private:
+  int stages_;
+  std::unordered_map<std::uint64_t, double> entered_;  // opportunity -> day it entered its stage
+  std::vector<int> leads_;
+  std::vector<double> lead_amount_;
+  std::vector<int> wins_;
+  std::vector<double> bookings_;
+  std::vector<int> resolved_;
+  std::vector<std::vector<int>> exits_;
+  std::vector<std::vector<int>> moved_on_;
+  std::vector<std::vector<double>> days_;
+  std::vector<std::vector<int>> open_;
+};
+
+enum CaseKind : std::uint64_t { DIAGNOSE = 1, FORECAST = 2, GAP = 3 };
+
+/// The week of the quarter a forecast or gap case stands at: mid-quarter when easy, anywhere
+/// from the second week to the last but two when hard.
+int case_week(CaseRandom& random, Difficulty difficulty) {
+  switch (difficulty) {
+    case Difficulty::easy:
+      return random.integer(4, 8);
+    case Difficulty::normal:
+      return random.integer(3, 10);
+    case Difficulty::hard:
+      return random.integer(2, 11);
+  }
+  return 7;
+}
+
+double by_difficulty(Difficulty difficulty, double easy, double normal, double hard) {
+  return difficulty == Difficulty::easy ? easy : difficulty == Difficulty::normal ? normal : hard;
+}
+
+/// The figures the forecast and gap exercises read off a one-segment simulation at the end of
+/// week `week` (1-based) of the measured quarter.
+Snapshot snapshot_at(const sim::SegmentResult& segment, int week, double quota, int decimals) {
+  const auto w = static_cast<std::size_t>(week - 1);
+  Snapshot snapshot;
+  snapshot.quota = quota;
+  snapshot.realized = round_to(segment.realized[w], decimals);
+  snapshot.weeks_in_quarter = WEEKS;
+  snapshot.weeks_remaining = WEEKS - week;
+  snapshot.weeks_per_stage = 1.0;
+  for (std::size_t i = 0; i < STAGE_NAMES.size(); ++i) {
+    SnapshotStage stage;
+    stage.name = STAGE_NAMES[i];
+    stage.win_probability = STAGE_PROBABILITY[i];
+    stage.count = static_cast<int>(segment.funnel_count[w * STAGE_NAMES.size() + i]);
+    stage.amount = round_to(segment.funnel_amount[w * STAGE_NAMES.size() + i], decimals);
+    snapshot.stages.push_back(stage);
+  }
+  snapshot.calls = Calls{round_to(segment.calls_committed[w], decimals),
+                         round_to(segment.calls_possible[w], decimals)};
+  return snapshot;
+}
+
+}  // namespace
+
+std::string_view to_string(Difficulty difficulty) {
+  switch (difficulty) {
+    case Difficulty::easy:
+      return "easy";
+    case Difficulty::normal:
+      return "normal";
+    case Difficulty::hard:
+      return "hard";
+  }
+  return "normal";
+}
+
+DiagnoseCase make_diagnose_case(const CaseOptions& options) {
+  CaseRandom random(options.seed, DIAGNOSE);
+  const Effects effects = effects_for(options.difficulty);
+  const int reps = options.difficulty == Difficulty::easy     ? 5
+                   : options.difficulty == Difficulty::normal ? 6
+                                                              : 8;
+  const int weak = options.difficulty == Difficulty::easy     ? 3
+                   : options.difficulty == Difficulty::normal ? random.integer(3, 4)
+                                                              : random.integer(4, 6);
+  // Every kind once before any repeats, so that across seeds every kind appears often.
+  std::vector<Weakness> kinds = {Weakness::too_few_prospects, Weakness::low_win_rate,
+                                 Weakness::low_deal_value, Weakness::stalled};
+  random.shuffle(kinds);
+  std::vector<Weakness> planted(static_cast<std::size_t>(reps), Weakness::healthy);
+  for (int i = 0; i < weak; ++i) {
+    planted[static_cast<std::size_t>(i)] =
+        i < 4 ? kinds[static_cast<std::size_t>(i)]
+              : kinds[static_cast<std::size_t>(random.integer(0, 3))];
+  }
+  random.shuffle(planted);
+  const std::vector<std::string> names = pick_names(random, reps);
+
+  std::vector<RepPlan> plans;
+  for (int i = 0; i < reps; ++i) {
+    RepPlan plan;
+    plan.name = names[static_cast<std::size_t>(i)];
+    if (effects.healthy_spread > 0.0) {
+      plan.prospects_per_week *=
+          random.real(1.0 - effects.healthy_spread, 1.0 + effects.healthy_spread);
+      plan.deal_scale *= random.real(1.0 - effects.healthy_spread, 1.0 + effects.healthy_spread);
+    }
+    switch (planted[static_cast<std::size_t>(i)]) {
+      case Weakness::too_few_prospects:
+        plan.prospects_per_week = 5.0 * effects.prospecting;
+        break;
+      case Weakness::low_win_rate:
+        plan.win_factor = std::cbrt(effects.win_rate);  // three advances: the product scales
+        break;
+      case Weakness::low_deal_value:
+        plan.deal_scale = effects.deal_value;
+        break;
+      case Weakness::stalled:
+        plan.late_days = 7.0 * effects.stall;
+        break;
+      case Weakness::healthy:
+        break;
+    }
+    plans.push_back(plan);
+  }
+  const sim::Model model = load_case_model("diagnose", plans);
+
+  DiagnoseCase exercise;
+  exercise.options = options;
+  exercise.standard = small_project_standard(model);
+  QuarterReader reader(reps, static_cast<int>(STAGE_NAMES.size()));
+  sim::ReplicationResult result;
+  sim::simulate_replication(model, options.seed, 0, result, &reader);
+  for (int i = 0; i < reps; ++i)
+    exercise.reps.push_back(
+        reader.figures(static_cast<std::size_t>(i), names[static_cast<std::size_t>(i)]));
+  exercise.planted = planted;
+  return exercise;
+}
+
+ForecastCase make_forecast_case(const CaseOptions& options) {
+  CaseRandom random(options.seed, FORECAST);
+  ForecastCase exercise;
+  exercise.options = options;
+  exercise.reps = random.integer(8, 12);
+  exercise.week = case_week(random, options.difficulty);
+  const int decimals = options.difficulty == Difficulty::easy ? 0 : 1;
+  exercise.tolerance = by_difficulty(options.difficulty, 0.10, 0.05, 0.02);
+  std::vector<RepPlan> plans(1);
+  plans[0].name = "branch";
+  // One segment for the branch's small projects: the reps are alike, the team is one funnel.
+  std::string yaml = scenario_yaml("forecast", plans);
+  const std::string one_rep = "headcount: 1";
+  yaml.replace(yaml.find(one_rep), one_rep.size(), "headcount: " + std::to_string(exercise.reps));
+  const sim::Model model = scenarios::load_scenario_text(yaml, "<exercise forecast>", {}).model;
+  const RepStandard standard = small_project_standard(model);
+  const double quota = std::round(exercise.reps * standard.quota * random.real(0.9, 1.25));
+
+  sim::ReplicationResult result;
+  sim::simulate_replication(model, options.seed, 0, result);
+  exercise.snapshot = snapshot_at(result.segments.front(), exercise.week, quota, decimals);
+  // Hard cases leave the unit output to the trainee: funnel amount ÷ funnel count (§4a).
+  if (options.difficulty != Difficulty::hard)
+    exercise.snapshot.average_deal = standard.average_deal;
+  exercise.formulas = forecast_all(exercise.snapshot);
+  exercise.actual = round_to(result.segments.front().bookings.front(), 1);
+
+  // What the quarter could still bring from this funnel: the simulation model's plays.
+  const ForecastBenchmark benchmark(model, options.seed, 0);
+  std::vector<ForecastBenchmark::OpenFunnel> funnels(1);
+  for (const SnapshotStage& stage : exercise.snapshot.stages) {
+    funnels[0].count.push_back(stage.count);
+    funnels[0].amount.push_back(*stage.amount);
+  }
+  exercise.simulated_samples = 2000;
+  sim::RandomStream stream(options.seed, 0, {0x6578657263697365ULL, FORECAST},
+                           sim::Purpose::forecast);
+  std::vector<double> outcomes(exercise.simulated_samples);
+  for (double& outcome : outcomes) {
+    outcome =
+        exercise.snapshot.realized + benchmark.play_forward(funnels, WEEKS - exercise.week, stream);
+    exercise.simulated_mean += outcome / static_cast<double>(outcomes.size());
+  }
+  std::sort(outcomes.begin(), outcomes.end());
+  exercise.simulated_p10 = quantile_sorted(outcomes, 0.10);
+  exercise.simulated_p50 = quantile_sorted(outcomes, 0.50);
+  exercise.simulated_p90 = quantile_sorted(outcomes, 0.90);
+  return exercise;
+}
+
+GapCase make_gap_case(const CaseOptions& options) {
+  CaseRandom random(options.seed, GAP);
+  GapCase exercise;
+  exercise.options = options;
+  exercise.rep = pick_names(random, 1).front();
+  exercise.week = case_week(random, options.difficulty);
+  const int decimals = options.difficulty == Difficulty::easy ? 0 : 1;
+  exercise.tolerance = by_difficulty(options.difficulty, 0.05, 0.02, 0.01);
+  std::vector<RepPlan> plans(1);
+  plans[0].name = exercise.rep;
+  plans[0].prospects_per_week = round_to(5.0 * random.real(0.6, 1.2), 1);
+  const sim::Model model = load_case_model("gap", plans);
+  const RepStandard standard = small_project_standard(model);
+  const double quota = std::round(standard.quota * random.real(0.9, 1.3));
+
+  sim::ReplicationResult result;
+  sim::simulate_replication(model, options.seed, 0, result);
+  exercise.snapshot = snapshot_at(result.segments.front(), exercise.week, quota, decimals);
+  exercise.snapshot.gap_ladder = {0.70, 0.25, 0.20, standard.average_deal};
+  exercise.ladder = *forecast_gap_ladder(exercise.snapshot);
+  exercise.actual = round_to(result.segments.front().bookings.front(), 1);
+  return exercise;
+}
+
+}  // namespace funnelsim::analysis::exercise

@@ -1,0 +1,717 @@
+#include "funnelsim/report/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "funnelsim/report/compare.hpp"
+#include "funnelsim/report/forecast_accuracy.hpp"
+#include "funnelsim/report/summary.hpp"
+#include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/stats/statistics.hpp"
+#include "funnelsim/stats/text_format.hpp"
+#include "report_vega.hpp"
+
+namespace funnelsim::analysis {
+
+namespace {
+
+// '<' is escaped too, so that no string can close the <script> element the data sits in.
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '<':
+        out += "\\u003c";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += format_text("\\u%04x", static_cast<unsigned>(c));
+        else
+          out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double value) {
+  return std::isfinite(value) ? format_text("%.6g", value) : "null";
+}
+
+std::string html(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string percent(double fraction) {
+  return format_text("%.0f%%", 100.0 * fraction);
+}
+std::string wan(double amount) {
+  return format_text("%.0f 万", amount);
+}
+
+/// One row of a data table for Vega-Lite: {"key": value, ...}.
+class JsonRow {
+ public:
+  JsonRow& text(const char* key, std::string_view value) { return add(key, json_string(value)); }
+  JsonRow& number(const char* key, double value) { return add(key, json_number(value)); }
+  const std::string& str() const { return (body_ += "}", body_); }
+
+ private:
+  JsonRow& add(const char* key, const std::string& value) {
+    body_ += (body_.size() > 1 ? "," : "") + json_string(key) + ":" + value;
+    return *this;
+  }
+  mutable std::string body_ = "{";
+};
+
+std::string values(const std::vector<JsonRow>& rows) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out += (i ? "," : "") + rows[i].str();
+  return out + "]";
+}
+
+struct Chart {
+  std::string id;       ///< of its container
+  std::string reading;  ///< one plain-language sentence
+  std::string spec;     ///< Vega-Lite JSON
+};
+
+struct Section {
+  std::string heading;
+  std::string intro;  ///< HTML
+  std::vector<Chart> charts;
+  std::string body;  ///< HTML after the charts (tables, notes on missing data)
+};
+
+std::string spec(const std::string& title, int height, const std::string& rest) {
+  return "{\"$schema\":\"https://vega.github.io/schema/vega-lite/v5.json\",\"width\":\"container\","
+         "\"height\":" +
+         std::to_string(height) + ",\"title\":" + json_string(title) + "," + rest + "}";
+}
+
+std::string note(const std::string& text) {
+  return "<p class=\"missing\">" + text + "</p>";
+}
+
+std::string baseline_of(const ResultsReader& reader) {
+  const std::vector<std::string> names = reader.variants();
+  if (names.empty())
+    throw ResultsError(ErrorLocation{}, "the results file holds no variants");
+  return std::find(names.begin(), names.end(), "baseline") != names.end() ? "baseline"
+                                                                          : names.front();
+}
+
+Section outcome_section(const ResultsReader& reader, const Comparison& comparison) {
+  Section section{"Bookings and quota", "", {}, ""};
+  const std::string period = comparison.period;
+  std::vector<JsonRow> boxes;
+  std::vector<JsonRow> odds;
+  std::string baseline_reading;
+  for (const VariantComparison& variant : comparison.variants) {
+    const PeriodSummary run = summarize(reader, variant.variant).whole_run;
+    boxes.push_back(JsonRow()
+                        .text("variant", variant.variant)
+                        .number("p5", run.p5)
+                        .number("p25", run.p25)
+                        .number("p50", run.p50)
+                        .number("p75", run.p75)
+                        .number("p95", run.p95)
+                        .number("quota", run.quota));
+    odds.push_back(JsonRow()
+                       .text("variant", variant.variant)
+                       .number("p", 100.0 * variant.quota_met)
+                       .number("lower", 100.0 * variant.quota_met_interval.lower)
+                       .number("upper", 100.0 * variant.quota_met_interval.upper));
+    if (variant.is_baseline)
+      baseline_reading = variant.variant + ": median " + wan(run.p50) + " against a quota of " +
+                         wan(run.quota) + "; half of the replications lie between " + wan(run.p25) +
+                         " and " + wan(run.p75) + ".";
+  }
+  const std::string y =
+      "{\"field\":\"variant\",\"type\":\"nominal\",\"sort\":null,\"title\":"
+      "\"Variant\"}";
+  const std::string x_title = json_string("Bookings over the " + period + " (万)");
+  section.intro =
+      "<p>Bookings over the measured " + html(period) +
+      " per replication: boxes span the 25th to 75th percentile, whiskers the 5th to 95th, the "
+      "black tick is the median and the red diamond the quota.</p>";
+  section.charts.push_back(
+      {"chart-bookings", baseline_reading,
+       spec("Bookings per variant (" + period + ")", 40 + 36 * static_cast<int>(boxes.size()),
+            "\"data\":{\"values\":" + values(boxes) + "},\"encoding\":{\"y\":" + y +
+                "},\"layer\":["
+                "{\"mark\":\"rule\",\"encoding\":{\"x\":{\"field\":\"p5\",\"type\":"
+                "\"quantitative\",\"title\":" +
+                x_title +
+                ",\"scale\":{\"zero\":false}},\"x2\":{\"field\":\"p95\"}}},"
+                "{\"mark\":{\"type\":\"bar\",\"size\":16,\"color\":\"#9ecae1\"},\"encoding\":{"
+                "\"x\":{\"field\":\"p25\",\"type\":\"quantitative\"},\"x2\":{\"field\":\"p75\"}}},"
+                "{\"mark\":{\"type\":\"tick\",\"color\":\"black\",\"thickness\":2},\"encoding\":{"
+                "\"x\":{\"field\":\"p50\",\"type\":\"quantitative\"}}},"
+                "{\"mark\":{\"type\":\"point\",\"shape\":\"diamond\",\"filled\":true,\"color\":"
+                "\"#d62728\",\"size\":90},\"encoding\":{\"x\":{\"field\":\"quota\",\"type\":"
+                "\"quantitative\"}}}]")});
+
+  // The sentence names the variant with the largest P(quota met) against the baseline.
+  const VariantComparison& base = comparison.variants.front();
+  std::string odds_reading = "P(quota met) over the " + period + " is " + percent(base.quota_met) +
+                             " (95% interval " + percent(base.quota_met_interval.lower) + " to " +
+                             percent(base.quota_met_interval.upper) + ").";
+  const VariantComparison* best = nullptr;
+  for (const VariantComparison& variant : comparison.variants)
+    if (!variant.is_baseline && (best == nullptr || variant.quota_met > best->quota_met))
+      best = &variant;
+  if (best != nullptr) {
+    const char* verb = best->quota_met > base.quota_met   ? " raises"
+                       : best->quota_met < base.quota_met ? " lowers"
+                                                          : " leaves";
+    if (best->quota_met == base.quota_met)
+      odds_reading = best->variant + " leaves P(quota met) at " + percent(base.quota_met) + ".";
+    else
+      odds_reading = best->variant + verb + " P(quota met) from " + percent(base.quota_met) +
+                     " to " + percent(best->quota_met) + ".";
+  }
+  section.charts.push_back(
+      {"chart-quota-met", odds_reading,
+       spec("P(quota met) per variant, with 95% Wilson intervals",
+            40 + 36 * static_cast<int>(odds.size()),
+            "\"data\":{\"values\":" + values(odds) + "},\"encoding\":{\"y\":" + y +
+                "},\"layer\":["
+                "{\"mark\":{\"type\":\"bar\",\"color\":\"#9ecae1\"},\"encoding\":{\"x\":{"
+                "\"field\":\"p\",\"type\":\"quantitative\",\"title\":\"P(quota met) over the " +
+                period +
+                " (%)\",\"scale\":{\"domain\":[0,100]}}}},"
+                "{\"mark\":\"rule\",\"encoding\":{\"x\":{\"field\":\"lower\",\"type\":"
+                "\"quantitative\"},\"x2\":{\"field\":\"upper\"}}}]")});
+  return section;
+}
+
+Section difference_section(const Comparison& comparison) {
+  Section section{"Differences from the baseline", "", {}, ""};
+  if (comparison.variants.size() < 2) {
+    section.body = note("The file holds one variant (" + html(comparison.baseline) +
+                        "): there is nothing to compare. A scenario with <code>variants:</code> "
+                        "(such as scenarios/prospecting-vs-winrate.yaml) fills this section.");
+    return section;
+  }
+  section.intro = "<p>Each variant minus " + html(comparison.baseline) +
+                  ", paired replication by replication on common random numbers, with 95% "
+                  "intervals (mean ± 1.96 standard errors of the paired differences).</p>";
+  std::vector<JsonRow> rows;
+  std::string table =
+      "<div class=\"table\"><table><thead><tr><th>variant</th><th>bookings − baseline "
+      "(万)</th><th>95% interval (万)</th><th>P(quota met) − baseline</th><th>variance "
+      "reduction</th></tr></thead><tbody>";
+  for (const VariantComparison& variant : comparison.variants) {
+    if (variant.is_baseline)
+      continue;
+    rows.push_back(JsonRow()
+                       .text("variant", variant.variant)
+                       .number("mean", variant.difference.mean)
+                       .number("lower", variant.difference.interval.lower)
+                       .number("upper", variant.difference.interval.upper));
+    table += "<tr><td>" + html(variant.variant) + "</td><td>" +
+             format_text("%+.0f", variant.difference.mean) + "</td><td>" +
+             format_text("%+.0f to %+.0f", variant.difference.interval.lower,
+                         variant.difference.interval.upper) +
+             "</td><td>" +
+             format_text("%+.0f pp (%+.0f to %+.0f)", 100.0 * variant.quota_met_difference.mean,
+                         100.0 * variant.quota_met_difference.interval.lower,
+                         100.0 * variant.quota_met_difference.interval.upper) +
+             "</td><td>" + format_text("%.1f×", variant.variance_reduction) + "</td></tr>";
+  }
+  table += "</tbody></table></div>";
+  // Variants come sorted by mean difference, largest first: the second row is the best.
+  const VariantComparison& top = comparison.variants.at(1);
+  const bool clear = top.difference.interval.lower > 0.0 || top.difference.interval.upper < 0.0;
+  const std::string reading =
+      top.variant +
+      format_text(" %s %.0f 万 of bookings over the %s (95%% interval %+.0f to %+.0f)",
+                  top.difference.mean >= 0.0 ? "adds" : "loses", std::abs(top.difference.mean),
+                  comparison.period.c_str(), top.difference.interval.lower,
+                  top.difference.interval.upper) +
+      (clear ? ", clearly different from " : ", not distinguishable from ") + comparison.baseline +
+      ".";
+  section.charts.push_back(
+      {"chart-differences", reading,
+       spec("Bookings difference from " + comparison.baseline + " (" + comparison.period + ")",
+            40 + 36 * static_cast<int>(rows.size()),
+            "\"data\":{\"values\":" + values(rows) +
+                "},\"encoding\":{\"y\":{\"field\":\"variant\",\"type\":\"nominal\",\"sort\":null,"
+                "\"title\":\"Variant\"}},\"layer\":["
+                "{\"mark\":{\"type\":\"rule\",\"strokeWidth\":2},\"encoding\":{\"x\":{\"field\":"
+                "\"lower\",\"type\":\"quantitative\",\"title\":\"Mean paired difference in "
+                "bookings (万)\"},\"x2\":{\"field\":\"upper\"}}},"
+                "{\"mark\":{\"type\":\"point\",\"filled\":true,\"size\":80},\"encoding\":{\"x\":"
+                "{\"field\":\"mean\",\"type\":\"quantitative\"}}},"
+                "{\"mark\":{\"type\":\"rule\",\"strokeDash\":[4,4],\"color\":\"gray\"},"
+                "\"encoding\":{\"x\":{\"datum\":0}}}]")});
+  section.body = table;
+  return section;
+}
+
+/// The scenario the file was run with, or none when its text no longer loads (a file
+/// written by another version of the schema): the report then names stages by number.
+std::optional<sim::Model> stored_model(const FileMetadata& metadata) {
+  try {
+    return scenarios::load_scenario_text(metadata.scenario_yaml, "scenario stored in the file")
+        .model;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+Section funnel_section(const ResultsReader& reader, const std::string& variant,
+                       const std::optional<sim::Model>& model) {
+  Section section{"The funnel over time", "", {}, ""};
+  section.intro =
+      "<p>Open opportunities per stage at the end of each measured week (" + html(variant) +
+      "): the line is the median over replications, the band the 10th to 90th percentile, and "
+      "the dashed line the standard funnel's level, the mean over replications and weeks "
+      "(by Little's law, the arrival rate into the stage times the time spent in it).</p>";
+  for (const std::string& segment : reader.segments(variant)) {
+    const Array counts = reader.read_array(variant, "segments/" + segment + "/funnel_count");
+    if (counts.shape.size() != 3 || counts.shape[0] == 0)
+      continue;
+    const std::size_t replications = counts.shape[0], weeks = counts.shape[1],
+                      stages = counts.shape[2];
+    std::vector<std::string> names;
+    if (model) {
+      for (const sim::Segment& modelled : model->segments)
+        if (modelled.name == segment && modelled.stages.size() == stages)
+          for (const sim::Stage& stage : modelled.stages)
+            names.push_back(stage.name);
+    }
+    for (std::size_t s = names.size(); s < stages; ++s)
+      names.push_back("stage " + std::to_string(s + 1));
+
+    std::vector<JsonRow> bands;
+    std::vector<JsonRow> levels;
+    double worst_gap = 0.0;
+    std::string worst_stage;
+    std::vector<double> column(replications);
+    for (std::size_t s = 0; s < stages; ++s) {
+      double total = 0.0, median_total = 0.0;
+      for (std::size_t w = 0; w < weeks; ++w) {
+        for (std::size_t r = 0; r < replications; ++r)
+          column[r] = counts.values[(r * weeks + w) * stages + s];
+        for (double v : column)
+          total += v;
+        std::sort(column.begin(), column.end());
+        const double median = quantile_sorted(column, 0.5);
+        median_total += median;
+        bands.push_back(JsonRow()
+                            .text("stage", names[s])
+                            .number("week", static_cast<double>(w + 1))
+                            .number("p10", quantile_sorted(column, 0.1))
+                            .number("p50", median)
+                            .number("p90", quantile_sorted(column, 0.9)));
+      }
+      const double level = total / static_cast<double>(replications * weeks);
+      levels.push_back(JsonRow().text("stage", names[s]).number("level", level));
+      const double gap =
+          level > 0.0 ? std::abs(median_total / static_cast<double>(weeks) - level) / level : 0.0;
+      if (worst_stage.empty() || gap > worst_gap) {
+        worst_gap = gap;
+        worst_stage = names[s];
+      }
+    }
+    const std::string color =
+        "\"color\":{\"field\":\"stage\",\"type\":\"nominal\",\"sort\":null,\"title\":\"Stage\"}";
+    const std::string reading =
+        format_text(
+            "The median %s funnel stays within %.0f%% of the standard level on average in "
+            "every stage (largest gap: ",
+            segment.c_str(), 100.0 * worst_gap) +
+        worst_stage + ").";
+    section.charts.push_back(
+        {"chart-funnel-" + std::to_string(section.charts.size()), reading,
+         spec("Open opportunities by week: segment " + segment, 260,
+              "\"layer\":["
+              "{\"data\":{\"values\":" +
+                  values(bands) +
+                  "},\"layer\":["
+                  "{\"mark\":{\"type\":\"area\",\"opacity\":0.2},\"encoding\":{\"x\":{\"field\":"
+                  "\"week\",\"type\":\"quantitative\",\"title\":\"Measured week\"},\"y\":{"
+                  "\"field\":\"p10\",\"type\":\"quantitative\",\"title\":\"Open opportunities "
+                  "(count)\"},\"y2\":{\"field\":\"p90\"}," +
+                  color +
+                  "}},"
+                  "{\"mark\":\"line\",\"encoding\":{\"x\":{\"field\":\"week\",\"type\":"
+                  "\"quantitative\"},\"y\":{\"field\":\"p50\",\"type\":\"quantitative\"}," +
+                  color +
+                  "}}]},"
+                  "{\"data\":{\"values\":" +
+                  values(levels) +
+                  "},\"mark\":{\"type\":\"rule\",\"strokeDash\":[6,4]},\"encoding\":{\"y\":{"
+                  "\"field\":\"level\",\"type\":\"quantitative\"}," +
+                  color + "}}]")});
+  }
+  if (section.charts.empty())
+    section.body = note("The file records no funnel counts.");
+  return section;
+}
+
+Section forecast_section(const ResultsReader& reader, const std::string& variant) {
+  Section section{"Forecast error by week of the quarter", "", {}, ""};
+  AccuracyReport report;
+  try {
+    report = score_forecasts(reader, variant);
+  } catch (const ResultsError&) {
+    section.body = note(
+        "The file holds no forecasts (written by a funnelsim that did not "
+        "record them), so there is nothing to score.");
+    return section;
+  }
+  std::vector<JsonRow> rows;
+  std::vector<std::string> off;
+  int weeks = 0;
+  for (const ModelAccuracy& model : report.models) {
+    bool any = false;
+    for (const WeekAccuracy& week : model.weeks) {
+      if (!std::isfinite(week.mape))
+        continue;
+      any = true;
+      weeks = std::max(weeks, week.week);
+      rows.push_back(JsonRow()
+                         .text("model", model.model)
+                         .number("week", week.week)
+                         .number("mape", 100.0 * week.mape)
+                         .number("bias", week.bias));
+    }
+    if (!any)
+      off.push_back(model.model);
+  }
+  if (rows.empty()) {
+    section.body = note("Every forecast model was off in this run: nothing to score.");
+    return section;
+  }
+  // The reading picks the middle of the quarter, where the models differ most usefully.
+  const int middle = (weeks + 1) / 2;
+  std::string best;
+  double best_mape = INFINITY;
+  for (const ModelAccuracy& model : report.models)
+    for (const WeekAccuracy& week : model.weeks)
+      if (week.week == middle && std::isfinite(week.mape) && week.mape < best_mape) {
+        best_mape = week.mape;
+        best = model.model;
+      }
+  section.intro = format_text(
+      "<p>Mean absolute percentage error of each model's forecast of the "
+      "quarter's bookings, made at the end of each week of the quarter, "
+      "over %zu quarters of %s.</p>",
+      report.samples, html(variant).c_str());
+  const std::string reading =
+      best.empty() ? std::string("No model forecast mid-quarter.")
+                   : format_text("At week %d of %d the most accurate model is ", middle, weeks) +
+                         best + format_text(", off by %.0f%% on average.", 100.0 * best_mape);
+  section.charts.push_back(
+      {"chart-forecast", reading,
+       spec("Forecast error by week of the quarter", 260,
+            "\"data\":{\"values\":" + values(rows) +
+                "},\"mark\":{\"type\":\"line\",\"point\":true},\"encoding\":{\"x\":{\"field\":"
+                "\"week\",\"type\":\"quantitative\",\"title\":\"Week of the quarter\",\"axis\":"
+                "{\"tickMinStep\":1,\"format\":\"d\"}},\"y\":{\"field\":\"mape\",\"type\":"
+                "\"quantitative\","
+                "\"title\":\"Mean absolute error (% of bookings)\"},\"color\":{\"field\":"
+                "\"model\",\"type\":\"nominal\",\"title\":\"Model\"},\"tooltip\":[{\"field\":"
+                "\"model\"},{\"field\":\"week\"},{\"field\":\"mape\",\"title\":\"MAPE "
+                "(%)\",\"format\":\".1f\"},{\"field\":\"bias\",\"title\":\"bias (万)\",\"format\":"
+                "\".0f\"}]}")});
+  if (!off.empty()) {
+    std::string names;
+    for (const std::string& name : off)
+      names += (names.empty() ? "" : ", ") + name;
+    section.body = note(
+        "Models off in this run (no forecasts, e.g. --forecast-samples 0): " + html(names) + ".");
+  }
+  return section;
+}
+
+Section attainment_section(const ResultsReader& reader, const std::string& variant) {
+  Section section{"Reps' quota attainment", "", {}, ""};
+  const Array bookings = reader.read_array(variant, "rep_bookings");
+  const Matrix quota = reader.read_matrix(variant, "rep_quota");
+  if (bookings.shape.size() != 3 || bookings.shape[1] != quota.rows) {
+    section.body = note("The file's rep datasets do not match; no attainment to show.");
+    return section;
+  }
+  const std::size_t replications = bookings.shape[0], reps = bookings.shape[1],
+                    quarters = bookings.shape[2];
+  // 10% bins up to 300%; the last bin holds everything above.
+  constexpr int BINS = 31;
+  std::vector<double> counts(BINS, 0.0);
+  std::vector<double> attainments;
+  for (std::size_t rep = 0; rep < reps; ++rep) {
+    double rep_quota = 0.0;
+    for (std::size_t q = 0; q < quarters; ++q)
+      rep_quota += quota.at(rep, std::min(q, quota.cols - 1));
+    if (!(rep_quota > 0.0))
+      continue;
+    for (std::size_t r = 0; r < replications; ++r) {
+      double booked = 0.0;
+      for (std::size_t q = 0; q < quarters; ++q)
+        booked += bookings.values[(r * reps + rep) * quarters + q];
+      const double attainment = booked / rep_quota;
+      attainments.push_back(attainment);
+      ++counts[static_cast<std::size_t>(
+          std::clamp(std::floor(attainment * 10.0), 0.0, static_cast<double>(BINS - 1)))];
+    }
+  }
+  if (attainments.empty()) {
+    section.body = note("No rep has a quota in this scenario (teams set no quota_per_quarter).");
+    return section;
+  }
+  std::vector<JsonRow> rows;
+  for (int bin = 0; bin < BINS; ++bin)
+    rows.push_back(
+        JsonRow()
+            .number("lower", 10.0 * bin)
+            .number("upper", 10.0 * (bin + 1))
+            .number("share", 100.0 * counts[bin] / static_cast<double>(attainments.size())));
+  const double met = static_cast<double>(std::count_if(attainments.begin(), attainments.end(),
+                                                       [](double a) { return a >= 1.0; })) /
+                     static_cast<double>(attainments.size());
+  section.intro =
+      "<p>Each rep's bookings over the measured run divided by their quota over it, for every "
+      "rep with a quota and every replication (" +
+      html(variant) + "); the last bar holds 300% and more.</p>";
+  section.charts.push_back(
+      {"chart-attainment",
+       percent(met) + " of reps meet their quota over the run; the median rep reaches " +
+           percent(quantile(attainments, 0.5)) + ".",
+       spec("Distribution of reps' quota attainment", 240,
+            "\"data\":{\"values\":" + values(rows) +
+                "},\"layer\":[{\"mark\":{\"type\":\"bar\",\"color\":\"#6baed6\"},\"encoding\":{"
+                "\"x\":{\"field\":\"lower\",\"type\":\"quantitative\",\"title\":\"Quota "
+                "attainment over the run (%)\",\"scale\":{\"domain\":[0,310]}},\"x2\":{\"field\":"
+                "\"upper\"},\"y\":{\"field\":\"share\",\"type\":\"quantitative\",\"title\":"
+                "\"Share of reps × replications (%)\"},\"y2\":{\"datum\":0}}},"
+                "{\"mark\":{\"type\":\"rule\",\"color\":\"#d62728\",\"strokeDash\":[4,4]},"
+                "\"encoding\":{\"x\":{\"datum\":100}}}]")});
+  return section;
+}
+
+std::string row(const std::string& name, const std::string& value) {
+  return "<tr><th>" + html(name) + "</th><td>" + html(value) + "</td></tr>";
+}
+
+Section scenario_section(const FileMetadata& metadata, const std::optional<sim::Model>& model,
+                         const std::vector<std::string>& variants, const ReportOptions& options) {
+  Section section{"Scenario and provenance", "", {}, ""};
+  std::string names;
+  for (const std::string& name : variants)
+    names += (names.empty() ? "" : ", ") + name;
+  std::string body = "<div class=\"table\"><table class=\"facts\"><tbody>";
+  body += row("results file", options.source_name);
+  body += row("scenario", metadata.scenario_name);
+  body += row("variants", names);
+  body += row("funnelsim version", metadata.funnelsim_version);
+  body += row("seed", std::to_string(metadata.seed));
+  body += row("replications", std::to_string(metadata.replications) + " of " +
+                                  std::to_string(metadata.replications_planned) + " planned" +
+                                  (metadata.complete ? "" : " (INCOMPLETE)"));
+  body += row("calendar",
+              format_text("%d quarters of %d weeks after %d warm-up weeks", metadata.quarters,
+                          metadata.weeks_per_quarter, metadata.warmup_weeks));
+  body += row("report date", options.generated_on);
+  body += "</tbody></table></div>";
+  if (model) {
+    body +=
+        "<h3>Teams</h3><div class=\"table\"><table><thead><tr><th>team</th><th>segment</th>"
+        "<th>headcount</th><th>prospects / rep / week</th><th>quota / rep / quarter "
+        "(万)</th></tr></thead><tbody>";
+    for (const sim::Team& team : model->teams) {
+      const double quota = team.quota_per_quarter.empty() ? 0.0 : team.quota_per_quarter.front();
+      body +=
+          "<tr><td>" + html(team.name) + "</td><td>" +
+          html(team.segment < model->segments.size() ? model->segments[team.segment].name : "") +
+          "</td><td>" + std::to_string(team.headcount) + "</td><td>" +
+          format_text("%.1f", team.prospects_per_week) + "</td><td>" + format_text("%.0f", quota) +
+          "</td></tr>";
+    }
+    body +=
+        "</tbody></table></div><h3>Segments</h3><div class=\"table\"><table><thead><tr><th>"
+        "segment</th><th>mean deal (万)</th><th>stages (cumulative win probability)</th>"
+        "</tr></thead><tbody>";
+    for (const sim::Segment& segment : model->segments) {
+      std::string stages;
+      for (const sim::Stage& stage : segment.stages)
+        stages += (stages.empty() ? "" : " → ") + stage.name +
+                  format_text(" (%.0f%%)", 100.0 * stage.win_probability);
+      body += "<tr><td>" + html(segment.name) + "</td><td>" +
+              format_text("%.1f", segment.deal_size.expected_value()) + "</td><td>" + html(stages) +
+              "</td></tr>";
+    }
+    body += "</tbody></table></div>";
+  } else {
+    body += note(
+        "The stored scenario text did not load with this funnelsim; its parameters "
+        "are not shown.");
+  }
+  body += "<details><summary>Resolved scenario YAML</summary><pre>" + html(metadata.scenario_yaml) +
+          "</pre></details>";
+  section.body = body;
+  return section;
+}
+
+constexpr const char* STYLE = R"css(
+:root { color-scheme: light; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC", sans-serif;
+  margin: 0 auto; padding: 1rem; max-width: 60rem; color: #222; }
+h1 { font-size: 1.5rem; margin: 0.5rem 0; }
+h2 { font-size: 1.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; margin-top: 2rem; }
+h3 { font-size: 1rem; }
+.subtitle { color: #555; margin-top: 0; }
+.warning { background: #fff3cd; border: 1px solid #e0c36c; padding: 0.5rem; }
+.missing { color: #555; font-style: italic; }
+.chart { width: 100%; min-height: 4rem; }
+.chart svg, .chart canvas { max-width: 100%; height: auto; }
+.reading { font-weight: 600; margin: 0.25rem 0 1.25rem; }
+.table { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; }
+th, td { border-bottom: 1px solid #e5e5e5; padding: 0.2rem 0.6rem; text-align: left;
+  vertical-align: top; }
+table.facts th { color: #555; font-weight: normal; }
+pre { font-size: 0.8rem; overflow-x: auto; background: #f7f7f7; padding: 0.5rem; }
+.render-state { color: #999; font-size: 0.75rem; margin-top: 2rem; }
+@media (max-width: 480px) { body { font-size: 14px; padding: 0.5rem; } th, td { padding: 0.2rem; } }
+@media print {
+  @page { size: A4; margin: 14mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  section, .chart, table { break-inside: avoid; }
+  details, .render-state { display: none; }
+}
+)css";
+
+// Errors anywhere (a script that failed to load, a spec Vega rejects) are counted into
+// #render-errors, and #render-status says "done" once every chart settled, so that a test in a
+// headless browser can tell a page that drew from one that did not.
+constexpr const char* RENDER_SCRIPT = R"js(
+(function () {
+  var errors = 0;
+  function fail(message) {
+    errors += 1;
+    var box = document.getElementById('render-errors');
+    box.textContent = String(errors);
+    box.setAttribute('data-message', String(message));
+  }
+  window.addEventListener('error', function (event) { fail(event.message); });
+  try {
+    var ids = Object.keys(FUNNELSIM_SPECS);
+    Promise.all(ids.map(function (id) {
+      return vegaEmbed('#' + id, FUNNELSIM_SPECS[id], { actions: false, renderer: 'svg' })
+        .catch(function (error) { fail(id + ': ' + error); });
+    })).then(function () { document.getElementById('render-status').textContent = 'done'; });
+  } catch (error) {
+    fail(error);
+  }
+})();
+)js";
+
+/// A script element holding `code`; "</script" inside it would end the element early.
+std::string inline_script(std::string_view code) {
+  std::string text(code);
+  for (std::size_t at = text.find("</script"); at != std::string::npos;
+       at = text.find("</script", at + 2))
+    text.replace(at, 2, "<\\/");
+  return "<script>" + text + "</script>\n";
+}
+
+}  // namespace
+
+std::string render_report(const ResultsReader& reader, const ReportOptions& options) {
+  const FileMetadata& metadata = reader.metadata();
+  const std::string baseline = baseline_of(reader);
+  CompareQuestion question;
+  question.baseline = baseline;
+  const Comparison comparison = compare_variants(reader, question);
+  const std::optional<sim::Model> model = stored_model(metadata);
+
+  std::vector<Section> sections;
+  sections.push_back(outcome_section(reader, comparison));
+  sections.push_back(difference_section(comparison));
+  sections.push_back(funnel_section(reader, baseline, model));
+  sections.push_back(forecast_section(reader, baseline));
+  sections.push_back(attainment_section(reader, baseline));
+  sections.push_back(scenario_section(metadata, model, reader.variants(), options));
+
+  const std::string title = "funnelsim report: " + metadata.scenario_name;
+  std::string page =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>" +
+      html(title) + "</title>\n<style>" + STYLE + "</style>\n</head>\n<body>\n";
+  page += "<header><h1>" + html(title) + "</h1><p class=\"subtitle\">" +
+          html(format_text("%zu replications, seed %llu, funnelsim %s; report of %s on %s",
+                           metadata.replications, static_cast<unsigned long long>(metadata.seed),
+                           metadata.funnelsim_version.c_str(), options.source_name.c_str(),
+                           options.generated_on.c_str())) +
+          ". Amounts in 万 (10,000 RMB).</p>";
+  if (!metadata.complete)
+    page += "<p class=\"warning\">INCOMPLETE: the run stopped after " +
+            std::to_string(metadata.replications) + " of " +
+            std::to_string(metadata.replications_planned) + " planned replications.</p>";
+  page +=
+      "<noscript><p class=\"warning\">The charts need JavaScript; the tables do "
+      "not.</p></noscript></header>\n";
+
+  std::string specs = "var FUNNELSIM_SPECS = {";
+  bool first = true;
+  for (const Section& section : sections) {
+    page += "<section>\n<h2>" + html(section.heading) + "</h2>\n" + section.intro + "\n";
+    for (const Chart& chart : section.charts) {
+      page += "<div class=\"" + std::string(REPORT_CHART_CLASS) + "\" id=\"" + chart.id +
+              "\"></div>\n<p class=\"reading\">" + html(chart.reading) + "</p>\n";
+      specs += (first ? "\n" : ",\n") + json_string(chart.id) + ": " + chart.spec;
+      first = false;
+    }
+    page += section.body + "\n</section>\n";
+  }
+  specs += "\n};\n";
+  page +=
+      "<p class=\"render-state\">Charts: <span id=\"render-status\">pending</span>; errors: "
+      "<span id=\"render-errors\">0</span>. Drawn with Vega 5, Vega-Lite 5 and vega-embed 6 "
+      "(BSD-3-Clause), inlined.</p>\n";
+  page += inline_script(vega::vega_min_js());
+  page += inline_script(vega::vega_lite_min_js());
+  page += inline_script(vega::vega_embed_min_js());
+  page += inline_script(specs + RENDER_SCRIPT);
+  page += "</body>\n</html>\n";
+  return page;
+}
+
+}  // namespace funnelsim::analysis
