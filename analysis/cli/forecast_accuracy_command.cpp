@@ -58,11 +58,11 @@ void print_text(const analysis::AccuracyReport& report, const analysis::FileMeta
 }
 
 void print_json(const analysis::AccuracyReport& report) {
-  std::printf("{\n  \"variant\": \"%s\",\n  \"samples\": %zu,\n  \"models\": {",
-              report.variant.c_str(), report.samples);
+  std::printf("{\n  \"variant\": %s,\n  \"samples\": %zu,\n  \"models\": {",
+              json_string(report.variant).c_str(), report.samples);
   for (std::size_t m = 0; m < report.models.size(); ++m) {
     const analysis::ModelAccuracy& model = report.models[m];
-    std::printf("%s\n    \"%s\": [", m == 0 ? "" : ",", model.model.c_str());
+    std::printf("%s\n    %s: [", m == 0 ? "" : ",", json_string(model.model).c_str());
     for (std::size_t w = 0; w < model.weeks.size(); ++w) {
       const analysis::WeekAccuracy& week = model.weeks[w];
       std::printf(

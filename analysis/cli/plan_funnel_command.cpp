@@ -114,30 +114,32 @@ std::string plan_text(const PlanFunnelArgs& args, const analysis::FunnelPlanInpu
 
 std::string plan_json(const PlanFunnelArgs& args, const analysis::FunnelPlanInput& input,
                       const analysis::StandardFunnel& funnel) {
+  const auto field = [](const char* key, double value) {
+    return "  \"" + std::string(key) + "\": " + json_number(value) + ",\n";
+  };
   std::string json = "{\n";
   if (args.annual) {
-    json += format(
-        "  \"from_annual\": {\"annual\": %.10g, \"vat\": %.10g, \"share\": %.10g, "
-        "\"quarter_share\": %.10g},\n",
-        *args.annual, args.vat, args.share, args.quarter_share);
+    json += "  \"from_annual\": {\"annual\": " + json_number(*args.annual) +
+            ", \"vat\": " + json_number(args.vat) + ", \"share\": " + json_number(args.share) +
+            ", \"quarter_share\": " + json_number(args.quarter_share) + "},\n";
   }
-  json += format("  \"quota\": %.10g,\n", input.quota);
-  json += format("  \"average_deal\": %.10g,\n", input.average_deal);
-  json += format("  \"weeks_per_stage\": %.10g,\n", input.weeks_per_stage);
-  json += format("  \"selling_weeks\": %.10g,\n", input.selling_weeks);
-  json += format("  \"wins_needed\": %.10g,\n", funnel.wins_needed);
-  json += format("  \"wins_per_week\": %.10g,\n", funnel.wins_per_week);
-  json += format("  \"new_opportunities_per_week\": %.10g,\n", funnel.new_opportunities_per_week);
+  json += field("quota", input.quota);
+  json += field("average_deal", input.average_deal);
+  json += field("weeks_per_stage", input.weeks_per_stage);
+  json += field("selling_weeks", input.selling_weeks);
+  json += field("wins_needed", funnel.wins_needed);
+  json += field("wins_per_week", funnel.wins_per_week);
+  json += field("new_opportunities_per_week", funnel.new_opportunities_per_week);
   json += "  \"stages\": [";
   for (std::size_t i = 0; i < funnel.stages.size(); ++i) {
     const analysis::StandardFunnelStage& stage = funnel.stages[i];
-    json += (i == 0 ? "\n    " : ",\n    ") +
-            format("{\"name\": %s, \"win_probability\": %.10g, \"count\": %.10g}",
-                   json_string(stage.name).c_str(), stage.win_probability, stage.count);
+    json += (i == 0 ? "\n    " : ",\n    ") + std::string("{\"name\": ") + json_string(stage.name) +
+            ", \"win_probability\": " + json_number(stage.win_probability) +
+            ", \"count\": " + json_number(stage.count) + "}";
   }
   json += "\n  ],\n";
-  json += format("  \"prospects_per_rep\": %.10g,\n", input.prospects_per_rep);
-  json += format("  \"reps_exact\": %.10g,\n", funnel.reps_exact);
+  json += field("prospects_per_rep", input.prospects_per_rep);
+  json += field("reps_exact", funnel.reps_exact);
   json += format("  \"reps_needed\": %d\n}\n", funnel.reps_needed);
   return json;
 }

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "funnelsim/stats/json.hpp"
+
 namespace funnelsim::cli {
 
 /// printf-style formatting into a std::string (at most 511 characters).
@@ -14,10 +16,8 @@ std::string format(const char* pattern, Values... values) {
   return text;
 }
 
-/// A JSON string literal, quotes and control characters escaped.
-std::string json_string(const std::string& text);
-
-/// A JSON number with 10 significant digits, or null when not finite.
-std::string json_number(double value);
+// JSON literals: the one writer (funnelsim/stats/json.hpp).
+using analysis::json_number;
+using analysis::json_string;
 
 }  // namespace funnelsim::cli

@@ -449,7 +449,7 @@ const char* EXAMPLE_JSON = R"({
     "beta": 0.25,
     "possible_part": 22.5,
     "gamma": 0.04,
-    "unforecast_part": 57.6,
+    "unforecast_part": 57.599999999999994,
     "forecast": 177.6,
     "completion_rate": 0.74
   },
@@ -467,18 +467,18 @@ const char* EXAMPLE_JSON = R"({
   },
   "run_rate": {
     "weeks_elapsed": 7,
-    "per_week": 8.571428571,
-    "forecast": 111.4285714,
-    "completion_rate": 0.4642857143
+    "per_week": 8.571428571428571,
+    "forecast": 111.42857142857143,
+    "completion_rate": 0.4642857142857143
   },
   "coverage": {
     "pipeline_amount": 360,
     "remaining_quota": 180,
     "coverage": 2,
-    "win_probability": 0.2888888889,
-    "required_coverage": 3.461538462,
-    "pipeline_required": 623.0769231,
-    "pipeline_short": 263.0769231
+    "win_probability": 0.28888888888888886,
+    "required_coverage": 3.4615384615384617,
+    "pipeline_required": 623.0769230769231,
+    "pipeline_short": 263.0769230769231
   }
 }
 )";
@@ -555,7 +555,7 @@ TEST_CASE("plan funnel prints the course's standard funnel", "[forecast][cli][pr
   CHECK(json.exit_code == 0);
   for (const char* fragment :
        {"\"wins_needed\": 120,", "\"wins_per_week\": 10,", "\"new_opportunities_per_week\": 50,",
-        "{\"name\": \"solution\", \"win_probability\": 0.35, \"count\": 28.57142857}",
+        "{\"name\": \"solution\", \"win_probability\": 0.35, \"count\": 28.571428571428573}",
         "\"reps_needed\": 10\n"}) {
     CHECK(json.output.find(fragment) != std::string::npos);
   }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 
+#include "funnelsim/stats/json.hpp"
 #include "funnelsim/stats/text_format.hpp"
 
 namespace funnelsim::analysis {
@@ -324,44 +325,6 @@ std::string reading(const Comparison& comparison) {
   }
   sentence += ".";
   return wrapped(sentence);
-}
-
-// JSON numbers: the shortest text that reads back as the same double; null for NaN and
-// infinity, which JSON cannot express.
-std::string json_number(double value) {
-  if (!std::isfinite(value)) {
-    return "null";
-  }
-  char text[64];
-  const auto result = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, result.ptr);
-}
-
-std::string json_string(const std::string& value) {
-  std::string text = "\"";
-  for (const char c : value) {
-    switch (c) {
-      case '"':
-        text += "\\\"";
-        break;
-      case '\\':
-        text += "\\\\";
-        break;
-      case '\n':
-        text += "\\n";
-        break;
-      case '\t':
-        text += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          text += format_text("\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        } else {
-          text += c;
-        }
-    }
-  }
-  return text + "\"";
 }
 
 std::string csv_number(double value) {

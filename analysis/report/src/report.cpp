@@ -12,6 +12,7 @@
 #include "funnelsim/report/forecast_accuracy.hpp"
 #include "funnelsim/report/summary.hpp"
 #include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/stats/json.hpp"
 #include "funnelsim/stats/statistics.hpp"
 #include "funnelsim/stats/text_format.hpp"
 #include "report_vega.hpp"
@@ -20,35 +21,9 @@ namespace funnelsim::analysis {
 
 namespace {
 
-// '<' is escaped too, so that no string can close the <script> element the data sits in.
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '<':
-        out += "\\u003c";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20)
-          out += format_text("\\u%04x", static_cast<unsigned>(c));
-        else
-          out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_number(double value) {
-  return std::isfinite(value) ? format_text("%.6g", value) : "null";
+// Chart data are shown, not read back: six significant digits keep the page small.
+std::string chart_number(double value) {
+  return json_number(significant(value, 6));
 }
 
 std::string html(std::string_view text) {
@@ -85,7 +60,7 @@ std::string wan(double amount) {
 class JsonRow {
  public:
   JsonRow& text(const char* key, std::string_view value) { return add(key, json_string(value)); }
-  JsonRow& number(const char* key, double value) { return add(key, json_number(value)); }
+  JsonRow& number(const char* key, double value) { return add(key, chart_number(value)); }
   const std::string& str() const { return (body_ += "}", body_); }
 
  private:
