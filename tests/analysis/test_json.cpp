@@ -20,7 +20,7 @@ TEST_CASE("JSON strings escape quotes, backslashes, control characters and '<'",
   CHECK(json_string("</script>") == "\"\\u003c/script>\"");
 }
 
-TEST_CASE("JSON numbers read back as the same double; NaN and infinity are null", "[json]") {
+TEST_CASE("JSON numbers read back as the same double, NaN and infinity as null", "[json]") {
   for (const double value : {0.0, 1.0, -2.5, 0.1 + 0.2, 10.0 / 0.35, 1e300, 5e-324, 240.0}) {
     const std::string text = json_number(value);
     CHECK(std::strtod(text.c_str(), nullptr) == value);
