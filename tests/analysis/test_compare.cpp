@@ -1,6 +1,7 @@
 // Comparing variants on common random numbers: the paired statistics against closed forms and
 // hand-computed cases, the tables, JSON and CSV, and `funnelsim compare` end to end.
 
+#include <hdf5.h>
 #include <stdlib.h>  // mkdtemp
 #include <sys/wait.h>
 
@@ -521,4 +522,23 @@ TEST_CASE("From a scenario with variants and costs to a comparison", "[compare][
   CHECK(plus_two.extra_cost == Approx(48.0 + 0.05 * plus_two.difference.mean));
   // With team-derived quotas, 2 more reps raise the quota too: 12 × 25 a quarter.
   CHECK(plus_two.quota == 12 * 25 * 4);
+}
+
+TEST_CASE("A file without the cost dataset compares at no cost", "[compare]") {
+  TemporaryDirectory directory;
+  const fs::path path = directory / "old.h5";
+  write_file(path, {{"baseline", BASELINE}, {"more", MORE}});
+  {  // as a file of layout 1, written before costs were stored
+    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    REQUIRE(file >= 0);
+    CHECK(H5Ldelete(file, "variants/baseline/cost", H5P_DEFAULT) >= 0);
+    CHECK(H5Ldelete(file, "variants/more/cost", H5P_DEFAULT) >= 0);
+    H5Fclose(file);
+  }
+  const ResultsReader reader(path);
+  CHECK_FALSE(reader.has_dataset("baseline", "cost"));
+  const Comparison comparison = analysis::compare_variants(reader, {});
+  CHECK_FALSE(comparison.has_cost);
+  CHECK(row_of(comparison, "more").cost == 0.0);
+  CHECK(row_of(comparison, "more").mean > row_of(comparison, "baseline").mean);
 }

@@ -244,6 +244,14 @@ TEST_CASE("a results file holds every replication as written", "[results]") {
   CHECK(metadata.warmup_weeks == 1);
   CHECK(reader.variants() == std::vector<std::string>{"baseline", "hire"});
   CHECK(reader.segments("baseline") == std::vector<std::string>{"small", "large"});
+  CHECK(reader.stage_names("hire", "large") ==
+        std::vector<std::string>{"potential", "approved", "negotiation"});
+  CHECK_THROWS_WITH(reader.stage_names("hire", "medium"), Contains("no such segment"));
+  CHECK(reader.has_dataset("baseline", "cost"));
+  CHECK(reader.has_dataset("baseline", "segments/small/funnel_count"));
+  CHECK_FALSE(reader.has_dataset("baseline", "segments/medium/funnel_count"));
+  CHECK_FALSE(reader.has_dataset("baseline", "nothing"));
+  CHECK_THROWS_WITH(reader.has_dataset("missing", "cost"), Contains("no variant 'missing'"));
 
   SECTION("organisation and rep datasets") {
     const Matrix bookings = reader.read_matrix("baseline", "bookings");

@@ -258,19 +258,25 @@ Section difference_section(const Comparison& comparison) {
   return section;
 }
 
-/// The scenario the file was run with, or none when its text no longer loads (a file
-/// written by another version of the schema): the report then names stages by number.
-std::optional<sim::Model> stored_model(const FileMetadata& metadata) {
+/// The scenario the file was run with, for the provenance section's tables of teams and
+/// segments only: every figure the report draws comes from the datasets and their attributes.
+/// A file written by another version of the schema may not load; `error` then says why.
+struct StoredScenario {
+  std::optional<sim::Model> model;
+  std::string error;
+};
+
+StoredScenario stored_scenario(const FileMetadata& metadata) {
   try {
-    return scenarios::load_scenario_text(metadata.scenario_yaml, "scenario stored in the file")
-        .model;
-  } catch (const std::exception&) {
-    return std::nullopt;
+    return {
+        scenarios::load_scenario_text(metadata.scenario_yaml, "scenario stored in the file").model,
+        {}};
+  } catch (const std::exception& error) {
+    return {std::nullopt, error.what()};
   }
 }
 
-Section funnel_section(const ResultsReader& reader, const std::string& variant,
-                       const std::optional<sim::Model>& model) {
+Section funnel_section(const ResultsReader& reader, const std::string& variant) {
   Section section{"The funnel over time", "", {}, ""};
   section.intro =
       "<p>Open opportunities per stage at the end of each measured week (" + html(variant) +
@@ -283,13 +289,9 @@ Section funnel_section(const ResultsReader& reader, const std::string& variant,
       continue;
     const std::size_t replications = counts.shape[0], weeks = counts.shape[1],
                       stages = counts.shape[2];
-    std::vector<std::string> names;
-    if (model) {
-      for (const sim::Segment& modelled : model->segments)
-        if (modelled.name == segment && modelled.stages.size() == stages)
-          for (const sim::Stage& stage : modelled.stages)
-            names.push_back(stage.name);
-    }
+    std::vector<std::string> names = reader.stage_names(variant, segment);
+    if (names.size() != stages)
+      names.clear();
     for (std::size_t s = names.size(); s < stages; ++s)
       names.push_back("stage " + std::to_string(s + 1));
 
@@ -504,7 +506,7 @@ std::string row(const std::string& name, const std::string& value) {
   return "<tr><th>" + html(name) + "</th><td>" + html(value) + "</td></tr>";
 }
 
-Section scenario_section(const FileMetadata& metadata, const std::optional<sim::Model>& model,
+Section scenario_section(const FileMetadata& metadata, const StoredScenario& stored,
                          const std::vector<std::string>& variants, const ReportOptions& options) {
   Section section{"Scenario and provenance", "", {}, ""};
   std::string names;
@@ -524,6 +526,7 @@ Section scenario_section(const FileMetadata& metadata, const std::optional<sim::
                           metadata.weeks_per_quarter, metadata.warmup_weeks));
   body += row("report date", options.generated_on);
   body += "</tbody></table></div>";
+  const std::optional<sim::Model>& model = stored.model;
   if (model) {
     body +=
         "<h3>Teams</h3><div class=\"table\"><table><thead><tr><th>team</th><th>segment</th>"
@@ -554,8 +557,9 @@ Section scenario_section(const FileMetadata& metadata, const std::optional<sim::
     body += "</tbody></table></div>";
   } else {
     body += note(
-        "The stored scenario text did not load with this funnelsim; its parameters "
-        "are not shown.");
+        "The stored scenario text did not load with this funnelsim, so its teams and "
+        "segments are not tabulated (the figures above come from the datasets): " +
+        html(stored.error));
   }
   body += "<details><summary>Resolved scenario YAML</summary><pre>" + html(metadata.scenario_yaml) +
           "</pre></details>";
@@ -634,15 +638,15 @@ std::string render_report(const ResultsReader& reader, const ReportOptions& opti
   CompareQuestion question;
   question.baseline = baseline;
   const Comparison comparison = compare_variants(reader, question);
-  const std::optional<sim::Model> model = stored_model(metadata);
+  const StoredScenario stored = stored_scenario(metadata);
 
   std::vector<Section> sections;
   sections.push_back(outcome_section(reader, comparison));
   sections.push_back(difference_section(comparison));
-  sections.push_back(funnel_section(reader, baseline, model));
+  sections.push_back(funnel_section(reader, baseline));
   sections.push_back(forecast_section(reader, baseline));
   sections.push_back(attainment_section(reader, baseline));
-  sections.push_back(scenario_section(metadata, model, reader.variants(), options));
+  sections.push_back(scenario_section(metadata, stored, reader.variants(), options));
 
   const std::string title = "funnelsim report: " + metadata.scenario_name;
   std::string page =

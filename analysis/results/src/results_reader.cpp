@@ -41,6 +41,7 @@ class ResultsReader::Impl {
     return where_ + ": variants/" + variant + "/" + dataset;
   }
   std::vector<std::string> members(const std::string& group_path) const;
+  hid_t file() const { return file_.get(); }
   /// Whether the file has a link at `path` (its parent groups must exist).
   bool exists(const std::string& path) const {
     return H5Lexists(file_.get(), path.c_str(), H5P_DEFAULT) > 0;
@@ -381,6 +382,37 @@ std::vector<std::string> ResultsReader::forecast_series(const std::string& varia
   if (!impl_->exists(group))
     return {};
   return impl_->members(group);
+}
+
+bool ResultsReader::has_dataset(const std::string& variant, const std::string& dataset) const {
+  hdf5::silence_errors();
+  impl_->open_dataset(variant, "bookings");  // names the variant clearly if it is missing
+  // H5Lexists needs every group on the way to exist.
+  std::string path = "variants/" + variant;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t slash = dataset.find('/', start);
+    path += "/" + dataset.substr(start, slash == std::string::npos ? slash : slash - start);
+    if (!impl_->exists(path)) {
+      H5Eclear2(H5E_DEFAULT);
+      return false;
+    }
+    if (slash == std::string::npos)
+      return true;
+    start = slash + 1;
+  }
+}
+
+std::vector<std::string> ResultsReader::stage_names(const std::string& variant,
+                                                    const std::string& segment) const {
+  hdf5::silence_errors();
+  if (!has_dataset(variant, "segments/" + segment))
+    throw ResultsError(impl_->dataset_context(variant, "segments/" + segment) +
+                       ": no such segment");
+  const std::string path = "variants/" + variant + "/segments/" + segment;
+  const hdf5::Group group(H5Gopen2(impl_->file(), path.c_str(), H5P_DEFAULT));
+  return hdf5::read_strings_attribute(group.get(), "stages",
+                                      impl_->dataset_context(variant, "segments/" + segment));
 }
 
 DatasetInfo ResultsReader::dataset_info(const std::string& variant,

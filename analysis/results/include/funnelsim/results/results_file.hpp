@@ -192,6 +192,12 @@ class ResultsReader {
   /// The forecast series a variant holds (forecast/<name>), in the order they were written;
   /// none for a run without forecasts.
   std::vector<std::string> forecast_series(const std::string& variant) const;
+  /// Whether a variant holds a dataset, such as "cost" (absent from files of layout 1).
+  /// Throws ResultsError when the variant itself is missing.
+  bool has_dataset(const std::string& variant, const std::string& dataset) const;
+  /// The names of a segment's stages, in funnel order, as the run stored them.
+  std::vector<std::string> stage_names(const std::string& variant,
+                                       const std::string& segment) const;
   /// The shape and description of a variant's dataset, such as "segments/small/funnel_count".
   DatasetInfo dataset_info(const std::string& variant, const std::string& dataset) const;
   /// A 2-D dataset of a variant, converted to double: "bookings", "wins", "attainment",
