@@ -20,6 +20,7 @@ enum class EventKind : std::uint8_t {
   leave,              ///< a rep leaves
   week_end,           ///< funnel snapshot
   quarter_end,        ///< the last week end of a quarter
+  departure,          ///< a team's planned departure: reps leave for good (target: the team)
 };
 
 struct Event {

@@ -1,5 +1,6 @@
 #include "funnelsim/sim/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -110,10 +111,46 @@ double Segment::existing_exponent() const {
                                              : 1.0;
 }
 
+namespace {
+
+/// The share of measured quarter `quarter` from measured week `week` (counted from 1) on.
+double share_from(int week, int quarter, int weeks_per_quarter) {
+  const int first = quarter * weeks_per_quarter + 1;
+  const int weeks = std::clamp(first + weeks_per_quarter - week, 0, weeks_per_quarter);
+  return static_cast<double>(weeks) / weeks_per_quarter;
+}
+
+}  // namespace
+
+int Team::territories() const {
+  int count = headcount;
+  for (const Hire& hire : hires)
+    count += hire.count;
+  return count;
+}
+
+double Team::seat_quarters(int quarter, int weeks_per_quarter) const {
+  double seats = headcount;
+  for (const Hire& hire : hires)
+    seats += hire.count * share_from(hire.week, quarter, weeks_per_quarter);
+  for (const Departure& departure : departures)
+    seats -= departure.count * share_from(departure.week, quarter, weeks_per_quarter);
+  return seats;
+}
+
+double Team::hire_share(std::size_t hire_slot, int quarter, int weeks_per_quarter) const {
+  for (const Hire& hire : hires) {
+    if (hire_slot < static_cast<std::size_t>(hire.count))
+      return share_from(hire.week, quarter, weeks_per_quarter);
+    hire_slot -= static_cast<std::size_t>(hire.count);
+  }
+  return 0.0;
+}
+
 int Model::rep_count() const {
   int reps = 0;
   for (const Team& team : teams) {
-    reps += team.headcount;
+    reps += team.territories();
   }
   return reps;
 }
@@ -123,7 +160,7 @@ std::vector<int> Model::first_rep_of_team() const {
   int next = 0;
   for (std::size_t t = 0; t < teams.size(); ++t) {
     first[t] = next;
-    next += teams[t].headcount;
+    next += teams[t].territories();
   }
   return first;
 }

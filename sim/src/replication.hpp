@@ -58,6 +58,8 @@ struct Territory {
   std::uint32_t rep_index = 0;   ///< position in the flat rep order of the results
   std::uint32_t generation = 0;  ///< how many reps have held it before the current one
   bool active = true;
+  bool started = false;  ///< a rep has held it (a planned hire's territory waits for its week)
+  bool closed = false;   ///< a planned departure closed it for good
   double hired_at = -std::numeric_limits<double>::infinity();  ///< days
   double prospecting = 1.0;  ///< skill multipliers of the current rep
   double win = 1.0;
@@ -107,7 +109,9 @@ static_assert(sizeof(Opportunity) == 64);
 struct TeamPlan {
   std::uint64_t hash = 0;
   std::uint32_t first_territory = 0;
+  std::uint32_t territories = 0;
   bool track_open = false;
+  std::size_t next_departure = 0;  ///< index into the team's departures
   std::vector<std::uint32_t> referral_sources;
 };
 
@@ -157,8 +161,23 @@ class Replication {
                       quarter_end ? EventKind::quarter_end : EventKind::week_end,
                       static_cast<std::uint32_t>(week));
     }
-    for (std::uint32_t t = 0; t < territories_.size(); ++t)
-      start_rep(t, 0.0, false);
+    // Before any other event of their instant: a departure closes territories before their
+    // sweeps at that instant go on, and hires and departures are scheduled only where a team
+    // has them, so that a scenario without them draws exactly as before.
+    for (std::uint32_t t = 0; t < model_.teams.size(); ++t) {
+      const Team& team = model_.teams[t];
+      std::uint32_t territory =
+          teams_[t].first_territory + static_cast<std::uint32_t>(team.headcount);
+      for (const Hire& hire : team.hires)
+        for (int k = 0; k < hire.count; ++k)
+          queue_.schedule(week_start(hire.week), EventKind::hire, territory++);
+      for (const Departure& departure : team.departures)
+        queue_.schedule(week_start(departure.week), EventKind::departure, t);
+    }
+    for (std::uint32_t t = 0; t < territories_.size(); ++t) {
+      if (territories_[t].active)
+        start_rep(t, 0.0, false);
+    }
     for (std::uint32_t s = 0; s < model_.sources.size(); ++s) {
       if (model_.sources[s].kind == LeadSourceKind::marketing)
         schedule_source_point(s);
@@ -199,13 +218,20 @@ class Replication {
       TeamPlan plan;
       plan.hash = stable_hash(team.name);
       plan.first_territory = static_cast<std::uint32_t>(territories_.size());
+      plan.territories = static_cast<std::uint32_t>(team.territories());
       plan.track_open = team.attrition.annual_rate > 0.0 &&
                         team.attrition.open_opportunities == LeaverOpportunities::lost;
-      for (int slot = 0; slot < team.headcount; ++slot) {
+      for (const Departure& departure : team.departures)
+        plan.track_open |= departure.open_opportunities == LeaverOpportunities::lost;
+      // A sweep of the team's territories stops at its next departure, which may pick any.
+      departure_day_.push_back(team.departures.empty() ? std::numeric_limits<double>::infinity()
+                                                       : week_start(team.departures.front().week));
+      for (int slot = 0; slot < team.territories(); ++slot) {
         Territory territory;
         territory.team = t;
         territory.slot = static_cast<std::uint32_t>(slot);
         territory.rep_index = static_cast<std::uint32_t>(first_rep[t] + slot);
+        territory.active = slot < team.headcount;  // a hire's territory waits for its week
         territories_.push_back(std::move(territory));
       }
       teams_.push_back(std::move(plan));
@@ -275,12 +301,20 @@ class Replication {
         }
         break;
       case EventKind::hire:
-        ++out_.events;
-        start_rep(event.target, now_, true);
+        if (!territories_[event.target].closed) {
+          ++out_.events;
+          start_rep(event.target, now_, true);
+        }
         break;
       case EventKind::leave:
+        if (!territories_[event.target].closed) {
+          ++out_.events;
+          on_leave(event.target);
+        }
+        break;
+      case EventKind::departure:
         ++out_.events;
-        on_leave(event.target);
+        on_departure(event.target);
         break;
       case EventKind::week_end:
       case EventKind::quarter_end:
@@ -314,6 +348,7 @@ class Replication {
     Territory& territory = territories_[index];
     const Team& team = model_.teams[territory.team];
     territory.active = true;
+    territory.started = true;
     if (new_hire) {
       ++territory.generation;
       territory.hired_at = t;
@@ -350,11 +385,74 @@ class Replication {
     trace_rep(TraceEvent::leave, territory);
     std::erase_if(active_by_team_[territory.team],
                   [index](const ActiveRep& rep) { return rep.territory == index; });
-    if (teams_[territory.team].track_open)
+    if (team.attrition.open_opportunities == LeaverOpportunities::lost)
       drop_open(territory);
     territory.next_change = now_ + team.attrition.vacancy_weeks * DAYS_PER_WEEK;
     queue_.schedule(territory.next_change, EventKind::hire, index);
     prospect(index);  // points while vacant are drawn and thinned out, keeping the streams
+  }
+
+  /// The day measured week `week` (counted from 1) begins.
+  double week_start(int week) const {
+    return (model_.calendar.warmup_weeks + week - 1) * DAYS_PER_WEEK;
+  }
+
+  /// A team's next planned departure: it picks reps among the territories a rep has held and
+  /// that are still open (a vacancy after attrition included), closes them for good, and moves
+  /// the team's sweeps on to the departure after it.
+  void on_departure(std::uint32_t team_index) {
+    const Team& team = model_.teams[team_index];
+    TeamPlan& plan = teams_[team_index];
+    const std::size_t d = plan.next_departure++;
+    const Departure& departure = team.departures[d];
+    departure_day_[team_index] = plan.next_departure < team.departures.size()
+                                     ? week_start(team.departures[plan.next_departure].week)
+                                     : std::numeric_limits<double>::infinity();
+    std::vector<std::uint32_t> candidates;
+    for (std::uint32_t i = plan.first_territory; i < plan.first_territory + plan.territories; ++i) {
+      if (territories_[i].started && !territories_[i].closed)
+        candidates.push_back(i);
+    }
+    const std::size_t count =
+        std::min(candidates.size(), static_cast<std::size_t>(departure.count));
+    if (departure.who == Leaver::top) {
+      const std::size_t quarters = out_.bookings.size();
+      auto booked = [&](std::uint32_t i) {
+        const std::uint32_t rep = territories_[i].rep_index;
+        double sum = 0.0;
+        for (std::size_t q = 0; q < quarters; ++q)
+          sum += out_.rep_bookings[rep * quarters + q];
+        return sum;
+      };
+      std::stable_sort(candidates.begin(), candidates.end(),
+                       [&](std::uint32_t a, std::uint32_t b) { return booked(a) > booked(b); });
+    } else {
+      // A partial Fisher-Yates shuffle on the departure's own stream.
+      RandomStream stream(keys_, EntityKey{plan.hash, d}, Purpose::departures);
+      for (std::size_t k = 0; k < count; ++k) {
+        const std::size_t pick =
+            k + static_cast<std::size_t>(stream.uniform01() *
+                                         static_cast<double>(candidates.size() - k));
+        std::swap(candidates[k], candidates[std::min(pick, candidates.size() - 1)]);
+      }
+    }
+    for (std::size_t k = 0; k < count; ++k)
+      close_territory(candidates[k], departure.open_opportunities);
+  }
+
+  void close_territory(std::uint32_t index, LeaverOpportunities open_opportunities) {
+    Territory& territory = territories_[index];
+    territory.closed = true;
+    territory.next_change = std::numeric_limits<double>::infinity();
+    ++territory.prospect_epoch;  // its pending sweep is stale: it prospects no more
+    if (!territory.active)
+      return;  // vacant after attrition: its replacement will not come
+    territory.active = false;
+    trace_rep(TraceEvent::leave, territory);
+    std::erase_if(active_by_team_[territory.team],
+                  [index](const ActiveRep& rep) { return rep.territory == index; });
+    if (open_opportunities == LeaverOpportunities::lost)
+      drop_open(territory);
   }
 
   /// The territory's prospecting rate at `t`, leads per week.
@@ -395,7 +493,8 @@ class Replication {
       if (next <= end_)
         queue_.schedule(next, EventKind::prospect, index, epoch);
     } else {
-      const double horizon = std::min({clock + SWEEP_DAYS, territory.next_change, end_});
+      const double horizon = std::min(
+          {clock + SWEEP_DAYS, territory.next_change, departure_day_[territory.team], end_});
       for (std::uint32_t c = 0; c < territory.leads.chunks(); ++c) {
         while (territory.leads.next(c) < horizon)
           take_point(index, c);
@@ -790,6 +889,8 @@ class Replication {
   std::vector<SegmentPlan> segments_;  ///< [segment]: constants
   std::vector<FunnelLedger> ledgers_;  ///< [segment]: what the week ends observe
   std::vector<TeamPlan> teams_;
+  /// Per team: the day of its next planned departure (infinite if none), where sweeps stop.
+  std::vector<double> departure_day_;
   std::vector<Territory> territories_;
   /// The active reps of each team, with their slots beside them: a marketing lead scores
   /// every one, and reading the slot from each Territory cost a cache miss a rep.

@@ -127,6 +127,13 @@ const BadInput BAD_INPUTS[] = {
    "unknown key 'leads_per_week'; valid keys for a referral source"},
   {"attrition_bad_choice.yaml", 12, 55, "teams.territory.attrition.open_opportunities",
    "must be one of lost, reassigned, got 'lots'; did you mean 'lost'?"},
+  {"hires_week_out_of_range.yaml", 12, 20, "teams.territory.hires.0.week",
+   "must be in [1, 52], got 53"},
+  {"departures_too_many.yaml", 16, 27, "teams.territory.departures.2.count",
+   "2 cannot leave at week 21: the team has 1 rep then (headcount, plus hires, less earlier "
+   "departures)"},
+  {"departure_bad_who.yaml", 12, 44, "teams.territory.departures.0.who",
+   "must be one of random, top, got 'best'"},
   // Quota.
   {"quota_shares_bad_sum.yaml", 11, 19, "quota.quarter_shares", "shares must sum to 1, got 0.94"},
   {"quota_shares_three.yaml", 11, 19, "quota.quarter_shares",

@@ -120,6 +120,26 @@ sim::Model one_stage_turnover() {
   return model;
 }
 
+/// The turnover model with a calendar: hires in weeks 5 and 20, a random departure that
+/// loses the leavers' opportunities in week 10 (a leave and a departure may meet), the top rep
+/// leaving in week 18 with theirs reassigned, and a marketing source that hands leads to
+/// whoever is active.
+sim::Model calendar_turnover() {
+  sim::Model model = one_stage_turnover();
+  sim::Team& team = model.teams[0];
+  team.ramp = {6.0, 0.2};
+  team.hires = {{5, 2}, {20, 1}};
+  team.departures = {{10, 2, sim::Leaver::random, sim::LeaverOpportunities::lost},
+                     {18, 1, sim::Leaver::top, sim::LeaverOpportunities::reassigned}};
+  sim::LeadSource marketing;
+  marketing.name = "web";
+  marketing.kind = sim::LeadSourceKind::marketing;
+  marketing.team = 0;
+  marketing.leads_per_week = 4.0;
+  model.sources.push_back(marketing);
+  return model;
+}
+
 /// The models by name. Catch runs a test case once per generated value and keeps the generator
 /// from the first run, so it generates names and each run builds its own model (pointers to
 /// the first run's locals would dangle: AddressSanitizer's stack-use-after-return).
@@ -128,14 +148,17 @@ sim::Model model_named(const std::string& name) {
     return small_company();
   if (name == "one stage, turnover")
     return one_stage_turnover();
+  if (name == "turnover, hires and departures")
+    return calendar_turnover();
   return scenario(name);
 }
 
 }  // namespace
 
 TEST_CASE("A traced replication gives exactly the results of an untraced one", "[engine][paths]") {
-  const std::string name = GENERATE(as<std::string>{}, "company, cut", "branch.yaml",
-                                    "prospecting-vs-winrate.yaml", "one stage, turnover");
+  const std::string name =
+      GENERATE(as<std::string>{}, "company, cut", "branch.yaml", "prospecting-vs-winrate.yaml",
+               "one stage, turnover", "turnover, hires and departures");
   INFO(name);
   const sim::Model model = model_named(name);
   for (std::uint64_t replication = 0; replication < 4; ++replication) {
@@ -149,7 +172,8 @@ TEST_CASE("A traced replication gives exactly the results of an untraced one", "
 }
 
 TEST_CASE("The week-end funnel is the trace replayed record by record", "[engine][paths]") {
-  const std::string name = GENERATE(as<std::string>{}, "company, cut", "one stage, turnover");
+  const std::string name = GENERATE(as<std::string>{}, "company, cut", "one stage, turnover",
+                                    "turnover, hires and departures");
   INFO(name);
   const sim::Model model = model_named(name);
   for (std::uint64_t replication = 0; replication < 3; ++replication) {

@@ -573,3 +573,58 @@ TEST_CASE("Overrides (--set) are held to the file's limits", "[loader]") {
   REQUIRE_THROWS_WITH(load_scenario_text(minimal_scenario(), "ok.yaml", {"calendar.quarters=1000"}),
                       "--set: calendar.quarters: must be in [1, 400], got 1000");
 }
+
+TEST_CASE("A team's calendar of hires and departures loads in week order, --set included",
+          "[loader]") {
+  const std::string text =
+      "name: calendar\n"
+      "segments:\n"
+      "  - name: small\n"
+      "    stages: [{name: intent, win_probability: 0.2, days: 7}]\n"
+      "    deal_size: 2\n"
+      "teams:\n"
+      "  - name: territory\n"
+      "    segment: small\n"
+      "    headcount: 4\n"
+      "    prospects_per_week: 5\n"
+      "    quota_per_quarter: 10\n"
+      "    cost_per_rep_per_quarter: 3\n"
+      "    hires: [{week: 27, count: 1}, {week: 14, count: 2}]\n"
+      "    departures: [{week: 41, count: 1, who: top, open_opportunities: lost}]\n";
+  const sim::Model model = load_scenario_text(text, "calendar.yaml").model;
+  const sim::Team& team = model.teams[0];
+  REQUIRE(team.hires.size() == 2);
+  CHECK(team.hires[0].week == 14);
+  CHECK(team.hires[0].count == 2);
+  CHECK(team.hires[1].week == 27);
+  REQUIRE(team.departures.size() == 1);
+  CHECK(team.departures[0].who == sim::Leaver::top);
+  CHECK(team.departures[0].open_opportunities == sim::LeaverOpportunities::lost);
+  CHECK(team.territories() == 7);
+  CHECK(model.rep_count() == 7);
+  // Seats by hand: 4; 4 + 2; 4 + 2 + 1; 7 for the first of Q4's 13 weeks (week 41 is its
+  // second), then 6.
+  CHECK(team.seat_quarters(0, 13) == 4.0);
+  CHECK(team.seat_quarters(1, 13) == 6.0);
+  CHECK(team.seat_quarters(2, 13) == 7.0);
+  CHECK(team.seat_quarters(3, 13) == Approx(7.0 - 12.0 / 13.0));
+  // The organisation's quota, when the scenario sets none, is the seats' quotas.
+  REQUIRE(model.quota.size() == 4);
+  CHECK(model.quota[0] == 40.0);
+  CHECK(model.quota[1] == 60.0);
+  CHECK(model.quota[2] == 70.0);
+  CHECK(model.quota[3] == Approx(10.0 * (7.0 - 12.0 / 13.0)));
+  CHECK(team.hire_share(0, 1, 13) == 1.0);
+  CHECK(team.hire_share(2, 1, 13) == 0.0);
+  CHECK(team.hire_share(2, 2, 13) == 1.0);
+
+  // --set replaces the list, and the replacement gets the same checks.
+  const sim::Model set =
+      load_scenario_text(text, "calendar.yaml", {"teams.territory.hires=[{week: 2, count: 5}]"})
+          .model;
+  CHECK(set.teams[0].territories() == 9);
+  CHECK(set.teams[0].seat_quarters(0, 13) == Approx(4.0 + 5.0 * 12.0 / 13.0));
+  const InputError error = error_of(text, {"teams.territory.departures=[{week: 3, count: 5}]"});
+  CHECK_THAT(error.message(),
+             Catch::Contains("5 cannot leave at week 3: the team has 4 reps then"));
+}

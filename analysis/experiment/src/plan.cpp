@@ -23,7 +23,7 @@ class TeamQuotaSink final : public sim::ResultSink {
         quota_(question.quota),
         quarters_(model.calendar.quarters),
         first_rep_(model.first_rep_of_team()[question.team]),
-        headcount_(model.teams[question.team].headcount),
+        headcount_(model.teams[question.team].territories()),
         quarter_(question.quarter) {}
 
   void consume(std::size_t, std::span<const sim::ReplicationResult> results) override {

@@ -252,7 +252,7 @@ ResourceEstimate estimate_resources(const sim::Model& model, const RunSize& run,
     const std::string team_key = "teams." + team.name + ".";
     const sim::Segment& segment = model.segments[team.segment];
     const double stages = static_cast<double>(segment.stages.size());
-    const double headcount = team.headcount;
+    const double headcount = team.territories();  // every territory it ever has, hires included
     // Expected reps a territory sees: the first and one per leave (a leave is a Poisson hazard
     // while the territory is held, so at most annual_rate x years of them).
     const double leaves = team.attrition.annual_rate * years;

@@ -72,12 +72,24 @@ VariantSink::VariantSink(hid_t variants_group, const std::string& name, const si
       size_must_be(team.quota_per_quarter, quarters, "team '" + team.name + "' quota_per_quarter",
                    where_);
     }
-    fixed_cost_ += team.headcount * team.cost_per_rep_per_quarter;
-    for (int slot = 0; slot < team.headcount; ++slot) {
+    fixed_cost_.resize(quarters, 0.0);
+    for (std::size_t quarter = 0; quarter < quarters; ++quarter) {
+      fixed_cost_[quarter] +=
+          team.seat_quarters(static_cast<int>(quarter), model.calendar.weeks_per_quarter) *
+          team.cost_per_rep_per_quarter;
+    }
+    for (int slot = 0; slot < team.territories(); ++slot) {
       rep_team.push_back(team.name);
       rep_commission_rate_.push_back(team.commission_rate);
       for (std::size_t quarter = 0; quarter < quarters; ++quarter) {
-        rep_quota.push_back(team.quota_per_quarter.empty() ? 0.0 : team.quota_per_quarter[quarter]);
+        // A hire's quota runs from its week: the share of the quarter it is on the team.
+        const double share =
+            slot < team.headcount
+                ? 1.0
+                : team.hire_share(static_cast<std::size_t>(slot - team.headcount),
+                                  static_cast<int>(quarter), model.calendar.weeks_per_quarter);
+        rep_quota.push_back(
+            team.quota_per_quarter.empty() ? 0.0 : share * team.quota_per_quarter[quarter]);
       }
     }
   }
@@ -276,7 +288,7 @@ const std::vector<double>& VariantSink::gather_cost(
   double_rows_.clear();
   for (const sim::ReplicationResult& result : results) {
     for (std::size_t quarter = 0; quarter < quarters; ++quarter) {
-      double cost = fixed_cost_;
+      double cost = fixed_cost_[quarter];
       for (std::size_t rep = 0; rep < rep_commission_rate_.size(); ++rep) {
         cost += rep_commission_rate_[rep] * result.rep_bookings[rep * quarters + quarter];
       }

@@ -64,7 +64,8 @@ class VariantSink final : public sim::ResultSink {
   std::string where_;
   sim::ResultShape shape_;
   std::vector<double> quota_;  ///< 万 per measured quarter
-  double fixed_cost_ = 0.0;    ///< Σ_teams headcount × cost_per_rep_per_quarter, 万 per quarter
+  /// Per quarter: Σ_teams seats (Team::seat_quarters) × cost_per_rep_per_quarter, 万.
+  std::vector<double> fixed_cost_;
   std::vector<double> rep_commission_rate_;  ///< [rep], the rep's team's commission_rate
   std::vector<sim::SeriesInfo> derived_series_;
   std::size_t first_replication_;

@@ -55,7 +55,9 @@ std::vector<double> sum_of_teams(const std::vector<sim::Team>& teams,
   std::vector<double> per_quarter(static_cast<std::size_t>(calendar.quarters), 0.0);
   for (const sim::Team& team : teams) {
     for (std::size_t q = 0; q < per_quarter.size(); ++q) {
-      per_quarter[q] += team.headcount * team.quota_per_quarter[q];
+      // Hires carry a quota from their week on, leavers up to theirs.
+      per_quarter[q] += team.seat_quarters(static_cast<int>(q), calendar.weeks_per_quarter) *
+                        team.quota_per_quarter[q];
     }
   }
   return per_quarter;

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <utility>
+
 #include "readers.hpp"
 
 namespace funnelsim::scenarios::detail {
@@ -70,6 +73,62 @@ sim::Attrition read_attrition(const Field& field) {
   return attrition;
 }
 
+/// `hires: [{week: W, count: N}]`, in order of week (a stable sort keeps the file's order
+/// within a week). W is a measured week, counted from 1.
+std::vector<sim::Hire> read_hires(const Field& field, const sim::Calendar& calendar) {
+  std::vector<sim::Hire> hires;
+  for (const Field& item : field.non_empty_items()) {
+    item.check_keys({"week", "count"}, "a hire");
+    sim::Hire hire;
+    hire.week = item.at("week").integer(1, calendar.measured_weeks());
+    hire.count = item.at("count").integer(1, MAX_HEADCOUNT);
+    hires.push_back(hire);
+  }
+  std::stable_sort(hires.begin(), hires.end(),
+                   [](const sim::Hire& a, const sim::Hire& b) { return a.week < b.week; });
+  return hires;
+}
+
+/// `departures: [{week: W, count: N, who: random|top, open_opportunities: lost|reassigned}]`:
+/// none may take more reps than the team has at its week (its hires of that week included).
+std::vector<sim::Departure> read_departures(const Field& field, const sim::Team& team,
+                                            const sim::Calendar& calendar) {
+  std::vector<std::pair<sim::Departure, Field>> read;
+  for (const Field& item : field.non_empty_items()) {
+    item.check_keys({"week", "count", "who", "open_opportunities"}, "a departure");
+    sim::Departure departure;
+    departure.week = item.at("week").integer(1, calendar.measured_weeks());
+    departure.count = item.at("count").integer(1, MAX_HEADCOUNT);
+    if (const auto who = item.get("who"))
+      departure.who =
+          who->choice({"random", "top"}) == "top" ? sim::Leaver::top : sim::Leaver::random;
+    if (const auto open = item.get("open_opportunities")) {
+      departure.open_opportunities = open->choice({"lost", "reassigned"}) == "lost"
+                                         ? sim::LeaverOpportunities::lost
+                                         : sim::LeaverOpportunities::reassigned;
+    }
+    read.emplace_back(departure, item);
+  }
+  std::stable_sort(read.begin(), read.end(),
+                   [](const auto& a, const auto& b) { return a.first.week < b.first.week; });
+  std::vector<sim::Departure> departures;
+  long left = team.headcount;
+  std::size_t hired = 0;
+  for (const auto& [departure, item] : read) {
+    for (; hired < team.hires.size() && team.hires[hired].week <= departure.week; ++hired)
+      left += team.hires[hired].count;
+    if (departure.count > left) {
+      item.at("count").fail(std::to_string(departure.count) + " cannot leave at week " +
+                            std::to_string(departure.week) + ": the team has " +
+                            std::to_string(left) + (left == 1 ? " rep" : " reps") +
+                            " then (headcount, plus hires, less earlier departures)");
+    }
+    left -= departure.count;
+    departures.push_back(departure);
+  }
+  return departures;
+}
+
 }  // namespace
 
 std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
@@ -77,9 +136,10 @@ std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
   std::vector<sim::Team> teams;
   long reps = 0;
   for (const Field& item : field.named_items(MAX_TEAMS)) {
-    item.check_keys({"name", "segment", "headcount", "prospects_per_week", "quota_per_quarter",
-                     "skill", "ramp", "attrition", "cost_per_rep_per_quarter", "commission_rate"},
-                    "a team");
+    item.check_keys(
+        {"name", "segment", "headcount", "prospects_per_week", "quota_per_quarter", "skill", "ramp",
+         "attrition", "cost_per_rep_per_quarter", "commission_rate", "hires", "departures"},
+        "a team");
     sim::Team team;
     team.name = names.add(item);
     team.segment = segments.resolve(item.at("segment"));
@@ -111,6 +171,19 @@ std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
     }
     if (const auto rate = item.get("commission_rate")) {
       team.commission_rate = rate->number(Range::fraction());
+    }
+    if (const auto hires = item.get("hires")) {
+      team.hires = read_hires(*hires, calendar);
+      for (const sim::Hire& hire : team.hires)
+        reps += hire.count;
+      if (reps > MAX_REPS) {
+        hires->fail("the teams have " + std::to_string(reps) +
+                    " reps in all, hires included, up to this one; the limit is " +
+                    std::to_string(MAX_REPS));
+      }
+    }
+    if (const auto departures = item.get("departures")) {
+      team.departures = read_departures(*departures, team, calendar);
     }
     teams.push_back(std::move(team));
   }

@@ -132,11 +132,33 @@ struct Attrition {
   LeaverOpportunities open_opportunities = LeaverOpportunities::reassigned;
 };
 
+/// Reps who join a team at measured week `week` (1 = the first measured week): each opens a
+/// territory of its own that does not exist before, and prospects from then on with the team's
+/// ramp, starting with an empty funnel.
+struct Hire {
+  int week = 1;
+  int count = 0;
+};
+
+/// Who leaves at a departure: a rep drawn at random, or the one with the highest bookings so far
+/// in the measured period (the lowest-numbered on a tie).
+enum class Leaver { random, top };
+
+/// Reps who leave a team for good at measured week `week`: their territories close (no
+/// replacement). A leaver's open opportunities are lost, or reassigned (they go on, and book to
+/// the leaver's territory).
+struct Departure {
+  int week = 1;
+  int count = 0;
+  Leaver who = Leaver::random;
+  LeaverOpportunities open_opportunities = LeaverOpportunities::reassigned;
+};
+
 /// Reps of one kind: each rep owns a territory (a slot) that prospects as a Poisson process.
 struct Team {
   std::string name;
   std::size_t segment = 0;  ///< index into Model::segments
-  int headcount = 0;
+  int headcount = 0;        ///< tenured reps at the start of the measured period
   double prospects_per_week = 0.0;
   std::vector<double> quota_per_quarter;  ///< 万 per rep, one entry per measured quarter
   Skill skill;
@@ -144,6 +166,18 @@ struct Team {
   Attrition attrition;
   double cost_per_rep_per_quarter = 0.0;  ///< 万 per rep (filled territory or not) per quarter
   double commission_rate = 0.0;           ///< share of the team's bookings paid as commission
+  std::vector<Hire> hires;                ///< in order of week
+  std::vector<Departure> departures;      ///< in order of week
+
+  /// Territories the team ever has: its tenured reps, then its hires in order.
+  int territories() const;
+  /// Seats the team pays for in measured quarter `quarter` (0-based), in quarters of a seat:
+  /// headcount plus hires minus departures, each counted for the weeks of the quarter from its
+  /// week on. A vacancy after attrition is still a seat.
+  double seat_quarters(int quarter, int weeks_per_quarter) const;
+  /// The share of measured quarter `quarter` during which hire territory `hire_slot` (0 for the
+  /// first hire) exists: 0 before its week, 1 in the quarters after.
+  double hire_share(std::size_t hire_slot, int quarter, int weeks_per_quarter) const;
 };
 
 enum class LeadSourceKind { referral, marketing };
@@ -194,6 +228,7 @@ struct Model {
   /// The organisation's quota per measured quarter, 万; attainment = bookings / quota.
   std::vector<double> quota;
 
+  /// Every territory of every team: tenured reps and hires (the results' rep dimension).
   int rep_count() const;
   /// Index of the first rep of each team in the flat rep order (teams in order, then slots).
   std::vector<int> first_rep_of_team() const;

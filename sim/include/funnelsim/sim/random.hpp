@@ -28,6 +28,7 @@ enum class Purpose : std::uint32_t {
   rep_traits = 7,       ///< a rep's skill multipliers
   tenure = 8,           ///< how long a rep stays
   forecast = 9,         ///< the analysis layer's simulation forecast model (index = week)
+  departures = 10,      ///< which reps a team's planned departure picks (index = departure)
 };
 
 /// The 128-bit identity of an entity within a replication.
