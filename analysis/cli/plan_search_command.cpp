@@ -2,6 +2,7 @@
 // prospecting standard with which a team makes its quarter with a wanted probability.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -27,9 +28,13 @@ struct SearchArgs {
   std::vector<std::string> overrides;
   std::string team;
   double quota = 0.0;
+  const CLI::Option* quota_option = nullptr;  // unset: the scenario's quota for the period
   double probability = 0.0;
-  int quarter = 0;                              // 1-based
+  std::string quarter;                          // 1-based, or "year"
   const CLI::Option* quarter_option = nullptr;  // unset: all quarters pooled
+  bool organisation = false;
+  int hire_week = 1;
+  bool tenured = false;
   bool json = false;
   std::size_t replications = 1000;
   std::uint64_t seed = 42;
@@ -92,8 +97,17 @@ std::string to_json(const SearchArgs& args, Search search, const sim::Model& mod
   json += "  \"quota\": " + json_number(question.quota) + ",\n";
   json += "  \"target_probability\": " + json_number(question.probability) + ",\n";
   json += "  \"quarter\": " +
-          (question.quarter ? std::to_string(*question.quarter + 1) : std::string("\"all\"")) +
+          (question.year      ? std::string("\"year\"")
+           : question.quarter ? std::to_string(*question.quarter + 1)
+                              : std::string("\"all\"")) +
           ",\n";
+  json += "  \"target\": " + json_string(question.organisation ? "organisation" : "team") + ",\n";
+  if (search == Search::headcount) {
+    json += "  \"added_reps\": " +
+            (question.tenured ? std::string("\"tenured\"")
+                              : format("{\"hired_at_week\": %d}", question.hire_week)) +
+            ",\n";
+  }
   json += format("  \"replications\": %zu,\n", question.replications);
   json += format("  \"samples_per_candidate\": %zu,\n", plan.answer.samples);
   json += format("  \"seed\": %llu,\n", static_cast<unsigned long long>(question.seed));
@@ -114,8 +128,10 @@ std::string to_json(const SearchArgs& args, Search search, const sim::Model& mod
   return json + "\n  ]\n}\n";
 }
 
-/// "a 300 万 quarter" or "300 万 in Q2".
+/// "a 300 万 quarter", "300 万 in Q2" or "1200 万 in the year".
 std::string target_text(const analysis::PlanQuestion& question) {
+  if (question.year)
+    return format("%g 万 in the year", question.quota);
   if (question.quarter) {
     return format("%g 万 in Q%d", question.quota, *question.quarter + 1);
   }
@@ -130,6 +146,9 @@ std::string reading(Search search, const ValueText& value_text, const sim::Team&
   if (search == Search::headcount) {
     line = format("%.0f ", plan.answer.value) + team.name + " " +
            (plan.answer.value == 1.0 ? "rep makes " : "reps make ");
+    if (question.organisation)
+      line = format("With %.0f ", plan.answer.value) + team.name + " " +
+             (plan.answer.value == 1.0 ? "rep" : "reps") + " the organisation makes ";
   } else {
     line = format("%d ", team.headcount) + team.name + " " +
            (team.headcount == 1 ? "rep" : "reps") + " prospecting " +
@@ -152,18 +171,30 @@ std::string to_text(Search search, const ValueText& value_text, const sim::Model
   std::string text = "Scenario " + model.name + ", team " + team.name +
                      format(", seed %llu, %zu replications per candidate\n",
                             static_cast<unsigned long long>(question.seed), question.replications);
-  text += "Target: P(team bookings >= " + format("%g", question.quota) + " 万 ";
-  text += question.quarter ? format("in Q%d", *question.quarter + 1)
-                           : format("in a quarter; %d quarters pooled", model.calendar.quarters);
+  text += std::string("Target: P(") + (question.organisation ? "organisation" : "team") +
+          " bookings >= " + format("%g", question.quota) + " 万 ";
+  text += question.year      ? std::string("in the year")
+          : question.quarter ? format("in Q%d", *question.quarter + 1)
+                             : format("in a quarter; %d quarters pooled", model.calendar.quarters);
   text += ") >= " + percent(question.probability) +
           format(", %zu samples per candidate\n", plan.answer.samples);
+  if (search == Search::headcount) {
+    text += question.tenured
+                ? std::string(
+                      "Reps added beyond the scenario's headcount are tenured: present "
+                      "from the warm-up, fully ramped (--tenured)\n")
+                : format(
+                      "Reps added beyond the scenario's %d are hired at measured week %d: "
+                      "they start with an empty funnel, on the team's ramp\n",
+                      team.headcount, question.hire_week);
+  }
   if (search == Search::prospecting) {
     text += format("Prospects a week per rep at %d reps, searched to %g\n", team.headcount,
                    question.tolerance);
   }
   text += format("\n%16s  %12s  %-20s  %15s\n",
                  search == Search::headcount ? "headcount" : "prospects/week", "P(>= quota)",
-                 "95% Wilson interval", "mean 万/quarter");
+                 "95% Wilson interval", question.year ? "mean 万/year" : "mean 万/quarter");
   std::vector<analysis::PlanEvaluation> rows = plan.evaluations;
   std::sort(rows.begin(), rows.end(),
             [](const auto& a, const auto& b) { return a.value < b.value; });
@@ -184,7 +215,9 @@ int plan_search(const SearchArgs& args, Search search) {
   const sim::Model& model = scenario.model;
 
   analysis::PlanQuestion question;
-  question.quota = args.quota;
+  question.organisation = args.organisation;
+  question.hire_week = args.hire_week;
+  question.tenured = args.tenured;
   question.probability = args.probability;
   question.replications = args.replications;
   question.seed = args.seed;
@@ -193,18 +226,39 @@ int plan_search(const SearchArgs& args, Search search) {
   question.tolerance = args.tolerance;
   question.max_prospects_per_week = args.max_prospects;
   if (args.quarter_option->count() > 0) {
-    if (args.quarter < 1 || args.quarter > model.calendar.quarters) {
-      throw UsageError(
-          format("--quarter: must be in 1..%d (the scenario's measured quarters), "
-                 "got %d",
-                 model.calendar.quarters, args.quarter));
+    if (args.quarter == "year") {
+      question.year = true;
+    } else {
+      int quarter = 0;
+      const auto [end, error] =
+          std::from_chars(args.quarter.data(), args.quarter.data() + args.quarter.size(), quarter);
+      if (error != std::errc{} || end != args.quarter.data() + args.quarter.size() || quarter < 1 ||
+          quarter > model.calendar.quarters) {
+        throw UsageError(
+            format("--quarter: must be 'year' or a quarter in 1..%d (the scenario's measured "
+                   "quarters), got '%s'",
+                   model.calendar.quarters, args.quarter.c_str()));
+      }
+      question.quarter = quarter - 1;
     }
-    question.quarter = args.quarter - 1;
+  }
+  question.team = analysis::find_team(model, args.team);
+  if (args.quota_option->count() > 0) {
+    question.quota = args.quota;
+  } else {
+    question.quota = analysis::scenario_quota(model, question);
+    if (!(question.quota > 0.0)) {
+      throw UsageError(
+          question.year || question.quarter
+              ? "--quota: the scenario sets no quota for team '" + model.teams[question.team].name +
+                    "' (quota_per_quarter); give one"
+              : "--quota: give the quota of a quarter, or plan for one (--quarter K) or the year "
+                "(--quarter year) to take the scenario's");
+    }
   }
 
   const ValueText value_text{search, decimals_for(args.tolerance)};
   analysis::PlanResult plan;
-  question.team = analysis::find_team(model, args.team);
   analysis::check_question(model, question);
   // Each candidate is a run of its own: refuse a search that cannot finish. Its bound: the
   // most candidates the search can try (a gallop and a bisection over [1, last], each at
@@ -306,18 +360,23 @@ CLI::App* add_search_command(CLI::App& plan, Search search, SearchArgs& args) {
   add_scenario_options(*command, args.scenario, args.overrides);
   command->add_option("--team", args.team, "Team to plan, by name")->required();
   // Amounts are at most 1e12 万 everywhere (scenarios/README.md, "Numeric domains").
-  command->add_option("--quota", args.quota, "The team's quota for a quarter, 万")
-      ->required()
-      ->check(number_in(0.0, 1e12, true, "万"));
+  args.quota_option =
+      command
+          ->add_option("--quota", args.quota,
+                       "The quota of the period, 万 (default with --quarter: the scenario's,\n"
+                       "the team's reps' quota_per_quarter, or with --organisation its quota)")
+          ->check(number_in(0.0, 1e12, true, "万"));
   command
       ->add_option("--probability", args.probability,
                    "Wanted probability of making the quota, in (0, 1), e.g. 0.9")
       ->required();
   args.quarter_option =
-      command
-          ->add_option("--quarter", args.quarter,
-                       "Measured quarter to plan for, 1-based (default: all quarters pooled)")
-          ->check(integer_in(1, 400));
+      command->add_option("--quarter", args.quarter,
+                          "Measured quarter to plan for, 1-based, or 'year' for the bookings of\n"
+                          "every measured quarter summed (default: all quarters pooled)");
+  command->add_flag("--organisation", args.organisation,
+                    "Target the organisation's bookings (every team simulated) rather than\n"
+                    "the team's");
   command->add_flag("--json", args.json, "Print the answer as a JSON object");
   command
       ->add_option("-n,--replications", args.replications,
@@ -332,6 +391,17 @@ CLI::App* add_search_command(CLI::App& plan, Search search, SearchArgs& args) {
       ->check(integer_in(0, analysis::MAX_THREADS));
   command->add_flag("-q,--quiet", args.quiet, "No progress lines on stderr");
   if (headcount) {
+    command
+        ->add_option("--hire-week", args.hire_week,
+                     "Reps added beyond the scenario's headcount are hired at this measured\n"
+                     "week (1: the first), with an empty funnel and the team's ramp")
+        ->capture_default_str()
+        ->check(integer_in(1, 400 * 13));
+    command
+        ->add_flag("--tenured", args.tenured,
+                   "Add reps as tenured instead: present through the warm-up, fully ramped\n"
+                   "(the optimistic answer; reps fewer than the scenario's are always tenured)")
+        ->excludes("--hire-week");
     args.max_headcount_option =
         command
             ->add_option("--max-headcount", args.max_headcount,
@@ -343,10 +413,17 @@ CLI::App* add_search_command(CLI::App& plan, Search search, SearchArgs& args) {
         "random numbers: a rep added keeps the others' draws), so the estimated probability\n"
         "never falls as reps are added and the search, galloping from the scenario's headcount\n"
         "and then bisecting, finds the smallest simulated headcount that meets the target.\n"
-        "P is the share of (replication, quarter) samples whose team bookings reach the quota.\n"
-        "\nExample:\n"
+        "P is the share of (replication, quarter) samples whose team bookings reach the quota;\n"
+        "with --quarter year, of replications whose year does.\n"
+        "Reps beyond the scenario's headcount are hires (teams[].hires) at --hire-week: they\n"
+        "start with an empty funnel and ramp (teams[].ramp); --tenured adds them fully ramped.\n"
+        "\nExamples:\n"
         "  funnelsim plan headcount scenarios/branch.yaml --team territory --quota 300 "
         "--probability 0.9\n"
+        "  funnelsim plan headcount scenarios/branch.yaml --team territory --quarter year "
+        "--probability 0.8\n"
+        "  funnelsim plan headcount scenarios/branch.yaml --team territory --quarter year "
+        "--organisation --probability 0.8 --hire-week 14\n"
         "\nExit codes: 0 success, 1 not reachable within --max-headcount, 2 bad usage or input.");
   } else {
     command

@@ -92,7 +92,9 @@ TEST_CASE("The headcount search finds the exact Poisson answer", "[plan][statist
   for (const int start : {3, 14}) {
     INFO("starting headcount " << start);
     const auto model = funnel_model(1.0, {WIN}, start, DEAL);
-    const PlanResult plan = funnelsim::analysis::plan_headcount(model, question());
+    PlanQuestion q = question();
+    q.tenured = true;  // reps added as tenured: the Poisson law of h whole reps
+    const PlanResult plan = funnelsim::analysis::plan_headcount(model, q);
     CHECK(plan.answer.value == exact);
     REQUIRE(plan.previous);
     CHECK(plan.previous->value == exact - 1);
@@ -204,6 +206,92 @@ TEST_CASE("A team's estimate is the same alone as beside other teams", "[plan]")
   CHECK(alone.successes == successes);
 }
 
+TEST_CASE("The headcount search for the year finds the exact Poisson answer, hires included",
+          "[plan][statistical]") {
+  // The year is funnel_model's two quarters summed: 26 weeks. A tenured rep's wins are the
+  // leads of the 26-week window that closes them, Poisson(26 λ p); a rep hired at week 1 has no
+  // leads from the warm-up's last week (each closes 7 days later), so 25 weeks: Poisson(25 λ p).
+  constexpr int BASE = 3;  // the scenario's tenured reps; more are hired
+  constexpr double YEAR_WEEKS = 2.0 * WEEKS;
+  const auto exact_answer = [&](double deals, bool hired) {
+    for (int h = 1;; ++h) {
+      const int extra = std::max(0, h - BASE);
+      const double mean =
+          WIN * ((h - extra) * YEAR_WEEKS + extra * (hired ? YEAR_WEEKS - 1.0 : YEAR_WEEKS));
+      const double p =
+          boost::math::cdf(boost::math::complement(boost::math::poisson(mean), deals - 1.0));
+      if (p >= TARGET)
+        return std::pair{h, p};
+    }
+  };
+  const auto probability_at = [&](double deals, bool hired, int h) {
+    const int extra = std::max(0, h - BASE);
+    const double mean =
+        WIN * ((h - extra) * YEAR_WEEKS + extra * (hired ? YEAR_WEEKS - 1.0 : YEAR_WEEKS));
+    return boost::math::cdf(boost::math::complement(boost::math::poisson(mean), deals - 1.0));
+  };
+  // 2000 samples (one a replication): a standard error of at most 0.0112; a quota whose
+  // answers, hired and tenured, are both 5 of them clear of the target on either side.
+  const double margin = 5.0 * 0.5 / std::sqrt(static_cast<double>(REPLICATIONS));
+  double deals = 0.0;
+  for (double d = 60.0; d < 200.0 && deals == 0.0; d += 1.0) {
+    bool clear = true;
+    for (const bool hired : {false, true}) {
+      const auto [h, p] = exact_answer(d, hired);
+      clear = clear && p - TARGET >= margin && TARGET - probability_at(d, hired, h - 1) >= margin;
+    }
+    if (clear)
+      deals = d;
+  }
+  REQUIRE(deals > 0.0);
+  for (const bool hired : {false, true}) {
+    INFO((hired ? "hired at week 1" : "tenured") << ", quota " << deals * DEAL << " 万");
+    const auto model = funnel_model(1.0, {WIN}, BASE, DEAL);
+    PlanQuestion q = question();
+    q.year = true;
+    q.quota = deals * DEAL;
+    q.tenured = !hired;
+    const PlanResult plan = funnelsim::analysis::plan_headcount(model, q);
+    const auto [exact, p] = exact_answer(deals, hired);
+    CHECK(plan.answer.value == exact);
+    CHECK(plan.answer.samples == REPLICATIONS);
+    CHECK(inside(p, plan.answer.interval));
+    CHECK(non_decreasing(plan.evaluations));
+  }
+}
+
+TEST_CASE("The year's headcount search returns the smallest of an exhaustive grid", "[plan]") {
+  // Hires at week 5 on a 6-week ramp, in a three-stage funnel: no closed form, so every
+  // headcount of the grid is simulated and the search must return the smallest that meets the
+  // target, with exactly that candidate's estimate (the same seed and replications).
+  auto model = funnel_model(2.0, {0.2, 0.35, 0.7}, 2, DEAL);
+  model.teams[0].ramp = {6.0, 0.1};
+  PlanQuestion q = question();
+  q.year = true;
+  q.quota = 130.0;
+  q.replications = 300;
+  q.hire_week = 5;
+  std::vector<PlanEvaluation> grid;
+  for (int headcount = 1; headcount <= 14; ++headcount) {
+    grid.push_back(funnelsim::analysis::evaluate_team(
+        funnelsim::analysis::with_headcount(model, q, headcount), q));
+    grid.back().value = headcount;
+  }
+  CHECK(non_decreasing(grid));
+  const auto smallest = std::find_if(grid.begin(), grid.end(), [&](const PlanEvaluation& e) {
+    return e.probability >= q.probability;
+  });
+  REQUIRE(smallest != grid.end());
+  REQUIRE(smallest != grid.begin());
+  const PlanResult plan = funnelsim::analysis::plan_headcount(model, q);
+  CHECK(plan.answer.value == smallest->value);
+  CHECK(plan.answer.probability == smallest->probability);
+  CHECK(plan.answer.mean_bookings == smallest->mean_bookings);
+  // Hired reps book less than tenured ones would: the search's answer is never smaller.
+  q.tenured = true;
+  CHECK(funnelsim::analysis::plan_headcount(model, q).answer.value <= plan.answer.value);
+}
+
 TEST_CASE("Planning questions are checked before any simulation", "[plan][process]") {
   using funnelsim::analysis::PlanError;
   const auto model = funnel_model(1.0, {WIN}, 3, DEAL);
@@ -261,6 +349,27 @@ TEST_CASE("plan headcount --json prints an object Python reads", "[plan][cli][pr
   CHECK(outcome.output == "territory 2 30 42 True True\n");
 }
 
+TEST_CASE(
+    "plan headcount --quarter year takes the scenario's quota, the team's or the "
+    "organisation's",
+    "[plan][cli][process]") {
+  // branch.yaml: territory reps carry 23.1 + 29.4 + 25.2 + 27.3 = 105 万 a year each, 10 of
+  // them 1050; the organisation's quota is 1500 万.
+  const std::string common = " --team territory --probability 0.5 -n 40 --quarter year --json -q";
+  const std::string python =
+      " | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); "
+      "print(d[\"quarter\"], d[\"target\"], round(float(d[\"quota\"]), 6), d[\"added_reps\"])' 2>&1";
+  Outcome outcome = shell_output(PLAN + "headcount " + BRANCH + common + python);
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 0);
+  CHECK(outcome.output == "year team 1050.0 {'hired_at_week': 1}\n");
+  outcome = shell_output(PLAN + "headcount " + BRANCH + common +
+                         " --organisation --tenured --max-headcount 40" + python);
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 0);
+  CHECK(outcome.output == "year organisation 1500.0 tenured\n");
+}
+
 TEST_CASE("plan prospecting --json has the rate", "[plan][cli][process]") {
   const Outcome outcome =
       shell_output(PLAN + "prospecting " + BRANCH + TERRITORY + "--tolerance 0.25 --json -q | " +
@@ -297,5 +406,8 @@ TEST_CASE("plan rejects an unknown team and bad targets with exit code 2", "[pla
 
   outcome = shell_output(PLAN + "headcount " + BRANCH + TERRITORY + "--quarter 5 2>&1");
   CHECK(outcome.exit_code == 2);
-  CHECK(outcome.output.find("--quarter: must be in 1..4") != std::string::npos);
+  CHECK(outcome.output.find("--quarter: must be 'year' or a quarter in 1..4") != std::string::npos);
+  outcome = shell_output(PLAN + "headcount " + BRANCH + TERRITORY + "--quarter yeer 2>&1");
+  CHECK(outcome.exit_code == 2);
+  CHECK(outcome.output.find("got 'yeer'") != std::string::npos);
 }

@@ -24,25 +24,41 @@ class TeamQuotaSink final : public sim::ResultSink {
         quarters_(model.calendar.quarters),
         first_rep_(model.first_rep_of_team()[question.team]),
         headcount_(model.teams[question.team].territories()),
-        quarter_(question.quarter) {}
+        quarter_(question.quarter),
+        year_(question.year),
+        organisation_(question.organisation) {}
 
   void consume(std::size_t, std::span<const sim::ReplicationResult> results) override {
     for (const sim::ReplicationResult& result : results) {
+      double year = 0.0;
       for (int quarter = 0; quarter < quarters_; ++quarter) {
         if (quarter_ && *quarter_ != quarter)
           continue;
         double bookings = 0.0;
-        for (int rep = first_rep_; rep < first_rep_ + headcount_; ++rep) {
-          bookings += result.rep_bookings[static_cast<std::size_t>(rep * quarters_ + quarter)];
+        if (organisation_) {
+          bookings = result.bookings[static_cast<std::size_t>(quarter)];
+        } else {
+          for (int rep = first_rep_; rep < first_rep_ + headcount_; ++rep)
+            bookings += result.rep_bookings[static_cast<std::size_t>(rep * quarters_ + quarter)];
         }
-        successes_ += bookings >= quota_ ? 1 : 0;
-        ++samples_;
-        bookings_sum_ += bookings;
+        if (year_) {
+          year += bookings;
+          continue;
+        }
+        count(bookings);
       }
+      if (year_)
+        count(year);
     }
     done_ += results.size();
     if (observer_.progress)
       observer_.progress(value_, done_, replications_);
+  }
+
+  void count(double bookings) {
+    successes_ += bookings >= quota_ ? 1 : 0;
+    ++samples_;
+    bookings_sum_ += bookings;
   }
 
   PlanEvaluation evaluation() const {
@@ -66,6 +82,8 @@ class TeamQuotaSink final : public sim::ResultSink {
   int first_rep_;
   int headcount_;
   std::optional<int> quarter_;
+  bool year_;
+  bool organisation_;
   std::size_t successes_ = 0;
   std::size_t samples_ = 0;
   double bookings_sum_ = 0.0;
@@ -93,6 +111,16 @@ sim::Model team_alone(const sim::Model& model, std::size_t team) {
 PlanQuestion alone_question(const PlanQuestion& question) {
   PlanQuestion alone = question;
   alone.team = 0;
+  return alone;
+}
+
+/// What a candidate simulates: the team alone, or, for the organisation's target, the whole
+/// organisation; `question` becomes the one that fits it.
+sim::Model simulated_model(const sim::Model& model, PlanQuestion& question) {
+  if (question.organisation)
+    return model;
+  sim::Model alone = team_alone(model, question.team);
+  question = alone_question(question);
   return alone;
 }
 
@@ -195,8 +223,11 @@ std::string number_text(double value) {
 /// "a 300 万 quarter with probability 0.9" or "300 万 in Q2 with probability 0.9"
 std::string target_text(const PlanQuestion& question) {
   const std::string quota = number_text(question.quota) + " 万";
-  return (question.quarter ? quota + " in Q" + std::to_string(*question.quarter + 1)
-                           : "a " + quota + " quarter") +
+  const std::string whose = question.organisation ? "the organisation's " : "";
+  return (question.year      ? whose + quota + " in the year"
+          : question.quarter ? whose + quota + " in Q" + std::to_string(*question.quarter + 1)
+                             : "a " + quota + " quarter" +
+                                   (question.organisation ? " for the organisation" : "")) +
          " with probability " + number_text(question.probability);
 }
 
@@ -251,6 +282,13 @@ void check_question(const sim::Model& model, const PlanQuestion& question) {
   if (!(question.probability > 0.0 && question.probability < 1.0)) {
     throw PlanError("probability must be in (0, 1), got " + number_text(question.probability));
   }
+  if (question.year && question.quarter)
+    throw PlanError("give a quarter or the year, not both");
+  if (question.hire_week < 1 || question.hire_week > model.calendar.measured_weeks()) {
+    throw PlanError("the hire week must be a measured week in 1.." +
+                    std::to_string(model.calendar.measured_weeks()) + ", got " +
+                    std::to_string(question.hire_week));
+  }
   if (question.quarter && (*question.quarter < 0 || *question.quarter >= model.calendar.quarters)) {
     throw PlanError("quarter " + std::to_string(*question.quarter + 1) +
                     " out of range: the scenario measures " +
@@ -283,8 +321,46 @@ void check_question(const sim::Model& model, const PlanQuestion& question) {
 PlanEvaluation evaluate_team(const sim::Model& model, const PlanQuestion& question,
                              const PlanObserver& observer) {
   check_question(model, question);
-  const sim::Model alone = team_alone(model, question.team);
-  return simulate(alone, alone_question(question), alone.teams[0].headcount, observer);
+  PlanQuestion simulated_question = question;
+  const sim::Model simulated = simulated_model(model, simulated_question);
+  return simulate(simulated, simulated_question,
+                  simulated.teams[simulated_question.team].territories(), observer);
+}
+
+sim::Model with_headcount(const sim::Model& model, const PlanQuestion& question, int headcount) {
+  sim::Model candidate = model;
+  sim::Team& team = candidate.teams[question.team];
+  if (question.tenured || headcount <= team.headcount) {
+    team.headcount = headcount;
+  } else {
+    // Hired on the calendar, after the scenario's own hires, so that a candidate's territories
+    // are the previous candidate's plus one (common random numbers: bookings never fall).
+    team.hires.push_back(sim::Hire{question.hire_week, headcount - team.headcount});
+  }
+  return candidate;
+}
+
+double scenario_quota(const sim::Model& model, const PlanQuestion& question) {
+  if (!question.year && !question.quarter)
+    return 0.0;
+  double quota = 0.0;
+  for (int q = 0; q < model.calendar.quarters; ++q) {
+    if (question.quarter && *question.quarter != q)
+      continue;
+    if (question.organisation) {
+      quota += model.quota[static_cast<std::size_t>(q)];
+    } else {
+      const sim::Team& team = model.teams[question.team];
+      for (int rep = 0; rep < team.territories(); ++rep) {
+        const double share = rep < team.headcount
+                                 ? 1.0
+                                 : team.hire_share(static_cast<std::size_t>(rep - team.headcount),
+                                                   q, model.calendar.weeks_per_quarter);
+        quota += share * team.quota_per_quarter[static_cast<std::size_t>(q)];
+      }
+    }
+  }
+  return quota;
 }
 
 namespace {
@@ -298,14 +374,18 @@ namespace {
 void refuse_unreachable(const sim::Model& largest, const PlanQuestion& question,
                         const std::string& team, const std::string& limit) {
   const sim::TeamArithmetic arithmetic = sim::funnel_arithmetic(largest).front();
-  const double mean = arithmetic.bookings_per_week * largest.calendar.weeks_per_quarter;
+  const double weeks =
+      question.year ? largest.calendar.measured_weeks() : largest.calendar.weeks_per_quarter;
+  const double mean = arithmetic.bookings_per_week * weeks;
   constexpr double MARGIN = 3.0;
   if (std::isfinite(mean) && MARGIN * mean < question.quota * question.probability) {
     throw PlanUnreachable(
         "team '" + team + "': " + target_text(question) + " is not reachable with up to " + limit +
         ": by the funnel arithmetic " + "they book about " + number_text(mean) +
-        " 万 a quarter on average, so a quarter of " + number_text(question.quota) +
-        " 万 has probability at most " + number_text(mean / question.quota) +
+        (question.year ? " 万 a year on average, so a year of "
+                       : " 万 a quarter on average, so a quarter of ") +
+        number_text(question.quota) + " 万 has probability at most " +
+        number_text(mean / question.quota) +
         " (Markov's inequality; bookings are never negative); no candidate " + "was simulated");
   }
 }
@@ -315,18 +395,21 @@ void refuse_unreachable(const sim::Model& largest, const PlanQuestion& question,
 PlanResult plan_headcount(const sim::Model& model, const PlanQuestion& question,
                           const PlanObserver& observer) {
   check_question(model, question);
-  sim::Model alone = team_alone(model, question.team);
-  const PlanQuestion alone_q = alone_question(question);
+  PlanQuestion alone_q = question;
+  const sim::Model alone = simulated_model(model, alone_q);
   StepSearch search(
       question.probability, Gallop::by_one,
       [&](long headcount) {
-        alone.teams[0].headcount = static_cast<int>(headcount);
-        return simulate(alone, alone_q, static_cast<double>(headcount), observer);
+        return simulate(with_headcount(alone, alone_q, static_cast<int>(headcount)), alone_q,
+                        static_cast<double>(headcount), observer);
       },
       observer);
-  alone.teams[0].headcount = question.max_headcount;
-  refuse_unreachable(alone, question, model.teams[question.team].name,
-                     std::to_string(question.max_headcount) + " reps");
+  if (!question.organisation) {
+    sim::Model largest = alone;
+    largest.teams[0].headcount = question.max_headcount;
+    refuse_unreachable(largest, question, model.teams[question.team].name,
+                       std::to_string(question.max_headcount) + " reps");
+  }
   const long start = std::clamp(model.teams[question.team].headcount, 1, question.max_headcount);
   if (!search.run(start, question.max_headcount)) {
     throw PlanUnreachable("team '" + model.teams[question.team].name +
@@ -345,8 +428,8 @@ PlanResult plan_prospecting(const sim::Model& model, const PlanQuestion& questio
                     "' has no reps to prospect; give it a headcount (--set teams." + team.name +
                     ".headcount=N)");
   }
-  sim::Model alone = team_alone(model, question.team);
-  const PlanQuestion alone_q = alone_question(question);
+  PlanQuestion alone_q = question;
+  sim::Model alone = simulated_model(model, alone_q);
   // Candidates are whole multiples of the tolerance, so the answer and the rate below it that
   // misses are exactly one tolerance apart.
   const double tolerance = question.tolerance;
@@ -354,16 +437,19 @@ PlanResult plan_prospecting(const sim::Model& model, const PlanQuestion& questio
       question.probability, Gallop::by_doubling,
       [&](long step) {
         const double rate = static_cast<double>(step) * tolerance;
-        alone.teams[0].prospects_per_week = rate;
+        alone.teams[alone_q.team].prospects_per_week = rate;
         return simulate(alone, alone_q, rate, observer);
       },
       observer);
   const long last = std::lround(std::floor(question.max_prospects_per_week / tolerance));
-  alone.teams[0].prospects_per_week = static_cast<double>(last) * tolerance;
-  refuse_unreachable(alone, question, team.name,
-                     number_text(static_cast<double>(last) * tolerance) +
-                         " prospects a week per rep at " + std::to_string(team.headcount) +
-                         " reps");
+  if (!question.organisation) {
+    sim::Model largest = alone;
+    largest.teams[0].prospects_per_week = static_cast<double>(last) * tolerance;
+    refuse_unreachable(largest, question, team.name,
+                       number_text(static_cast<double>(last) * tolerance) +
+                           " prospects a week per rep at " + std::to_string(team.headcount) +
+                           " reps");
+  }
   const long start = std::clamp(std::lround(team.prospects_per_week / tolerance), 1L, last);
   if (!search.run(start, last)) {
     throw PlanUnreachable(

@@ -166,8 +166,8 @@ struct Team {
   Attrition attrition;
   double cost_per_rep_per_quarter = 0.0;  ///< 万 per rep (filled territory or not) per quarter
   double commission_rate = 0.0;           ///< share of the team's bookings paid as commission
-  std::vector<Hire> hires;                ///< in order of week
-  std::vector<Departure> departures;      ///< in order of week
+  std::vector<Hire> hires;            ///< their territories are numbered in this order (any weeks)
+  std::vector<Departure> departures;  ///< in order of week
 
   /// Territories the team ever has: its tenured reps, then its hires in order.
   int territories() const;

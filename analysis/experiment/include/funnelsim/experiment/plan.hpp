@@ -38,10 +38,19 @@ class PlanUnreachable : public Error {
 
 /// What to plan for and how to simulate each candidate.
 struct PlanQuestion {
-  std::size_t team = 0;             ///< index into Model::teams
-  double quota = 0.0;               ///< 万 a quarter for the whole team, > 0
-  double probability = 0.9;         ///< wanted P(team bookings >= quota), in (0, 1)
-  std::optional<int> quarter;       ///< 0-based measured quarter; none: all quarters pooled
+  std::size_t team = 0;        ///< index into Model::teams
+  double quota = 0.0;          ///< 万 for the period (a quarter, or the year), > 0
+  double probability = 0.9;    ///< wanted P(bookings >= quota), in (0, 1)
+  std::optional<int> quarter;  ///< 0-based measured quarter; none: all quarters pooled
+  bool year = false;           ///< the period is every measured quarter summed (not pooled)
+  /// Measure the organisation's bookings (every team simulated) rather than the team's.
+  bool organisation = false;
+  /// plan_headcount: reps added beyond the scenario's headcount are hires at this measured
+  /// week (counted from 1), starting with an empty funnel on the team's ramp...
+  int hire_week = 1;
+  /// ...or, when set, tenured reps present from the start of the warm-up (fully ramped, with
+  /// a full funnel at the first measured week): the optimistic answer of earlier versions.
+  bool tenured = false;
   std::size_t replications = 1000;  ///< per candidate, >= 1
   std::uint64_t seed = 42;          ///< the same for every candidate
   int threads = 0;                  ///< 0: all cores; results do not depend on it
@@ -51,8 +60,9 @@ struct PlanQuestion {
 };
 
 /// One simulated candidate. Samples are (replication, quarter) pairs: replications × measured
-/// quarters when pooled, replications when one quarter is chosen. Quarters of one replication
-/// share its reps' traits, so with skill variation the pooled interval is somewhat narrow.
+/// quarters when pooled, replications when one quarter or the year is chosen. Quarters of one
+/// replication share its reps' traits, so with skill variation the pooled interval is somewhat
+/// narrow.
 struct PlanEvaluation {
   double value = 0.0;         ///< the candidate: headcount, or prospects a week per rep
   std::size_t successes = 0;  ///< samples with team bookings >= quota
@@ -91,6 +101,15 @@ void check_question(const sim::Model& model, const PlanQuestion& question);
 /// evaluation's value is the team's headcount.
 PlanEvaluation evaluate_team(const sim::Model& model, const PlanQuestion& question,
                              const PlanObserver& observer = {});
+
+/// The team `model` with `headcount` reps for `question`: below the scenario's headcount, fewer
+/// tenured reps; above it, the extra reps hired at `question.hire_week` (or tenured).
+sim::Model with_headcount(const sim::Model& model, const PlanQuestion& question, int headcount);
+
+/// The team's quota for the question's period from the scenario: its tenured reps' (and planned
+/// hires' prorated) quota_per_quarter, summed over the year when `year`; with `organisation`,
+/// the organisation's quota. 0 when the scenario sets none. A pooled question has none.
+double scenario_quota(const sim::Model& model, const PlanQuestion& question);
 
 /// The smallest headcount of `question.team` meeting the target, searched from the scenario's
 /// headcount (at least 1) by galloping down or up, then bisecting. Throws PlanError for a bad
