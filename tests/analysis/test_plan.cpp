@@ -353,8 +353,8 @@ TEST_CASE(
     "plan headcount --quarter year takes the scenario's quota, the team's or the "
     "organisation's",
     "[plan][cli][process]") {
-  // branch.yaml: territory reps carry 23.1 + 29.4 + 25.2 + 27.3 = 105 万 a year each, 10 of
-  // them 1050; the organisation's quota is 1500 万.
+  // branch.yaml: territory reps carry 18.83 + 23.96 + 20.54 + 22.25 = 85.58 万 a year each, 10
+  // of them 855.8; the organisation's quota is 1045 x 1.17 = 1222.65 万.
   const std::string common = " --team territory --probability 0.5 -n 40 --quarter year --json -q";
   const std::string python =
       " | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); "
@@ -362,12 +362,12 @@ TEST_CASE(
   Outcome outcome = shell_output(PLAN + "headcount " + BRANCH + common + python);
   INFO(outcome.output);
   CHECK(outcome.exit_code == 0);
-  CHECK(outcome.output == "year team 1050.0 {'hired_at_week': 1}\n");
+  CHECK(outcome.output == "year team 855.8 {'hired_at_week': 1}\n");
   outcome = shell_output(PLAN + "headcount " + BRANCH + common +
                          " --organisation --tenured --max-headcount 40" + python);
   INFO(outcome.output);
   CHECK(outcome.exit_code == 0);
-  CHECK(outcome.output == "year organisation 1500.0 tenured\n");
+  CHECK(outcome.output == "year organisation 1222.65 tenured\n");
 }
 
 TEST_CASE("plan prospecting --json has the rate", "[plan][cli][process]") {

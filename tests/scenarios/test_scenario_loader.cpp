@@ -182,19 +182,26 @@ TEST_CASE("the playbook's branch loads with its numbers", "[loader]") {
   CHECK(model.teams[0].segment == 0);
   CHECK(model.teams[0].headcount == 10);
   CHECK(model.teams[0].prospects_per_week == 5.0);
-  CHECK(model.teams[0].quota_per_quarter == std::vector<double>{23.1, 29.4, 25.2, 27.3});
+  CHECK(model.teams[0].quota_per_quarter == std::vector<double>{18.83, 23.96, 20.54, 22.25});
   CHECK(model.teams[1].name == "key-account");
   CHECK(model.teams[1].segment == 1);
   CHECK(model.teams[1].headcount == 3);
   CHECK(model.teams[0].headcount + model.teams[1].headcount == 13);
   CHECK(model.sources.empty());
 
-  // 1500 万 a year by the quarter shares 22/28/24/26%.
+  // The software quota with VAT, 1045 x 1.17 万 a year (playbook §2), by the quarter shares
+  // 22/28/24/26%; Q2's small-project share (70%) is the course's 240 万.
   REQUIRE(model.quota.size() == 4);
-  CHECK(model.quota[0] == Approx(1500 * 0.22));
-  CHECK(model.quota[1] == Approx(1500 * 0.28));
-  CHECK(model.quota[2] == Approx(1500 * 0.24));
-  CHECK(model.quota[3] == Approx(1500 * 0.26));
+  CHECK(model.quota[0] == Approx(1045 * 1.17 * 0.22));
+  CHECK(model.quota[1] == Approx(1045 * 1.17 * 0.28));
+  CHECK(model.quota[2] == Approx(1045 * 1.17 * 0.24));
+  CHECK(model.quota[3] == Approx(1045 * 1.17 * 0.26));
+  CHECK(model.quota[1] * 0.7 == Approx(240.0).epsilon(0.002));
+  // The teams' quotas add up to the branch's, quarter by quarter, within their rounding.
+  for (std::size_t q = 0; q < 4; ++q) {
+    CHECK(10 * model.teams[0].quota_per_quarter[q] + 3 * model.teams[1].quota_per_quarter[q] ==
+          Approx(model.quota[q]).epsilon(0.001));
+  }
 }
 
 TEST_CASE("omitted keys take their defaults", "[loader]") {
@@ -485,12 +492,12 @@ TEST_CASE("without quota:, the quota is the teams' headcount x quota_per_quarter
   YAML::Node root = YAML::LoadFile(BRANCH);
   root.remove("quota");
   const sim::Model model = funnelsim::scenarios::load_scenario_tree(root, BRANCH).model;
-  // 10 territory reps and 3 key-account reps: 10 x 23.1 + 3 x 33 = 330 万 in Q1, and so on.
+  // 10 territory reps and 3 key-account reps: 10 x 18.83 + 3 x 26.9 = 269 万 in Q1, and so on.
   REQUIRE(model.quota.size() == 4);
-  CHECK(model.quota[0] == Approx(10 * 23.1 + 3 * 33));
-  CHECK(model.quota[1] == Approx(10 * 29.4 + 3 * 42));
-  CHECK(model.quota[2] == Approx(10 * 25.2 + 3 * 36));
-  CHECK(model.quota[3] == Approx(10 * 27.3 + 3 * 39));
+  CHECK(model.quota[0] == Approx(10 * 18.83 + 3 * 26.9));
+  CHECK(model.quota[1] == Approx(10 * 23.96 + 3 * 34.23));
+  CHECK(model.quota[2] == Approx(10 * 20.54 + 3 * 29.34));
+  CHECK(model.quota[3] == Approx(10 * 22.25 + 3 * 31.79));
 }
 
 TEST_CASE("apply_override edits a parsed tree in place", "[loader]") {
