@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/report/compare.hpp"
+#include "funnelsim/report/verdict.hpp"
 #include "funnelsim/results/results_file.hpp"
 #include "results_errors.hpp"
 
@@ -19,6 +20,7 @@ struct CompareArgs {
   std::string baseline = "baseline";
   std::string metric = "bookings";
   std::string quarter;  ///< "K" (1-based), "year" or "total"; empty: the whole run
+  std::string rank_by = "bookings";
   bool json = false;
   bool csv = false;
 };
@@ -36,18 +38,30 @@ constexpr const char* FOOTER =
     "the extra cost and the return (extra bookings ÷ extra cost). The baseline comes first,\n"
     "the others by mean difference, largest first.\n"
     "\n"
+    "The verdict ranks the variants, the baseline among them, by --rank-by: bookings (mean\n"
+    "bookings in 万, whatever --metric tabulates), quota (P(quota met)) or return (extra\n"
+    "bookings per 万 of extra cost against the baseline; only variants costing more are\n"
+    "ranked, and a file without costs exits 2). A variant is called best only when its\n"
+    "paired difference from every other candidate has a 95% interval above zero; otherwise\n"
+    "the verdict names every variant within noise of the best estimate as tied. Return's\n"
+    "interval is the delta method's for a ratio of means (Cochran 1977, §6.3).\n"
+    "\n"
     "--json prints one object keyed by variant name, in that order; each entry holds the\n"
     "question (metric, units, period, baseline, replications) and the numbers: quota, mean,\n"
     "p10, p50, p90, quota_met, quota_met_low, quota_met_high, diff_mean, diff_low, diff_high,\n"
     "diff_quota_met, diff_quota_met_low, diff_quota_met_high, variance_reduction, cost,\n"
     "extra_cost, extra_bookings, return_per_cost. Probabilities and attainment are fractions,\n"
-    "amounts 万; NaN and infinity are null. --csv prints the same fields, a header line and\n"
-    "one row per variant (empty: undefined, inf: infinite).\n"
+    "amounts 万; NaN and infinity are null. Last comes the key \"verdict\": criterion,\n"
+    "leaders (the variants tied for first, best estimate first), runner_up, diff_mean,\n"
+    "diff_low, diff_high (best minus runner-up with its 95% interval), not_ranked and\n"
+    "statement. --csv prints the per-variant fields, a header line and one row per variant\n"
+    "(empty: undefined, inf: infinite), without the verdict.\n"
     "\n"
     "Examples:\n"
     "  funnelsim compare results.h5\n"
     "  funnelsim compare results.h5 --metric attainment --quarter 2\n"
-    "  funnelsim compare results.h5 --baseline plus-two-reps --json\n";
+    "  funnelsim compare results.h5 --baseline plus-two-reps --json\n"
+    "  funnelsim compare results.h5 --rank-by return\n";
 
 analysis::CompareMetric parse_metric(const std::string& name) {
   if (name == "wins") {
@@ -79,9 +93,13 @@ int compare(const CompareArgs& args) {
   const std::string text = naming_results_file(args.results, [&] {
     const analysis::ResultsReader reader(args.results);
     const analysis::Comparison comparison = analysis::compare_variants(reader, question);
-    return args.json  ? analysis::comparison_json(comparison)
-           : args.csv ? analysis::comparison_csv(comparison)
-                      : analysis::format_comparison(comparison, reader.metadata());
+    if (args.csv) {
+      return analysis::comparison_csv(comparison);
+    }
+    const analysis::Verdict verdict =
+        analysis::decide(comparison, analysis::parse_criterion(args.rank_by));
+    return args.json ? analysis::comparison_json(comparison, verdict)
+                     : analysis::format_comparison(comparison, reader.metadata(), verdict);
   });
   std::fputs(text.c_str(), stdout);
   return SUCCESS;
@@ -100,6 +118,12 @@ Command add_compare_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--metric", args->metric, "Outcome to compare per replication")
       ->check(CLI::IsMember({"bookings", "wins", "attainment"}))
+      ->capture_default_str();
+  command
+      ->add_option("--rank-by", args->rank_by,
+                   "Criterion of the verdict: bookings, quota (P(quota met)) or return "
+                   "(per 万 of extra cost)")
+      ->check(CLI::IsMember({"bookings", "quota", "return"}))
       ->capture_default_str();
   command->add_option("--quarter", args->quarter,
                       "Quarter K (1-based) or 'year' (default: the whole run)");

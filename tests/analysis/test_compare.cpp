@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "funnelsim/report/compare.hpp"
+#include "funnelsim/report/verdict.hpp"
 #include "funnelsim/results/results_file.hpp"
 #include "funnelsim/sim/results.hpp"
 #include "funnelsim/sim/runner.hpp"
@@ -33,10 +34,12 @@ using analysis::CompareError;
 using analysis::CompareMetric;
 using analysis::CompareQuestion;
 using analysis::Comparison;
+using analysis::Criterion;
 using analysis::ResultsReader;
 using analysis::ResultsWriter;
 using analysis::VariantComparison;
 using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
 
 /// Each test's scratch directory, removed with its contents.
 struct TemporaryDirectory : funnelsim::testing::TemporaryDirectory {
@@ -327,7 +330,8 @@ TEST_CASE("The comparison as tables, JSON and CSV", "[compare]") {
   const Comparison comparison = analysis::compare_variants(reader, {});
 
   SECTION("tables within 80 columns, with units and a reading") {
-    const std::string text = analysis::format_comparison(comparison, reader.metadata());
+    const std::string text = analysis::format_comparison(
+        comparison, reader.metadata(), analysis::decide(comparison, Criterion::bookings));
     CHECK_THAT(text, Contains("4 replications of each of 4 variants"));
     CHECK_THAT(text, Contains("Bookings (万), total (2 quarters of 13 weeks)"));
     CHECK_THAT(text, Contains("baseline  85.0  73.0  85.0   97.0         75.0%   [30.1, 95.4]"));
@@ -335,11 +339,11 @@ TEST_CASE("The comparison as tables, JSON and CSV", "[compare]") {
     CHECK_THAT(text, Contains("same       +0.0    [+0.0, +0.0]      +0.0    [+0.0, +0.0]     ∞"));
     CHECK_THAT(text, Contains("Cost (万)"));
     CHECK_THAT(text, Contains("more      21.5        +1.0           +10.0         10.00"));
-    std::string reading = text.substr(text.find("Best by"));
+    std::string reading = text.substr(text.find("more is best"));
     std::replace(reading.begin(), reading.end(), '\n', ' ');
     CHECK(reading ==
-          "Best by mean bookings: more raises P(quota met) from 75.0% to 100.0% (+25.0 points, "
-          "95% CI -24.0 to +74.0); mean bookings +10.0 万 (95% CI +6.0 to +14.0). ");
+          "more is best by mean bookings (+10.0 万, 95% CI +6.0 to +14.0 against runner-up "
+          "baseline). ");
     CHECK(text.find("\nmore") < text.find("\nsame"));
     CHECK(text.find("\nsame") < text.find("\nworse"));
     std::size_t start = 0;
@@ -360,7 +364,8 @@ TEST_CASE("The comparison as tables, JSON and CSV", "[compare]") {
     }
   }
   SECTION("JSON keyed by variant, metadata in each entry, null for NaN and infinity") {
-    const std::string json = analysis::comparison_json(comparison);
+    const std::string json =
+        analysis::comparison_json(comparison, analysis::decide(comparison, Criterion::bookings));
     CHECK(json.find("\"baseline\": {") < json.find("\"more\": {"));
     CHECK_THAT(json, Contains("\"metric\": \"bookings\""));
     CHECK_THAT(json, Contains("\"units\": \"万\""));
@@ -392,9 +397,174 @@ TEST_CASE("The comparison as tables, JSON and CSV", "[compare]") {
     const Comparison odd_comparison = analysis::compare_variants(odd_reader, {});
     CHECK_THAT(analysis::comparison_csv(odd_comparison),
                Contains("\n\"headcount=8,prospects=\"\"5\"\"\",bookings"));
-    CHECK_THAT(analysis::comparison_json(odd_comparison),
+    CHECK_THAT(analysis::comparison_json(odd_comparison,
+                                         analysis::decide(odd_comparison, Criterion::bookings)),
                Contains("\"headcount=8,prospects=\\\"5\\\"\": {"));
   }
+}
+
+// ---- The verdict: a single best only outside the noise.
+//
+// Totals over the run per replication, against the baseline's 70 90 80 100:
+//   shifted  75  95  85 105   (+5 in every replication: no variance at all)
+//   noisy    74  88  83  99   (+4 -2 +3 -1: mean +1, sd sqrt(26/3))
+
+const Quarters SHIFTED{{32.5, 42.5}, {42.5, 52.5}, {37.5, 47.5}, {47.5, 57.5}};
+const Quarters NOISY{{32, 42}, {39, 49}, {36.5, 46.5}, {44.5, 54.5}};
+
+analysis::Verdict verdict_of(const TemporaryDirectory& directory,
+                             const std::vector<FabricatedVariant>& variants, Criterion criterion,
+                             const std::string& baseline = "baseline") {
+  const fs::path path = directory / "verdict.h5";
+  fs::remove(path);
+  write_file(path, variants);
+  const ResultsReader reader(path);
+  return analysis::decide(analysis::compare_variants(reader, {baseline, {}, {}}), criterion);
+}
+
+TEST_CASE("A fixed lead with no variance is a single best", "[compare][verdict]") {
+  TemporaryDirectory directory;
+  const analysis::Verdict verdict =
+      verdict_of(directory, {{"baseline", BASELINE}, {"shifted", SHIFTED}}, Criterion::bookings);
+  CHECK(verdict.leaders == std::vector<std::string>{"shifted"});
+  CHECK(verdict.runner_up == "baseline");
+  CHECK(verdict.margin.mean == 5.0);
+  CHECK(verdict.margin.interval.lower == 5.0);
+  CHECK(verdict.margin.interval.upper == 5.0);
+  CHECK(verdict.statement ==
+        "shifted is best by mean bookings (+5.0 万, 95% CI +5.0 to +5.0 against runner-up "
+        "baseline).");
+}
+
+TEST_CASE("A lead within noise is a tie with the paired interval by hand", "[compare][verdict]") {
+  TemporaryDirectory directory;
+  const analysis::Verdict verdict =
+      verdict_of(directory, {{"baseline", BASELINE}, {"noisy", NOISY}}, Criterion::bookings);
+  CHECK(verdict.leaders == std::vector<std::string>{"noisy", "baseline"});
+  // Differences 4 -2 3 -1: mean 1, deviations 3 -3 2 -2, sd sqrt(26 / 3), s.e. sd / sqrt(4);
+  // compare's interval, mean ± 1.96 s.e. (the normal approximation): -1.885 to +3.885.
+  const double half_width = analysis::Z_95 * std::sqrt(26.0 / 3.0) / 2.0;
+  CHECK(verdict.margin.mean == Approx(1.0));
+  CHECK(verdict.margin.interval.lower == Approx(1.0 - half_width));
+  CHECK(verdict.margin.interval.upper == Approx(1.0 + half_width));
+  CHECK(verdict.statement ==
+        "Tied by mean bookings: noisy, baseline — their differences are within noise (noisy "
+        "ahead of baseline by +1.0 万, 95% CI -1.9 to +3.9). No variant clearly beats "
+        "baseline.");
+  CHECK_THAT(verdict.statement, !Contains("is best"));
+}
+
+TEST_CASE("The baseline is a candidate like any other", "[compare][verdict]") {
+  TemporaryDirectory directory;
+  SECTION("nothing beats it") {
+    const analysis::Verdict verdict =
+        verdict_of(directory, {{"baseline", BASELINE}, {"worse", WORSE}}, Criterion::bookings);
+    CHECK(verdict.leaders == std::vector<std::string>{"baseline"});
+    CHECK(verdict.statement ==
+          "baseline is best by mean bookings (+10.0 万, 95% CI +10.0 to +10.0 against runner-up "
+          "worse): no variant beats baseline.");
+  }
+  SECTION("an identical variant ties with it") {
+    const analysis::Verdict verdict =
+        verdict_of(directory, {{"baseline", BASELINE}, {"same", BASELINE}}, Criterion::bookings);
+    CHECK(verdict.leaders == std::vector<std::string>{"baseline", "same"});
+    CHECK(verdict.margin.interval.lower == 0.0);
+  }
+  SECTION("a tie says who is clearly behind") {
+    const analysis::Verdict verdict =
+        verdict_of(directory, {{"baseline", BASELINE}, {"noisy", NOISY}, {"worse", WORSE}},
+                   Criterion::bookings);
+    CHECK(verdict.leaders == std::vector<std::string>{"noisy", "baseline"});
+    CHECK_THAT(verdict.statement, EndsWith(". No variant clearly beats baseline. Clearly behind "
+                                           "noisy: worse."));
+  }
+  SECTION("the leaders are every variant within noise of the best, not of each other") {
+    // more leads baseline (+6.0 to +14.0) and noisy's lead on baseline is noise: the best is
+    // more alone, though noisy ties with baseline.
+    const analysis::Verdict verdict = verdict_of(
+        directory, {{"baseline", BASELINE}, {"noisy", NOISY}, {"more", MORE}}, Criterion::bookings);
+    CHECK(verdict.leaders == std::vector<std::string>{"more"});
+    CHECK(verdict.runner_up == "noisy");
+  }
+}
+
+TEST_CASE("The verdict by P(quota met) pairs the 0/1 indicators", "[compare][verdict]") {
+  TemporaryDirectory directory;
+  // Met (80 万 over the run): baseline 0 1 1 1, more 1 1 1 1, same 0 1 1 1, worse 0 1 0 1.
+  // more - worse: 1 0 1 0, mean 1/2, sd sqrt(1/3), s.e. sd / 2: the interval reaches -0.066.
+  const analysis::Verdict verdict = verdict_of(directory, FOUR_VARIANTS, Criterion::quota);
+  CHECK(verdict.leaders == std::vector<std::string>{"more", "baseline", "same", "worse"});
+  CHECK(verdict.margin.mean == Approx(0.25));
+  CHECK(verdict.margin.interval.lower == Approx(0.25 - analysis::Z_95 * 0.25));
+  CHECK_THAT(verdict.statement,
+             Contains("Tied by P(quota met): more, baseline, same, worse — their differences are "
+                      "within noise (more ahead of baseline by +25.0 points, 95% CI -24.0 to "
+                      "+74.0; of same by +25.0 points") &&
+                 Contains("of worse by +50.0 points, 95% CI -6.6 to +106.6)"));
+}
+
+TEST_CASE("The verdict by return per 万 uses the delta method of a ratio", "[compare][verdict]") {
+  TemporaryDirectory directory;
+  SECTION("by hand") {
+    // more: extra cost is 10% commission on its extra bookings u = 10 5 15 10, so its return
+    // is 10 in every replication. pricier: 2 reps × 1 万 × 2 quarters more as well, extra cost
+    // w = 5 4.5 5.5 5, R = 10 / 5 = 2 and s = R + (u - R w) / mean(w) = 2 1.2 2.8 2.
+    // more - pricier: 8 8.8 7.2 8, mean 8, sd sqrt(1.28 / 3).
+    std::vector<FabricatedVariant> variants = FOUR_VARIANTS;
+    variants.push_back({"pricier", MORE, 4.0});
+    const analysis::Verdict verdict = verdict_of(directory, variants, Criterion::return_per_cost);
+    CHECK(verdict.leaders == std::vector<std::string>{"more"});
+    CHECK(verdict.runner_up == "pricier");
+    const double half_width = analysis::Z_95 * std::sqrt(1.28 / 3.0) / 2.0;
+    CHECK(verdict.margin.mean == Approx(8.0));
+    CHECK(verdict.margin.interval.lower == Approx(8.0 - half_width));
+    CHECK(verdict.margin.interval.upper == Approx(8.0 + half_width));
+    CHECK(verdict.not_ranked == std::vector<std::string>{"same", "worse"});
+    CHECK(verdict.statement ==
+          "more is best by return per 万 of extra cost (+8.00 万/万, 95% CI +7.36 to +8.64 "
+          "against runner-up pricier). Not ranked, costing no more than baseline: same, worse.");
+  }
+  SECTION("one variant costing more") {
+    const analysis::Verdict verdict =
+        verdict_of(directory, {{"baseline", BASELINE}, {"more", MORE}}, Criterion::return_per_cost);
+    CHECK(verdict.leaders == std::vector<std::string>{"more"});
+    CHECK_FALSE(verdict.runner_up);
+    CHECK_THAT(verdict.statement,
+               Contains("more is the only variant that costs more than baseline: 10.00 万 of "
+                        "bookings per 万 of extra cost"));
+  }
+  SECTION("refused without costs to rank") {
+    CHECK_THROWS_WITH(verdict_of(directory, FOUR_VARIANTS, Criterion::return_per_cost, "more"),
+                      Contains("no variant costs more than more"));
+    const fs::path path = directory / "old.h5";
+    write_file(path, {{"baseline", BASELINE}, {"more", MORE}});
+    {  // as a file of layout 1, written before costs were stored
+      const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+      REQUIRE(file >= 0);
+      CHECK(H5Ldelete(file, "variants/baseline/cost", H5P_DEFAULT) >= 0);
+      CHECK(H5Ldelete(file, "variants/more/cost", H5P_DEFAULT) >= 0);
+      H5Fclose(file);
+    }
+    const ResultsReader reader(path);
+    const Comparison comparison = analysis::compare_variants(reader, {});
+    CHECK_THROWS_AS(analysis::decide(comparison, Criterion::return_per_cost), CompareError);
+    CHECK_THROWS_WITH(analysis::decide(comparison, Criterion::return_per_cost),
+                      Contains("the file stores no cost"));
+  }
+}
+
+TEST_CASE("Criteria by name and a variant named like the JSON key verdict", "[compare][verdict]") {
+  CHECK(analysis::parse_criterion("quota") == Criterion::quota);
+  CHECK(analysis::criterion_name(Criterion::return_per_cost) == "return");
+  CHECK_THROWS_WITH(analysis::parse_criterion("profit"), Contains("bookings, quota, return"));
+  TemporaryDirectory directory;
+  const fs::path path = directory / "named.h5";
+  write_file(path, {{"baseline", BASELINE}, {"verdict", MORE}});
+  const ResultsReader reader(path);
+  const Comparison comparison = analysis::compare_variants(reader, {});
+  CHECK_THROWS_WITH(
+      analysis::comparison_json(comparison, analysis::decide(comparison, Criterion::bookings)),
+      Contains("a variant is named 'verdict'"));
 }
 
 TEST_CASE("A file with only a baseline still compares", "[compare]") {
@@ -405,7 +575,10 @@ TEST_CASE("A file with only a baseline still compares", "[compare]") {
   const Comparison comparison = analysis::compare_variants(reader, {});
   REQUIRE(comparison.variants.size() == 1);
   CHECK(comparison.variants.front().mean == Approx(85.0));
-  const std::string text = analysis::format_comparison(comparison, reader.metadata());
+  const analysis::Verdict verdict = analysis::decide(comparison, Criterion::bookings);
+  CHECK(verdict.leaders == std::vector<std::string>{"baseline"});
+  CHECK_FALSE(verdict.runner_up);
+  const std::string text = analysis::format_comparison(comparison, reader.metadata(), verdict);
   CHECK_THAT(text, Contains("baseline  85.0"));
   CHECK_THAT(text, Contains("No other variant to compare with baseline."));
 }
@@ -419,12 +592,15 @@ TEST_CASE("funnelsim compare end to end", "[compare][cli][process]") {
   SECTION("the table") {
     const Outcome outcome = run_cli("compare " + file);
     CHECK(outcome.exit_code == 0);
-    CHECK_THAT(outcome.output, Contains("Best by mean bookings: more"));
+    CHECK_THAT(outcome.output, Contains("more is best by mean bookings"));
   }
   SECTION("JSON that Python parses, with the hand-computed values") {
     const std::string check =
         "import json,sys; d=json.load(sys.stdin); "
-        "assert list(d) == ['baseline', 'more', 'same', 'worse'], list(d); "
+        "assert list(d) == ['baseline', 'more', 'same', 'worse', 'verdict'], list(d); "
+        "v=d['verdict']; assert v['criterion'] == 'bookings' and v['leaders'] == ['more'], v; "
+        "assert v['runner_up'] == 'baseline' and abs(v['diff_mean'] - 10) < 1e-12, v; "
+        "assert v['statement'].startswith('more is best by mean bookings'), v; "
         "m=d['more']; assert abs(m['diff_mean'] - 10) < 1e-12; "
         "assert abs(m['variance_reduction'] - 19) < 1e-9; "
         "assert d['same']['variance_reduction'] is None; "
@@ -444,6 +620,15 @@ TEST_CASE("funnelsim compare end to end", "[compare][cli][process]") {
                   "assert rows[1]['variant'] == 'more' and rows[1]['period'] == 'Q2'\"");
     CHECK(outcome.output.empty());
     CHECK(outcome.exit_code == 0);
+  }
+  SECTION("--rank-by picks the verdict's criterion; return without costs exits 2") {
+    Outcome outcome = run_cli("compare " + file + " --rank-by quota");
+    CHECK(outcome.exit_code == 0);
+    CHECK_THAT(outcome.output, Contains("Tied by P(quota met): more, baseline, same, worse"));
+    outcome = run_cli("compare " + file + " --rank-by return --baseline more");
+    CHECK(outcome.exit_code == 2);
+    CHECK_THAT(outcome.output, Contains("four.h5") && Contains("no variant costs more than more"));
+    CHECK(run_cli("compare " + file + " --rank-by profit").exit_code == 2);
   }
   SECTION("another baseline") {
     const Outcome outcome = run_cli("compare " + file + " --baseline worse --json");
@@ -483,6 +668,7 @@ TEST_CASE("funnelsim compare end to end", "[compare][cli][process]") {
     CHECK(outcome.exit_code == 0);
     CHECK_THAT(outcome.output, Contains("variance-reduction factor"));
     CHECK_THAT(outcome.output, Contains("keyed by variant name"));
+    CHECK_THAT(outcome.output, Contains("--rank-by") && Contains("tied"));
   }
 }
 

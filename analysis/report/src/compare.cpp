@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 
+#include "funnelsim/report/verdict.hpp"
 #include "funnelsim/stats/json.hpp"
 #include "funnelsim/stats/text_format.hpp"
 
@@ -124,6 +125,7 @@ VariantComparison compare_one(const PeriodValues& variant, const PeriodValues& b
   row.quota_met = static_cast<double>(row.quota_met_count) / static_cast<double>(n);
   row.quota_met_interval = wilson_interval(row.quota_met_count, n);
   row.cost = mean(variant.cost);
+  row.by_replication = {variant.bookings, variant.quota_met, variant.cost};
   if (row.is_baseline) {
     row.variance_reduction = NaN;
     row.return_per_cost = NaN;
@@ -294,32 +296,13 @@ std::string percent(double share) {
   return format_text("%.1f%%", 100.0 * share);
 }
 
-std::string reading(const Comparison& comparison) {
-  const VariantComparison& baseline = comparison.variants.front();
-  const VariantComparison& best = comparison.variants.at(1);
-  const PairedDifference& change = best.quota_met_difference;
-  std::string sentence = "Best by mean " + metric_name(comparison.metric) + ": " + best.variant;
-  if (change.mean == 0.0) {
-    sentence += " leaves P(quota met) at " + percent(baseline.quota_met);
-  } else {
-    sentence += (change.mean > 0.0 ? " raises" : " lowers") + std::string(" P(quota met) from ") +
-                percent(baseline.quota_met) + " to " + percent(best.quota_met);
+// ["a", "b"]
+std::string json_strings(const std::vector<std::string>& names) {
+  std::string text = "[";
+  for (const std::string& name : names) {
+    text += (text.size() > 1 ? ", " : "") + json_string(name);
   }
-  sentence += format_text(" (%+.1f points", 100.0 * change.mean);
-  if (!std::isnan(change.interval.lower)) {
-    sentence += format_text(", 95%% CI %+.1f to %+.1f", 100.0 * change.interval.lower,
-                            100.0 * change.interval.upper);
-  }
-  sentence += "); mean " + metric_name(comparison.metric) + " " +
-              difference_text(comparison.metric, best.difference.mean) + " " +
-              difference_units(comparison.metric);
-  if (!std::isnan(best.difference.interval.lower)) {
-    const double scale = comparison.metric == CompareMetric::attainment ? 100.0 : 1.0;
-    sentence += format_text(" (95%% CI %+.1f to %+.1f)", scale * best.difference.interval.lower,
-                            scale * best.difference.interval.upper);
-  }
-  sentence += ".";
-  return wrapped(sentence);
+  return text + "]";
 }
 
 std::string csv_number(double value) {
@@ -457,7 +440,8 @@ Comparison compare_variants(const ResultsReader& reader, const CompareQuestion& 
   return comparison;
 }
 
-std::string format_comparison(const Comparison& comparison, const FileMetadata& metadata) {
+std::string format_comparison(const Comparison& comparison, const FileMetadata& metadata,
+                              const Verdict& verdict) {
   const std::vector<VariantComparison>& rows = comparison.variants;
   const VariantComparison& baseline = rows.front();
   const CompareMetric metric = comparison.metric;
@@ -498,8 +482,7 @@ std::string format_comparison(const Comparison& comparison, const FileMetadata& 
   }
 
   if (rows.size() == 1) {
-    text += "\nNo other variant to compare with " + baseline.variant + ".\n";
-    return text;
+    return text + "\nNo other variant to compare with " + baseline.variant + ".\n";
   }
   const std::string units = difference_units(metric);
   const double scale = metric == CompareMetric::attainment ? 100.0 : 1.0;
@@ -538,13 +521,18 @@ std::string format_comparison(const Comparison& comparison, const FileMetadata& 
     text += table(costs);
     text += "return: extra bookings per 万 of extra cost (–: no extra cost)\n";
   }
-  return text + "\n" + reading(comparison);
+  return text + "\n" + wrapped(verdict.statement);
 }
 
-std::string comparison_json(const Comparison& comparison) {
+std::string comparison_json(const Comparison& comparison, const Verdict& verdict) {
   std::string text = "{";
   for (std::size_t v = 0; v < comparison.variants.size(); ++v) {
     const VariantComparison& row = comparison.variants[v];
+    if (row.variant == "verdict") {
+      throw CompareError(
+          "a variant is named 'verdict', the key of the JSON's verdict: compare it as a table "
+          "or with --csv");
+    }
     text += (v == 0 ? "\n  " : ",\n  ") + json_string(row.variant) + ": {";
     const std::vector<Field> fields = fields_of(comparison, row);
     for (std::size_t f = 0; f < fields.size(); ++f) {
@@ -554,6 +542,16 @@ std::string comparison_json(const Comparison& comparison) {
     }
     text += "\n  }";
   }
+  const bool margin = verdict.runner_up.has_value();
+  text +=
+      ",\n  \"verdict\": {\n    \"criterion\": " + json_string(criterion_name(verdict.criterion)) +
+      ",\n    \"leaders\": " + json_strings(verdict.leaders) +
+      ",\n    \"runner_up\": " + (margin ? json_string(*verdict.runner_up) : "null") +
+      ",\n    \"diff_mean\": " + json_number(margin ? verdict.margin.mean : NaN) +
+      ",\n    \"diff_low\": " + json_number(margin ? verdict.margin.interval.lower : NaN) +
+      ",\n    \"diff_high\": " + json_number(margin ? verdict.margin.interval.upper : NaN) +
+      ",\n    \"not_ranked\": " + json_strings(verdict.not_ranked) +
+      ",\n    \"statement\": " + json_string(verdict.statement) + "\n  }";
   return text + "\n}\n";
 }
 

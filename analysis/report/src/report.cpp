@@ -11,6 +11,7 @@
 #include "funnelsim/report/compare.hpp"
 #include "funnelsim/report/forecast_accuracy.hpp"
 #include "funnelsim/report/summary.hpp"
+#include "funnelsim/report/verdict.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/stats/json.hpp"
 #include "funnelsim/stats/statistics.hpp"
@@ -160,25 +161,15 @@ Section outcome_section(const ResultsReader& reader, const Comparison& compariso
                 "\"#d62728\",\"size\":90},\"encoding\":{\"x\":{\"field\":\"quota\",\"type\":"
                 "\"quantitative\"}}}]")});
 
-  // The sentence names the variant with the largest P(quota met) against the baseline.
+  // The baseline's odds, then the one verdict by P(quota met) that compare --rank-by quota
+  // states too: a single best only when its lead is outside the noise.
   const VariantComparison& base = comparison.variants.front();
-  std::string odds_reading = "P(quota met) over the " + period + " is " + percent(base.quota_met) +
-                             " (95% interval " + percent(base.quota_met_interval.lower) + " to " +
+  std::string odds_reading = base.variant + ": P(quota met) over the " + period + " is " +
+                             percent(base.quota_met) + " (95% interval " +
+                             percent(base.quota_met_interval.lower) + " to " +
                              percent(base.quota_met_interval.upper) + ").";
-  const VariantComparison* best = nullptr;
-  for (const VariantComparison& variant : comparison.variants)
-    if (!variant.is_baseline && (best == nullptr || variant.quota_met > best->quota_met))
-      best = &variant;
-  if (best != nullptr) {
-    const char* verb = best->quota_met > base.quota_met   ? " raises"
-                       : best->quota_met < base.quota_met ? " lowers"
-                                                          : " leaves";
-    if (best->quota_met == base.quota_met)
-      odds_reading = best->variant + " leaves P(quota met) at " + percent(base.quota_met) + ".";
-    else
-      odds_reading = best->variant + verb + " P(quota met) from " + percent(base.quota_met) +
-                     " to " + percent(best->quota_met) + ".";
-  }
+  if (comparison.variants.size() > 1)
+    odds_reading += " " + decide(comparison, Criterion::quota).statement;
   section.charts.push_back(
       {"chart-quota-met", odds_reading,
        spec("P(quota met) per variant, with 95% Wilson intervals",
@@ -229,17 +220,8 @@ Section difference_section(const Comparison& comparison) {
              "</td><td>" + format_text("%.1f×", variant.variance_reduction) + "</td></tr>";
   }
   table += "</tbody></table></div>";
-  // Variants come sorted by mean difference, largest first: the second row is the best.
-  const VariantComparison& top = comparison.variants.at(1);
-  const bool clear = top.difference.interval.lower > 0.0 || top.difference.interval.upper < 0.0;
-  const std::string reading =
-      top.variant +
-      format_text(" %s %.0f 万 of bookings over the %s (95%% interval %+.0f to %+.0f)",
-                  top.difference.mean >= 0.0 ? "adds" : "loses", std::abs(top.difference.mean),
-                  comparison.period.c_str(), top.difference.interval.lower,
-                  top.difference.interval.upper) +
-      (clear ? ", clearly different from " : ", not distinguishable from ") + comparison.baseline +
-      ".";
+  // The same verdict as compare's default (--rank-by bookings).
+  const std::string reading = decide(comparison, Criterion::bookings).statement;
   section.charts.push_back(
       {"chart-differences", reading,
        spec("Bookings difference from " + comparison.baseline + " (" + comparison.period + ")",

@@ -43,6 +43,14 @@ struct CompareQuestion {
   std::optional<int> quarter;  ///< 0-based measured quarter; none: the whole measured run
 };
 
+/// One variant's values over the chosen period, one per replication in replication order:
+/// what a verdict between any two variants is computed from (decide in verdict.hpp).
+struct ReplicationValues {
+  std::vector<double> bookings;   ///< 万
+  std::vector<double> quota_met;  ///< 1 when bookings >= the variant's quota, else 0
+  std::vector<double> cost;       ///< 万
+};
+
 /// One variant against the baseline over the chosen period. Values of the metric are in its
 /// units (attainment as a fraction); probabilities are fractions; costs are in 万.
 struct VariantComparison {
@@ -74,6 +82,8 @@ struct VariantComparison {
   double extra_bookings = 0.0;  ///< mean bookings - the baseline's, 万, whatever the metric
   /// extra_bookings / extra_cost, 万 of bookings per 万 spent; NaN when extra_cost is 0.
   double return_per_cost = 0.0;
+
+  ReplicationValues by_replication;
 };
 
 /// Every variant of a file against the baseline.
@@ -92,15 +102,21 @@ struct Comparison {
 /// different shapes, or no replications.
 Comparison compare_variants(const ResultsReader& reader, const CompareQuestion& question);
 
+struct Verdict;
+
 /// Text tables within 80 columns: the distributions, the differences from the baseline, the
-/// costs (when any), and one plain-language sentence about the best variant; headed like
-/// format_summary by `metadata`.
-std::string format_comparison(const Comparison& comparison, const FileMetadata& metadata);
+/// costs (when any), and the verdict's statement (decide); headed like format_summary by
+/// `metadata`.
+std::string format_comparison(const Comparison& comparison, const FileMetadata& metadata,
+                              const Verdict& verdict);
 
 /// A JSON object keyed by variant name, in the table's order; each entry holds the metadata
 /// (metric, units, period, baseline, replications) and every number of VariantComparison
-/// under the names of compare_fields(); NaN and infinity are null.
-std::string comparison_json(const Comparison& comparison);
+/// under the names of compare_fields(); NaN and infinity are null. Last, the key "verdict":
+/// {criterion, leaders, runner_up, diff_mean, diff_low, diff_high, not_ranked, statement}
+/// (diff_*: best minus runner-up, null without a runner-up). Throws CompareError if a variant
+/// is itself named "verdict".
+std::string comparison_json(const Comparison& comparison, const Verdict& verdict);
 
 /// CSV: a header line, then one row per variant in the table's order, with the columns
 /// `variant` and compare_fields(); NaN is an empty field, infinity "inf".
