@@ -39,5 +39,6 @@ Command add_merge_command(CLI::App& app);
 Command add_plan_headcount_command(CLI::App& plan);
 Command add_plan_prospecting_command(CLI::App& plan);
 Command add_plan_funnel_command(CLI::App& plan);
+Command add_plan_mix_command(CLI::App& plan);
 
 }  // namespace funnelsim::cli
