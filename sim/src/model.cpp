@@ -122,6 +122,13 @@ double share_from(int week, int quarter, int weeks_per_quarter) {
 
 }  // namespace
 
+double seasonal(const std::vector<double>& multipliers, int quarter) {
+  if (multipliers.empty())
+    return 1.0;
+  const int size = static_cast<int>(multipliers.size());
+  return multipliers[static_cast<std::size_t>(((quarter % size) + size) % size)];
+}
+
 int Team::territories() const {
   int count = headcount;
   for (const Hire& hire : hires)

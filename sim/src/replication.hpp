@@ -235,6 +235,9 @@ class Replication {
         territories_.push_back(std::move(territory));
       }
       teams_.push_back(std::move(plan));
+      const std::vector<double>& season = team.seasonality.prospecting;
+      peak_prospecting_.push_back(season.empty() ? 1.0
+                                                 : *std::max_element(season.begin(), season.end()));
     }
     for (std::uint32_t s = 0; s < model_.sources.size(); ++s) {
       const LeadSource& source = model_.sources[s];
@@ -362,8 +365,8 @@ class Replication {
 
     // Chunks are keyed by territory, not by rep, so a replacement keeps the territory's
     // points; a faster rep needs more chunks, which start from day 0 like the others.
-    const auto needed =
-        static_cast<std::size_t>(std::ceil(team.prospects_per_week * territory.prospecting));
+    const auto needed = static_cast<std::size_t>(std::ceil(
+        team.prospects_per_week * territory.prospecting * peak_prospecting_[territory.team]));
     territory.leads.grow(needed, keys_, teams_[territory.team].hash, territory.slot, now_);
 
     if (team.attrition.annual_rate > 0.0) {
@@ -459,8 +462,17 @@ class Replication {
   double lead_rate(const Territory& territory, double t) const {
     if (!territory.active)
       return 0.0;
-    return engine::lead_rate(model_.teams[territory.team], territory.prospecting,
-                             territory.hired_at, t);
+    const Team& team = model_.teams[territory.team];
+    const double rate = engine::lead_rate(team, territory.prospecting, territory.hired_at, t);
+    if (team.seasonality.prospecting.empty())
+      return rate;
+    return rate * seasonal(team.seasonality.prospecting, calendar_quarter(t));
+  }
+
+  /// The quarter of the calendar's cycle that day `t` falls in: 0 for the first measured
+  /// quarter, negative in the warm-up.
+  int calendar_quarter(double t) const {
+    return static_cast<int>(std::floor((t - timeline_.measured_start) * timeline_.per_quarter_day));
   }
 
   // --- lead arrivals --------------------------------------------------------------------------
@@ -523,8 +535,14 @@ class Replication {
   }
 
   void schedule_source_point(std::uint32_t source) {
+    // A seasonal source draws points at its peak rate and keeps each with the season's share.
+    const LeadSource& lead_source = model_.sources[source];
+    const double peak =
+        lead_source.seasonality.empty()
+            ? 1.0
+            : *std::max_element(lead_source.seasonality.begin(), lead_source.seasonality.end());
     const double gap_weeks = boost::random::exponential_distribution<double>(
-        model_.sources[source].leads_per_week)(source_streams_[source]);
+        lead_source.leads_per_week * peak)(source_streams_[source]);
     queue_.schedule(now_ + gap_weeks * DAYS_PER_WEEK, EventKind::source_candidate, source);
   }
 
@@ -532,7 +550,12 @@ class Replication {
     const std::uint32_t point = source_points_[source]++;
     ++out_.lead_points;
     const std::vector<ActiveRep>& active = active_by_team_[model_.sources[source].team];
-    if (!active.empty()) {
+    bool kept = true;
+    if (const std::vector<double>& season = model_.sources[source].seasonality; !season.empty()) {
+      const double peak = *std::max_element(season.begin(), season.end());
+      kept = source_streams_[source].uniform01() * peak < seasonal(season, calendar_quarter(now_));
+    }
+    if (kept && !active.empty()) {
       ++out_.events;
       const EntityKey key{source_hashes_[source], point};
       // Rendezvous hashing: the lead goes to the active rep with the highest score of
@@ -606,6 +629,8 @@ class Replication {
     // rate is p(first) x skill.
     opportunity.existing = kind_draw < segment.existing_share;
     opportunity.first_advance_factor = territory.win;
+    if (const std::vector<double>& win = model_.teams[territory.team].seasonality.win; !win.empty())
+      opportunity.first_advance_factor *= seasonal(win, calendar_quarter(now_));
     return opportunity;
   }
 
@@ -891,6 +916,8 @@ class Replication {
   std::vector<TeamPlan> teams_;
   /// Per team: the day of its next planned departure (infinite if none), where sweeps stop.
   std::vector<double> departure_day_;
+  /// Per team: its largest prospecting multiplier (1 without seasonality), for its chunks.
+  std::vector<double> peak_prospecting_;
   std::vector<Territory> territories_;
   /// The active reps of each team, with their slots beside them: a marketing lead scores
   /// every one, and reading the slot from each Territory cost a cache miss a rep.

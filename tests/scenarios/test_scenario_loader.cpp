@@ -635,3 +635,33 @@ TEST_CASE("A team's calendar of hires and departures loads in week order, --set 
   CHECK_THAT(error.message(),
              Catch::Contains("5 cannot leave at week 3: the team has 4 reps then"));
 }
+
+TEST_CASE("Seasonal multipliers load for teams and marketing sources, within their domains",
+          "[loader]") {
+  const std::string text =
+      "name: seasons\n"
+      "segments: [{name: small, stages: [{name: intent, win_probability: 0.2, days: 7}], "
+      "deal_size: 2}]\n"
+      "teams:\n"
+      "  - {name: territory, segment: small, headcount: 2, prospects_per_week: 5, "
+      "quota_per_quarter: 10,\n"
+      "     seasonality: {prospecting: [1, 1.2, 0.8, 1.5], win: [1, 1, 1, 1.3]}}\n"
+      "sources:\n"
+      "  - {name: fair, type: marketing, team: territory, leads_per_week: 4, "
+      "seasonality: [0, 1]}\n";
+  const sim::Model model = load_scenario_text(text, "seasons.yaml").model;
+  CHECK(model.teams[0].seasonality.prospecting == std::vector<double>{1, 1.2, 0.8, 1.5});
+  CHECK(model.teams[0].seasonality.win == std::vector<double>{1, 1, 1, 1.3});
+  CHECK(model.sources[0].seasonality == std::vector<double>{0, 1});
+  // Cycled like quota_per_quarter, the warm-up continuing the cycle backwards.
+  CHECK(sim::seasonal(model.sources[0].seasonality, 3) == 1.0);
+  CHECK(sim::seasonal(model.teams[0].seasonality.prospecting, -1) == 1.5);
+  CHECK(sim::seasonal({}, 7) == 1.0);
+
+  CHECK_THAT(error_of(text, {"teams.territory.seasonality.win=[1, 0]"}).message(),
+             Catch::Contains("must be in (0, 10], got 0"));
+  CHECK_THAT(error_of(text, {"sources.fair.seasonality=[0, 0]"}).message(),
+             Catch::Contains("at least one quarter needs a positive multiplier"));
+  CHECK_THAT(error_of(text, {"teams.territory.seasonality.prospecting=[11]"}).message(),
+             Catch::Contains("must be in [0, 10], got 11"));
+}

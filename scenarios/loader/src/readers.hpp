@@ -20,6 +20,7 @@ constexpr std::size_t MAX_SOURCES = 1'000;
 constexpr std::size_t MAX_BUCKETS = 1'000;   ///< per empirical distribution
 constexpr int MAX_HEADCOUNT = 100'000;       ///< per team
 constexpr long MAX_REPS = 1'000'000;         ///< over all teams
+constexpr double MAX_SEASONAL = 10.0;        ///< a seasonal multiplier's largest value
 constexpr std::size_t MAX_VARIANTS = 1'000;  ///< variants and sweep combinations together
 
 // Numeric domains (scenarios/README.md, "Numeric domains"): bounds under which the arithmetic

@@ -73,6 +73,33 @@ sim::Attrition read_attrition(const Field& field) {
   return attrition;
 }
 
+/// A non-empty list of multipliers in [0, MAX_SEASONAL] ((0, ...] when `positive`).
+std::vector<double> read_multipliers(const Field& field, bool positive) {
+  std::vector<double> multipliers;
+  for (const Field& item : field.non_empty_items(400))
+    multipliers.push_back(item.number({0.0, MAX_SEASONAL, positive, false}));
+  return multipliers;
+}
+
+/// `seasonality: {prospecting: [...], win: [...]}`.
+sim::Seasonality read_seasonality(const Field& field, const sim::Team& team) {
+  field.check_keys({"prospecting", "win"}, "seasonality");
+  sim::Seasonality seasonality;
+  if (const auto prospecting = field.get("prospecting")) {
+    seasonality.prospecting = read_multipliers(*prospecting, false);
+    const double peak =
+        *std::max_element(seasonality.prospecting.begin(), seasonality.prospecting.end());
+    if (team.prospects_per_week * peak > MAX_RATE_PER_WEEK) {
+      prospecting->fail("the busiest quarter's rate, " + format_number(team.prospects_per_week) +
+                        " x " + format_number(peak) + " prospects a week, is above " +
+                        format_number(MAX_RATE_PER_WEEK));
+    }
+  }
+  if (const auto win = field.get("win"))
+    seasonality.win = read_multipliers(*win, true);
+  return seasonality;
+}
+
 /// `hires: [{week: W, count: N}]`, in order of week (a stable sort keeps the file's order
 /// within a week). W is a measured week, counted from 1.
 std::vector<sim::Hire> read_hires(const Field& field, const sim::Calendar& calendar) {
@@ -136,10 +163,10 @@ std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
   std::vector<sim::Team> teams;
   long reps = 0;
   for (const Field& item : field.named_items(MAX_TEAMS)) {
-    item.check_keys(
-        {"name", "segment", "headcount", "prospects_per_week", "quota_per_quarter", "skill", "ramp",
-         "attrition", "cost_per_rep_per_quarter", "commission_rate", "hires", "departures"},
-        "a team");
+    item.check_keys({"name", "segment", "headcount", "prospects_per_week", "quota_per_quarter",
+                     "skill", "ramp", "attrition", "cost_per_rep_per_quarter", "commission_rate",
+                     "hires", "departures", "seasonality"},
+                    "a team");
     sim::Team team;
     team.name = names.add(item);
     team.segment = segments.resolve(item.at("segment"));
@@ -171,6 +198,9 @@ std::vector<sim::Team> read_teams(const Field& field, const NameList& segments,
     }
     if (const auto rate = item.get("commission_rate")) {
       team.commission_rate = rate->number(Range::fraction());
+    }
+    if (const auto seasonality = item.get("seasonality")) {
+      team.seasonality = read_seasonality(*seasonality, team);
     }
     if (const auto hires = item.get("hires")) {
       team.hires = read_hires(*hires, calendar);

@@ -132,6 +132,19 @@ struct Attrition {
   LeaverOpportunities open_opportunities = LeaverOpportunities::reassigned;
 };
 
+/// Per-quarter multipliers, cycled over the calendar's quarters like quota_per_quarter
+/// (quarter q of the measured period uses entry q mod length; the warm-up's quarters continue
+/// the cycle backwards, so a four-entry list is a year's pattern). Empty: 1 throughout.
+struct Seasonality {
+  std::vector<double> prospecting;  ///< on the team's prospecting rate
+  /// On the win probability of opportunities that come in during the quarter (applied, as a
+  /// rep's win skill is, to the first stage's advance): a year-end push.
+  std::vector<double> win;
+};
+
+/// The multiplier of `multipliers` for calendar quarter `quarter` (negative in the warm-up).
+double seasonal(const std::vector<double>& multipliers, int quarter);
+
 /// Reps who join a team at measured week `week` (1 = the first measured week): each opens a
 /// territory of its own that does not exist before, and prospects from then on with the team's
 /// ramp, starting with an empty funnel.
@@ -166,8 +179,9 @@ struct Team {
   Attrition attrition;
   double cost_per_rep_per_quarter = 0.0;  ///< 万 per rep (filled territory or not) per quarter
   double commission_rate = 0.0;           ///< share of the team's bookings paid as commission
-  std::vector<Hire> hires;            ///< their territories are numbered in this order (any weeks)
-  std::vector<Departure> departures;  ///< in order of week
+  Seasonality seasonality{};
+  std::vector<Hire> hires{};  ///< their territories are numbered in this order (any weeks)
+  std::vector<Departure> departures{};  ///< in order of week
 
   /// Territories the team ever has: its tenured reps, then its hires in order.
   int territories() const;
@@ -193,6 +207,8 @@ struct LeadSource {
   double per_win = 0.0;
   Distribution delay_days = Distribution::fixed(0.0);
   double leads_per_week = 0.0;
+  std::vector<double>
+      seasonality{};  ///< marketing: multipliers of leads_per_week (see Seasonality)
 };
 
 /// How reps call their open opportunities each week (playbook §4c): committed (sure to pay
