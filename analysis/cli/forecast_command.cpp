@@ -5,17 +5,16 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "commands.hpp"
 #include "funnelsim/forecast/forecast.hpp"
-#include "funnelsim/forecast/forecast_benchmark.hpp"
+#include "funnelsim/forecast/snapshot_simulation.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
-#include "funnelsim/sim/random.hpp"
-#include "funnelsim/stats/statistics.hpp"
 #include "options.hpp"
 #include "text.hpp"
 
@@ -500,59 +499,34 @@ std::string report_json(const std::string& source, const analysis::Snapshot& sna
 /// names plays the rest of the quarter forward.
 SimulationOutlook simulate(const ForecastArgs& args, const analysis::Snapshot& snapshot) {
   const sim::Model model = scenarios::load_scenario_file(args.scenario).model;
-  std::size_t segment = model.segments.size();
-  std::vector<std::string> names;
-  for (std::size_t s = 0; s < model.segments.size(); ++s) {
-    const sim::Segment& candidate = model.segments[s];
-    names.push_back(candidate.name);
-    bool same = candidate.stages.size() == snapshot.stages.size();
-    for (std::size_t i = 0; same && i < snapshot.stages.size(); ++i) {
-      same = candidate.stages[i].name == snapshot.stages[i].name;
-    }
-    if (args.segment.empty() ? same : candidate.name == args.segment) {
-      segment = s;
-      break;
-    }
-  }
-  if (segment == model.segments.size()) {
+  const std::optional<std::size_t> segment =
+      analysis::snapshot_segment(model, snapshot, args.segment);
+  if (!segment) {
     std::string list;
-    for (const std::string& name : names)
-      list += (list.empty() ? "" : ", ") + name;
+    for (const sim::Segment& candidate : model.segments)
+      list += (list.empty() ? "" : ", ") + candidate.name;
     throw UsageError(
         args.segment.empty()
             ? args.scenario + ": no segment has the snapshot's stages (segments: " + list +
                   "); name one with --segment"
             : args.scenario + ": no segment named '" + args.segment + "' (segments: " + list + ")");
   }
-  if (model.segments[segment].stages.size() != snapshot.stages.size()) {
+  if (model.segments[*segment].stages.size() != snapshot.stages.size()) {
     throw UsageError("--segment " + args.segment + ": has " +
-                     format("%zu", model.segments[segment].stages.size()) +
+                     format("%zu", model.segments[*segment].stages.size()) +
                      " stages, the snapshot " + format("%zu", snapshot.stages.size()));
   }
-  const analysis::ForecastBenchmark benchmark(model, args.seed, args.samples);
-  std::vector<analysis::ForecastBenchmark::OpenFunnel> funnels(model.segments.size());
-  for (std::size_t s = 0; s < funnels.size(); ++s)
-    funnels[s].active = s == segment;
-  const double deal = analysis::average_deal(snapshot);
-  for (const analysis::SnapshotStage& stage : snapshot.stages) {
-    funnels[segment].count.push_back(stage.count);
-    funnels[segment].amount.push_back(stage.amount ? *stage.amount : stage.count * deal);
-  }
+  const analysis::SimulationOutlook played =
+      analysis::simulate_outlook(model, snapshot, *segment, args.seed, args.samples);
   SimulationOutlook outlook;
   outlook.scenario = args.scenario;
-  outlook.segment = model.segments[segment].name;
-  outlook.samples = args.samples;
-  outlook.weeks_left = static_cast<int>(std::lround(snapshot.weeks_remaining));
-  sim::RandomStream stream(args.seed, 0, {0x736e617073686f74ULL, 0}, sim::Purpose::forecast);
-  std::vector<double> outcomes(args.samples);
-  for (double& outcome : outcomes) {
-    outcome = snapshot.realized + benchmark.play_forward(funnels, outlook.weeks_left, stream);
-    outlook.mean += outcome / static_cast<double>(args.samples);
-  }
-  std::sort(outcomes.begin(), outcomes.end());
-  outlook.p10 = analysis::quantile_sorted(outcomes, 0.10);
-  outlook.p50 = analysis::quantile_sorted(outcomes, 0.50);
-  outlook.p90 = analysis::quantile_sorted(outcomes, 0.90);
+  outlook.segment = played.segment;
+  outlook.samples = played.samples;
+  outlook.weeks_left = played.weeks_left;
+  outlook.mean = played.mean;
+  outlook.p10 = played.p10;
+  outlook.p50 = played.p50;
+  outlook.p90 = played.p90;
   return outlook;
 }
 
