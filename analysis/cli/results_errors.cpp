@@ -58,7 +58,8 @@ std::vector<analysis::VariantModel> shard_scenario_models(const std::string& sce
   try {
     scenario = scenarios::load_scenario_set_text(scenario_yaml, where + ": scenario");
   } catch (const scenarios::InputError& error) {
-    throw analysis::ResultsError(where + ": its scenario does not load: " + error.what());
+    throw analysis::ResultsError::at({where, 0, 0, {}},
+                                     std::string("its scenario does not load: ") + error.what());
   }
   std::vector<analysis::VariantModel> models;
   for (scenarios::ScenarioVariant& variant : scenario.variants)

@@ -20,8 +20,8 @@ std::vector<analysis::VariantModel> shard_scenario_models(const std::string& sce
 
 /// `path` is a damaged results file, as `error` (from the standard library) shows.
 inline analysis::ResultsError damaged(const std::string& path, const std::exception& error) {
-  return analysis::ResultsError(ErrorLocation{path, 0, 0, {}},
-                                std::string("damaged results file (") + error.what() + ")");
+  return analysis::ResultsError::at({path, 0, 0, {}},
+                                    std::string("damaged results file (") + error.what() + ")");
 }
 
 /// While alive, a crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) ends the process with the

@@ -525,6 +525,56 @@ TEST_CASE("the reader refuses files that are not funnelsim results", "[results]"
   }
 }
 
+TEST_CASE("a reader's error is located in the file, not repeated in its message", "[results]") {
+  const TemporaryDirectory directory;
+  const auto error_at = [](const fs::path& path) -> ResultsError {
+    try {
+      ResultsReader reader(path);
+    } catch (const ResultsError& error) {
+      return error;
+    }
+    FAIL("no error reading " << path);
+    return ResultsError("no error");
+  };
+
+  SECTION("a file that is not HDF5") {
+    const fs::path path = directory / "notes.h5";
+    write_text(path, "bookings,wins\n1,2\n");
+    const ResultsError error = error_at(path);
+    REQUIRE(error.location());
+    CHECK(error.location()->file == path.string());
+    CHECK(error.location()->key_path.empty());
+    CHECK(error.message() == "not an HDF5 file");
+    CHECK(std::string(error.what()) == path.string() + ": not an HDF5 file");
+  }
+  SECTION("a dataset of the file: its path within the file is the key") {
+    const fs::path path = directory / "results.h5";
+    write_results(path, 4, 4);
+    const ResultsReader reader(path);
+    try {
+      reader.read_vector("baseline", "bookings");
+      FAIL("a matrix read as a vector");
+    } catch (const ResultsError& error) {
+      REQUIRE(error.location());
+      CHECK(error.location()->file == path.string());
+      CHECK(error.location()->key_path == "variants/baseline/bookings");
+      CHECK(error.message() == "has 2 dimensions, expected 1");
+      CHECK(std::string(error.what()) ==
+            path.string() + ": variants/baseline/bookings: has 2 dimensions, expected 1");
+      // The command that opened the file has nothing to add.
+      CHECK(std::string(error.in_file("other.h5").what()) == error.what());
+    }
+  }
+  SECTION("an empty path still reads as a path, as the messages always did") {
+    const ResultsError error = error_at("");
+    CHECK(error.location()->file.empty());
+    CHECK(error.message() == "no such file");
+    CHECK(std::string(error.what()) == ": no such file");
+    // Naming it with the same empty path changes nothing.
+    CHECK(std::string(error.in_file("").what()) == ": no such file");
+  }
+}
+
 TEST_CASE("h5py reads a results file without funnelsim", "[results][h5py][process]") {
   if (std::system("/usr/bin/python3 -c 'import h5py, numpy' 2>/dev/null") != 0) {
     WARN("skipped: /usr/bin/python3 with h5py and numpy is not available");

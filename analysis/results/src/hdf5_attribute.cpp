@@ -30,22 +30,24 @@ void write_scalar_attribute(hid_t object, const std::string& name, hid_t type, c
 
 /// The elements of an opened attribute, after checking that reading it takes at most
 /// RESULTS_ATTRIBUTE_LIMIT_BYTES (a crafted file can declare any dataspace).
-std::uint64_t attribute_elements(hid_t attribute, const std::string& name, std::string_view where) {
+std::uint64_t attribute_elements(hid_t attribute, const std::string& name,
+                                 const ErrorLocation& where) {
   const Datatype type(check(H5Aget_type(attribute), where, "bad attribute type"));
   const Dataspace space(check(H5Aget_space(attribute), where, "bad attribute dataspace"));
   const auto elements = static_cast<std::uint64_t>(
       check(H5Sget_simple_extent_npoints(space.get()), where, "bad attribute dataspace"));
   const std::uint64_t element_size = std::max<std::uint64_t>(H5Tget_size(type.get()), 8);
   if (elements > RESULTS_ATTRIBUTE_LIMIT_BYTES / element_size) {
-    throw ResultsError(std::string(where) + ": " + attribute_context(name) + " declares " +
-                       std::to_string(elements) + " elements of " + std::to_string(element_size) +
-                       " bytes, more than the " + std::to_string(RESULTS_ATTRIBUTE_LIMIT_BYTES) +
-                       " bytes funnelsim reads from one attribute");
+    throw ResultsError::at(where, attribute_context(name) + " declares " +
+                                      std::to_string(elements) + " elements of " +
+                                      std::to_string(element_size) + " bytes, more than the " +
+                                      std::to_string(RESULTS_ATTRIBUTE_LIMIT_BYTES) +
+                                      " bytes funnelsim reads from one attribute");
   }
   return elements;
 }
 
-Attribute open_attribute(hid_t object, const std::string& name, std::string_view where) {
+Attribute open_attribute(hid_t object, const std::string& name, const ErrorLocation& where) {
   const hid_t id = has_attribute(object, name, where) ? H5Aopen(object, name.c_str(), H5P_DEFAULT)
                                                       : H5I_INVALID_HID;
   if (id < 0) {
@@ -57,7 +59,7 @@ Attribute open_attribute(hid_t object, const std::string& name, std::string_view
 }
 
 /// Opens an attribute that must hold one value, which is read into a single variable.
-Attribute open_single_attribute(hid_t object, const std::string& name, std::string_view where) {
+Attribute open_single_attribute(hid_t object, const std::string& name, const ErrorLocation& where) {
   Attribute attribute = open_attribute(object, name, where);
   if (attribute_elements(attribute.get(), name, where) != 1) {
     fail(where, attribute_context(name) + " is not a single value");
@@ -78,7 +80,7 @@ std::vector<const char*> c_strings(const std::vector<std::string>& values) {
 // dataspace `space`; `read` does the H5Aread or H5Dread into a buffer of `memory_type`.
 std::vector<std::string> read_strings(hid_t stored_type, hid_t space,
                                       const std::function<herr_t(hid_t, void*)>& read,
-                                      std::string_view where, const std::string& context) {
+                                      const ErrorLocation& where, const std::string& context) {
   if (H5Tget_class(stored_type) != H5T_STRING) {
     fail(where, context + " is not a string");
   }
@@ -147,12 +149,13 @@ void write_doubles_attribute(hid_t object, const std::string& name, std::span<co
                   where);
 }
 
-bool has_attribute(hid_t object, const std::string& name, std::string_view where) {
+bool has_attribute(hid_t object, const std::string& name, const ErrorLocation& where) {
   return check(H5Aexists(object, name.c_str()), where,
                "cannot look up " + attribute_context(name)) > 0;
 }
 
-std::string read_string_attribute(hid_t object, const std::string& name, std::string_view where) {
+std::string read_string_attribute(hid_t object, const std::string& name,
+                                  const ErrorLocation& where) {
   const std::vector<std::string> values = read_strings_attribute(object, name, where);
   if (values.size() != 1) {
     fail(where, attribute_context(name) + " is not a single string");
@@ -161,14 +164,15 @@ std::string read_string_attribute(hid_t object, const std::string& name, std::st
 }
 
 std::vector<std::string> read_strings_attribute(hid_t object, const std::string& name,
-                                                std::string_view where) {
+                                                const ErrorLocation& where) {
   const Attribute attribute = open_attribute(object, name, where);
   // Each variable-length string may be as long as the file: few strings keep memory bounded.
   const std::uint64_t elements = attribute_elements(attribute.get(), name, where);
   if (elements > RESULTS_ATTRIBUTE_STRINGS_LIMIT) {
-    throw ResultsError(std::string(where) + ": " + attribute_context(name) + " holds " +
-                       std::to_string(elements) + " strings, more than the " +
-                       std::to_string(RESULTS_ATTRIBUTE_STRINGS_LIMIT) + " funnelsim reads");
+    throw ResultsError::at(where, attribute_context(name) + " holds " + std::to_string(elements) +
+                                      " strings, more than the " +
+                                      std::to_string(RESULTS_ATTRIBUTE_STRINGS_LIMIT) +
+                                      " funnelsim reads");
   }
   const Datatype type(check(H5Aget_type(attribute.get()), where, "bad attribute type"));
   const Dataspace space(check(H5Aget_space(attribute.get()), where, "bad attribute dataspace"));
@@ -180,7 +184,8 @@ std::vector<std::string> read_strings_attribute(hid_t object, const std::string&
       where, attribute_context(name));
 }
 
-std::int64_t read_int64_attribute(hid_t object, const std::string& name, std::string_view where) {
+std::int64_t read_int64_attribute(hid_t object, const std::string& name,
+                                  const ErrorLocation& where) {
   const Attribute attribute = open_single_attribute(object, name, where);
   std::int64_t value = 0;
   check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value), where,
@@ -188,7 +193,8 @@ std::int64_t read_int64_attribute(hid_t object, const std::string& name, std::st
   return value;
 }
 
-std::uint64_t read_uint64_attribute(hid_t object, const std::string& name, std::string_view where) {
+std::uint64_t read_uint64_attribute(hid_t object, const std::string& name,
+                                    const ErrorLocation& where) {
   const Attribute attribute = open_single_attribute(object, name, where);
   std::uint64_t value = 0;
   check(H5Aread(attribute.get(), H5T_NATIVE_UINT64, &value), where,
@@ -203,7 +209,7 @@ void write_strings_dataset(hid_t dataset, const std::vector<std::string>& values
         where, "cannot write strings");
 }
 
-std::vector<std::string> read_strings_dataset(hid_t dataset, std::string_view where) {
+std::vector<std::string> read_strings_dataset(hid_t dataset, const ErrorLocation& where) {
   const Datatype type(check(H5Dget_type(dataset), where, "bad dataset type"));
   const Dataspace space(check(H5Dget_space(dataset), where, "bad dataset dataspace"));
   if (H5Tget_class(type.get()) == H5T_STRING && H5Tis_variable_str(type.get()) > 0) {
@@ -214,9 +220,10 @@ std::vector<std::string> read_strings_dataset(hid_t dataset, std::string_view wh
     check(H5Dvlen_get_buf_size(dataset, memory_type.get(), space.get(), &bytes), where,
           "cannot read strings");
     if (bytes > RESULTS_DATASET_LIMIT_BYTES) {
-      throw ResultsError(std::string(where) + ": its strings take " + std::to_string(bytes) +
-                         " bytes, more than the " + std::to_string(RESULTS_DATASET_LIMIT_BYTES) +
-                         " bytes funnelsim reads from one dataset");
+      throw ResultsError::at(where, "its strings take " + std::to_string(bytes) +
+                                        " bytes, more than the " +
+                                        std::to_string(RESULTS_DATASET_LIMIT_BYTES) +
+                                        " bytes funnelsim reads from one dataset");
     }
   }
   return read_strings(

@@ -47,6 +47,22 @@ std::string innermost_error() {
   return without_driver_detail(description);
 }
 
+/// `what`, then HDF5's innermost error and the system's reason for a failed write: the stdio
+/// driver says only "fwrite failed"; the reason (a full disk, a file-size limit) is in errno,
+/// which HDF5 leaves alone after the failing call and the caller reads first.
+std::string failure(std::string_view what, int system_error) {
+  std::string message(what);
+  const std::string detail = innermost_error();
+  if (!detail.empty()) {
+    message += " (HDF5: " + detail + ")";
+  }
+  if (system_error == ENOSPC || system_error == EFBIG || system_error == EDQUOT ||
+      system_error == EIO || system_error == EROFS) {
+    message += ": " + std::error_code(system_error, std::generic_category()).message();
+  }
+  return message;
+}
+
 std::string bytes_text(std::uint64_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
@@ -77,7 +93,7 @@ herr_t find_non_hard_link(hid_t, const char* name, const H5L_info_t* info, void*
 /// Fails unless the chunked dataset's filters are ones funnelsim writes (or h5py's gzip and
 /// checksums), and returns how many times its stored bytes may expand: deflate's maximum, or
 /// 1 without compression.
-std::uint64_t chunk_expansion(hid_t creation, const std::string& where) {
+std::uint64_t chunk_expansion(hid_t creation, const ErrorLocation& where) {
   const int filters = check(H5Pget_nfilters(creation), where, "bad filter pipeline");
   std::uint64_t expansion = 1;
   for (int i = 0; i < filters; ++i) {
@@ -89,8 +105,9 @@ std::uint64_t chunk_expansion(hid_t creation, const std::string& where) {
     if (filter == H5Z_FILTER_DEFLATE) {
       expansion = RESULTS_DEFLATE_MAX_RATIO;
     } else if (filter != H5Z_FILTER_SHUFFLE && filter != H5Z_FILTER_FLETCHER32) {
-      throw ResultsError(where + ": compressed with HDF5 filter " + std::to_string(filter) +
-                         "; funnelsim reads only deflate (gzip), shuffle and fletcher32");
+      throw ResultsError::at(where,
+                             "compressed with HDF5 filter " + std::to_string(filter) +
+                                 "; funnelsim reads only deflate (gzip), shuffle and fletcher32");
     }
   }
   return expansion;
@@ -98,7 +115,7 @@ std::uint64_t chunk_expansion(hid_t creation, const std::string& where) {
 
 }  // namespace
 
-void check_links(hid_t file, const std::string& where) {
+void check_links(hid_t file, const ErrorLocation& where) {
   LinkVisit visit;
   check(H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC, find_non_hard_link, &visit), where,
         "cannot list the file's objects");
@@ -106,25 +123,25 @@ void check_links(hid_t file, const std::string& where) {
     const char* kind = visit.type == H5L_TYPE_SOFT       ? "a soft link"
                        : visit.type == H5L_TYPE_EXTERNAL ? "an external link (to another file)"
                                                          : "a user-defined link";
-    throw ResultsError(where + ": " + visit.bad + " is " + kind +
-                       "; a results file holds only its own objects (hard links)");
+    throw ResultsError::at(where, visit.bad + " is " + kind +
+                                      "; a results file holds only its own objects (hard links)");
   }
 }
 
 std::uint64_t check_dataset_storage(hid_t dataset, std::uintmax_t file_size,
-                                    std::size_t memory_element_size, const std::string& where) {
+                                    std::size_t memory_element_size, const ErrorLocation& where) {
   const PropertyList creation(
       check(H5Dget_create_plist(dataset), where, "bad dataset creation properties"));
   const H5D_layout_t layout = H5Pget_layout(creation.get());
   if (layout == H5D_VIRTUAL) {
-    throw ResultsError(where +
-                       ": is a virtual dataset (its data would come from other files); "
-                       "funnelsim reads only data stored in the results file itself");
+    throw ResultsError::at(where,
+                           "is a virtual dataset (its data would come from other files); "
+                           "funnelsim reads only data stored in the results file itself");
   }
   if (H5Pget_external_count(creation.get()) != 0) {
-    throw ResultsError(where +
-                       ": its data are stored in external files; funnelsim reads only data "
-                       "stored in the results file itself");
+    throw ResultsError::at(where,
+                           "its data are stored in external files; funnelsim reads only data "
+                           "stored in the results file itself");
   }
   const Datatype type(check(H5Dget_type(dataset), where, "bad type"));
   const std::size_t stored_element = H5Tget_size(type.get());
@@ -137,10 +154,10 @@ std::uint64_t check_dataset_storage(hid_t dataset, std::uintmax_t file_size,
   const std::uint64_t memory =
       saturated_product(elements, std::max(memory_element_size, stored_element));
   if (memory > RESULTS_DATASET_LIMIT_BYTES) {
-    throw ResultsError(where + ": declares " + std::to_string(elements) + " elements (" +
-                       bytes_text(memory) + " to read), more than the " +
-                       bytes_text(RESULTS_DATASET_LIMIT_BYTES) +
-                       " funnelsim reads from one dataset");
+    throw ResultsError::at(where, "declares " + std::to_string(elements) + " elements (" +
+                                      bytes_text(memory) + " to read), more than the " +
+                                      bytes_text(RESULTS_DATASET_LIMIT_BYTES) +
+                                      " funnelsim reads from one dataset");
   }
   if (elements == 0) {
     return 0;
@@ -148,13 +165,13 @@ std::uint64_t check_dataset_storage(hid_t dataset, std::uintmax_t file_size,
   const std::uint64_t declared = elements * stored_element;
   const hsize_t storage = H5Dget_storage_size(dataset);
   if (storage > file_size) {
-    throw ResultsError(where + ": claims " + bytes_text(storage) + " of storage in a file of " +
-                       bytes_text(file_size) + " (damaged or crafted file)");
+    throw ResultsError::at(where, "claims " + bytes_text(storage) + " of storage in a file of " +
+                                      bytes_text(file_size) + " (damaged or crafted file)");
   }
   const auto refuse_unbacked = [&](const std::string& how) {
-    throw ResultsError(where + ": declares " + std::to_string(elements) + " elements (" +
-                       bytes_text(declared) + ") but stores " + bytes_text(storage) + how +
-                       " (damaged or crafted file)");
+    throw ResultsError::at(where, "declares " + std::to_string(elements) + " elements (" +
+                                      bytes_text(declared) + ") but stores " + bytes_text(storage) +
+                                      how + " (damaged or crafted file)");
   };
   switch (layout) {
     case H5D_CONTIGUOUS: {
@@ -163,7 +180,7 @@ std::uint64_t check_dataset_storage(hid_t dataset, std::uintmax_t file_size,
       }
       const haddr_t offset = H5Dget_offset(dataset);
       if (offset == HADDR_UNDEF || offset > file_size || storage > file_size - offset) {
-        throw ResultsError(where + ": its data lie outside the file (damaged or crafted file)");
+        throw ResultsError::at(where, "its data lie outside the file (damaged or crafted file)");
       }
       break;
     }
@@ -187,15 +204,15 @@ std::uint64_t check_dataset_storage(hid_t dataset, std::uintmax_t file_size,
         chunk_bytes = saturated_product(chunk_bytes, dim);
       }
       if (chunk_bytes > std::max(RESULTS_CHUNK_LIMIT_BYTES, declared)) {
-        throw ResultsError(where + ": its chunks of " + bytes_text(chunk_bytes) +
-                           " are larger than the dataset (" + bytes_text(declared) + ") and the " +
-                           bytes_text(RESULTS_CHUNK_LIMIT_BYTES) +
-                           " funnelsim allows (damaged or crafted file)");
+        throw ResultsError::at(where, "its chunks of " + bytes_text(chunk_bytes) +
+                                          " are larger than the dataset (" + bytes_text(declared) +
+                                          ") and the " + bytes_text(RESULTS_CHUNK_LIMIT_BYTES) +
+                                          " funnelsim allows (damaged or crafted file)");
       }
       break;
     }
     default:
-      throw ResultsError(where + ": has an unknown storage layout");
+      throw ResultsError::at(where, "has an unknown storage layout");
   }
   return elements;
 }
@@ -205,19 +222,13 @@ void silence_errors() {
 }
 
 void fail(std::string_view where, std::string_view what) {
-  // The stdio driver says only "fwrite failed"; the reason (a full disk, a file-size limit)
-  // is in errno, which HDF5 leaves alone after the failing call.
   const int system_error = errno;
-  std::string message = std::string(where) + ": " + std::string(what);
-  const std::string detail = innermost_error();
-  if (!detail.empty()) {
-    message += " (HDF5: " + detail + ")";
-  }
-  if (system_error == ENOSPC || system_error == EFBIG || system_error == EDQUOT ||
-      system_error == EIO || system_error == EROFS) {
-    message += ": " + std::error_code(system_error, std::generic_category()).message();
-  }
-  throw ResultsError(message);
+  throw ResultsError(std::string(where) + ": " + failure(what, system_error));
+}
+
+void fail(const ErrorLocation& where, std::string_view what) {
+  const int system_error = errno;
+  throw ResultsError::at(where, failure(what, system_error));
 }
 
 Datatype utf8_string_type() {

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "funnelsim/error.hpp"
+
 namespace funnelsim::analysis::hdf5 {
 
 /// Owns one HDF5 identifier and closes it with `Close`. Move-only.
@@ -62,8 +64,13 @@ using PropertyList = Handle<H5Pclose>;
 /// built thread-safe, so the setting is per thread); failures become ResultsError instead.
 void silence_errors();
 
-/// Throws ResultsError "<where>: <what>: <HDF5's innermost error message>".
+/// Throws ResultsError "<where>: <what> (HDF5: <its innermost error message>)", the system's
+/// reason appended when a write failed for lack of space or a read-only file system. `where`
+/// is the writer's text (the file's path, then what it was writing).
 [[noreturn]] void fail(std::string_view where, std::string_view what);
+/// The same, for a reader: the error is located at `where` (the file, and a dataset within
+/// it), and its what() reads the same "<file>: <dataset>: <what> (HDF5: ...)".
+[[noreturn]] void fail(const ErrorLocation& where, std::string_view what);
 
 /// Returns `status` (an hid_t, herr_t, htri_t, hssize_t...), or fails with `what` if it is
 /// negative, HDF5's mark of failure.
@@ -74,20 +81,27 @@ Status check(Status status, std::string_view where, std::string_view what) {
   }
   return status;
 }
+template <typename Status>
+Status check(Status status, const ErrorLocation& where, std::string_view what) {
+  if (status < 0) {
+    fail(where, what);
+  }
+  return status;
+}
 
 /// Fails unless every link in `file` is a hard link. Soft links can loop or lead anywhere,
 /// and external links open other files (a FIFO named there hangs the reader); funnelsim
 /// writes neither. Names the first such link.
-void check_links(hid_t file, const std::string& where);
+void check_links(hid_t file, const ErrorLocation& where);
 
 /// Checks, before any of its data is read, that `dataset` holds what it declares: stored in
 /// the file itself (no external storage, no virtual dataset), its storage inside the file's
 /// `file_size` bytes, its declared size backed by that storage (deflate expands at most
 /// RESULTS_DEFLATE_MAX_RATIO-fold; only deflate, shuffle and fletcher32 filters), and at
 /// most RESULTS_DATASET_LIMIT_BYTES once read as `memory_element_size`-byte elements.
-/// Returns its number of elements. `where` names the dataset.
+/// Returns its number of elements. `where` is the file and the dataset.
 std::uint64_t check_dataset_storage(hid_t dataset, std::uintmax_t file_size,
-                                    std::size_t memory_element_size, const std::string& where);
+                                    std::size_t memory_element_size, const ErrorLocation& where);
 
 /// A variable-length UTF-8 string type, as h5py writes `str`.
 Datatype utf8_string_type();

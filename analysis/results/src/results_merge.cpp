@@ -33,7 +33,8 @@ std::string range_text(std::size_t first, std::size_t end) {
 /// What merge needs to know about one input file.
 struct Shard {
   std::filesystem::path path;
-  std::string where;
+  std::string where;   ///< its path, as messages name it
+  ErrorLocation file;  ///< where its errors are: the file itself
   FileMetadata metadata;
   ShardInfo info;
   std::vector<std::string> variants;
@@ -44,9 +45,9 @@ struct Shard {
 };
 
 /// A whole, non-negative number stored in a one-element float64 root attribute.
-std::size_t read_count_attribute(hid_t file, const char* name, const std::string& where) {
+std::size_t read_count_attribute(hid_t file, const char* name, const ErrorLocation& where) {
   if (check(H5Aexists(file, name), where, "cannot read attributes") <= 0) {
-    throw ResultsError(where + ": missing root attribute '" + name + "'");
+    throw ResultsError::at(where, std::string("missing root attribute '") + name + "'");
   }
   const hdf5::Attribute attribute(check(H5Aopen(file, name, H5P_DEFAULT), where,
                                         std::string("cannot open attribute '") + name + "'"));
@@ -55,7 +56,8 @@ std::size_t read_count_attribute(hid_t file, const char* name, const std::string
   if (H5Sget_simple_extent_npoints(space.get()) != 1 ||
       H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, &value) < 0 || !(value >= 0.0) ||
       value != static_cast<double>(static_cast<std::uint64_t>(value))) {
-    throw ResultsError(where + ": root attribute '" + name + "' is not a whole number");
+    throw ResultsError::at(where,
+                           std::string("root attribute '") + name + "' is not a whole number");
   }
   return static_cast<std::size_t>(value);
 }
@@ -64,6 +66,7 @@ Shard open_shard(const std::filesystem::path& path) {
   Shard shard;
   shard.path = path;
   shard.where = path.string();
+  shard.file = {shard.where, 0, 0, {}};
   {
     // Checks that it is a funnelsim results file of a layout this code reads.
     const ResultsReader reader(path);
@@ -73,12 +76,12 @@ Shard open_shard(const std::filesystem::path& path) {
   hdf5::silence_errors();
   const hdf5::File file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!file.valid())
-    hdf5::fail(shard.where, "cannot open");
-  const std::string& where = shard.where;
+    hdf5::fail(shard.file, "cannot open");
+  const ErrorLocation& where = shard.file;
   if (!hdf5::has_attribute(file.get(), SHARD_COUNT, where)) {
-    throw ResultsError(where +
-                       ": not a shard (no 'shard_count' attribute): merge joins the files "
-                       "written by 'funnelsim run --shard K/N'");
+    throw ResultsError::at(where,
+                           "not a shard (no 'shard_count' attribute): merge joins the files "
+                           "written by 'funnelsim run --shard K/N'");
   }
   shard.info.index = read_count_attribute(file.get(), SHARD_INDEX, where);
   shard.info.count = read_count_attribute(file.get(), SHARD_COUNT, where);
@@ -89,30 +92,30 @@ Shard open_shard(const std::filesystem::path& path) {
     const hdf5::Group group(
         check(H5Gopen2(file.get(), ("variants/" + variant).c_str(), H5P_DEFAULT), where,
               "cannot open variant '" + variant + "'"));
-    shard.variant_scenarios.push_back(
-        hdf5::read_string_attribute(group.get(), "scenario", where + ": variants/" + variant));
+    shard.variant_scenarios.push_back(hdf5::read_string_attribute(
+        group.get(), "scenario", {shard.where, 0, 0, "variants/" + variant}));
   }
 
   const ShardInfo& info = shard.info;
   const std::string name = "shard " + std::to_string(info.index) + "/" + std::to_string(info.count);
   if (info.count == 0 || info.index == 0 || info.index > info.count) {
-    throw ResultsError(where + ": " + name + " is not a valid shard number");
+    throw ResultsError::at(where, name + " is not a valid shard number");
   }
   const ShardRange range = shard_range(info);
   if (shard.metadata.first_replication != range.first ||
       shard.metadata.replications_planned != range.count) {
-    throw ResultsError(
-        where + ": " + name + " of " + std::to_string(info.run_replications) +
-        " replications should hold " + range_text(range.first, range.first + range.count) +
-        ", but the file plans " +
-        range_text(shard.metadata.first_replication,
-                   shard.metadata.first_replication + shard.metadata.replications_planned));
+    throw ResultsError::at(
+        where,
+        name + " of " + std::to_string(info.run_replications) + " replications should hold " +
+            range_text(range.first, range.first + range.count) + ", but the file plans " +
+            range_text(shard.metadata.first_replication,
+                       shard.metadata.first_replication + shard.metadata.replications_planned));
   }
   if (!shard.metadata.complete || shard.metadata.replications != range.count) {
-    throw ResultsError(where + ": " + name + " is incomplete (" +
-                       std::to_string(shard.metadata.replications) + " of " +
-                       std::to_string(range.count) +
-                       " replications, the run was interrupted): run that shard again");
+    throw ResultsError::at(
+        where, name + " is incomplete (" + std::to_string(shard.metadata.replications) + " of " +
+                   std::to_string(range.count) +
+                   " replications, the run was interrupted): run that shard again");
   }
   return shard;
 }
@@ -121,8 +124,8 @@ Shard open_shard(const std::filesystem::path& path) {
 void check_same_run(const Shard& reference, const Shard& shard) {
   const auto differ = [&](const std::string& what, const std::string& mine,
                           const std::string& theirs) {
-    throw ResultsError(shard.where + ": " + what + " " + mine + " differs from " + reference.where +
-                       "'s " + theirs + ": not shards of the same run");
+    throw ResultsError::at(shard.file, what + " " + mine + " differs from " + reference.where +
+                                           "'s " + theirs + ": not shards of the same run");
   };
   const FileMetadata& a = reference.metadata;
   const FileMetadata& b = shard.metadata;
@@ -167,9 +170,9 @@ void check_tiling(const std::vector<Shard>& shards) {
                          shard.where + " starts at " + std::to_string(shard.first()) + ")");
     }
     if (shard.first() < expected) {
-      throw ResultsError(shard.where + ": its replications " +
-                         range_text(shard.first(), shard.end()) + " overlap " + previous->where +
-                         "'s " + range_text(previous->first(), previous->end()));
+      throw ResultsError::at(
+          shard.file, "its replications " + range_text(shard.first(), shard.end()) + " overlap " +
+                          previous->where + "'s " + range_text(previous->first(), previous->end()));
     }
     expected = shard.end();
     previous = &shard;
@@ -289,7 +292,8 @@ MergeResult merge_shards(const std::vector<std::filesystem::path>& paths,
   for (const std::filesystem::path& path : paths) {
     std::error_code error;
     if (std::filesystem::equivalent(path, target, error)) {
-      throw ResultsError(target.string() + ": is also an input; write the merge to a new file");
+      throw ResultsError::at({target.string(), 0, 0, {}},
+                             "is also an input; write the merge to a new file");
     }
     shards.push_back(open_shard(path));
     check_same_run(shards.front(), shards.back());
@@ -303,13 +307,15 @@ MergeResult merge_shards(const std::vector<std::filesystem::path>& paths,
   const Shard& first = shards.front();
   const std::vector<VariantModel> scenario = models(first.metadata.scenario_yaml, first.where);
   if (scenario.size() != first.variants.size()) {
-    throw ResultsError(first.where + ": holds " + std::to_string(first.variants.size()) +
-                       " variants, its scenario defines " + std::to_string(scenario.size()));
+    throw ResultsError::at(first.file, "holds " + std::to_string(first.variants.size()) +
+                                           " variants, its scenario defines " +
+                                           std::to_string(scenario.size()));
   }
   for (std::size_t v = 0; v < first.variants.size(); ++v) {
     if (scenario[v].name != first.variants[v]) {
-      throw ResultsError(first.where + ": variant '" + first.variants[v] +
-                         "' is not its scenario's variant '" + scenario[v].name + "'");
+      throw ResultsError::at(first.file, "variant '" + first.variants[v] +
+                                             "' is not its scenario's variant '" +
+                                             scenario[v].name + "'");
     }
   }
 

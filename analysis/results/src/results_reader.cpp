@@ -36,9 +36,9 @@ class ResultsReader::Impl {
   explicit Impl(const std::filesystem::path& path);
 
   const FileMetadata& metadata() const { return metadata_; }
-  /// "results.h5: variants/baseline/bookings", for messages.
-  std::string dataset_context(const std::string& variant, const std::string& dataset) const {
-    return where_ + ": variants/" + variant + "/" + dataset;
+  /// The file and, within it, "variants/baseline/bookings": where a dataset's errors are.
+  ErrorLocation dataset_where(const std::string& variant, const std::string& dataset) const {
+    return {where_.file, 0, 0, "variants/" + variant + "/" + dataset};
   }
   std::vector<std::string> members(const std::string& group_path) const;
   hid_t file() const { return file_.get(); }
@@ -62,11 +62,11 @@ class ResultsReader::Impl {
   std::optional<std::vector<std::size_t>> layout_shape(const std::string& dataset) const;
   /// Fails, naming the dataset, if `shape` is not its documented shape: a damaged or
   /// hand-edited file must not lead a caller to index past the data.
-  void check_shape(const std::string& context, const std::string& dataset,
+  void check_shape(const ErrorLocation& context, const std::string& dataset,
                    const std::vector<hsize_t>& shape) const;
   std::size_t read_count(const std::string& name) const;
 
-  std::string where_;
+  ErrorLocation where_;           ///< the file, as its errors name it
   std::uintmax_t file_size_ = 0;  ///< bytes on disk: no dataset's storage lies beyond
   hdf5::File file_;
   FileMetadata metadata_;
@@ -75,22 +75,22 @@ class ResultsReader::Impl {
   mutable std::set<std::string> checked_;
 };
 
-ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_(path.string()) {
+ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_{path.string(), 0, 0, {}} {
   hdf5::silence_errors();
   std::error_code error;
   if (!std::filesystem::exists(path, error)) {
-    throw ResultsError(where_ + ": no such file");
+    throw ResultsError::at(where_, "no such file");
   }
   if (!std::filesystem::is_regular_file(path, error)) {
-    throw ResultsError(where_ + ": not a regular file");
+    throw ResultsError::at(where_, "not a regular file");
   }
   file_size_ = std::filesystem::file_size(path, error);
   if (error) {
-    throw ResultsError(where_ + ": cannot read its size: " + error.message());
+    throw ResultsError::at(where_, "cannot read its size: " + error.message());
   }
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
-    throw ResultsError(where_ + ": not an HDF5 file");
+    throw ResultsError::at(where_, "not an HDF5 file");
   }
   // HDF5 1.10 locks files it opens and, by default, refuses to open them on file systems
   // without flock() (some NFS mounts); reading needs no lock there.
@@ -108,22 +108,24 @@ ResultsReader::Impl::Impl(const std::filesystem::path& path) : where_(path.strin
 void ResultsReader::Impl::read_metadata() {
   const hid_t root = file_.get();
   if (!hdf5::has_attribute(root, "filetype", where_)) {
-    throw ResultsError(where_ + ": not a funnelsim results file (no 'filetype' attribute)");
+    throw ResultsError::at(where_, "not a funnelsim results file (no 'filetype' attribute)");
   }
   metadata_.filetype = hdf5::read_string_attribute(root, "filetype", where_);
   if (metadata_.filetype != RESULTS_FILETYPE) {
-    throw ResultsError(where_ + ": not a funnelsim results file (filetype is '" +
-                       metadata_.filetype + "', expected '" + std::string(RESULTS_FILETYPE) + "')");
+    throw ResultsError::at(where_, "not a funnelsim results file (filetype is '" +
+                                       metadata_.filetype + "', expected '" +
+                                       std::string(RESULTS_FILETYPE) + "')");
   }
   metadata_.layout_version = hdf5::read_int64_attribute(root, "layout_version", where_);
   if (metadata_.layout_version > RESULTS_LAYOUT_VERSION) {
-    throw ResultsError(where_ + ": layout_version " + std::to_string(metadata_.layout_version) +
-                       " is newer than this funnelsim reads (" +
-                       std::to_string(RESULTS_LAYOUT_VERSION) + "); use a newer funnelsim");
+    throw ResultsError::at(where_, "layout_version " + std::to_string(metadata_.layout_version) +
+                                       " is newer than this funnelsim reads (" +
+                                       std::to_string(RESULTS_LAYOUT_VERSION) +
+                                       "); use a newer funnelsim");
   }
   if (metadata_.layout_version < 1) {
-    throw ResultsError(where_ + ": unknown layout_version " +
-                       std::to_string(metadata_.layout_version));
+    throw ResultsError::at(where_,
+                           "unknown layout_version " + std::to_string(metadata_.layout_version));
   }
   metadata_.funnelsim_version = hdf5::read_string_attribute(root, "funnelsim_version", where_);
   metadata_.scenario_yaml = hdf5::read_string_attribute(root, "scenario", where_);
@@ -137,37 +139,39 @@ void ResultsReader::Impl::read_metadata() {
   // The counts size every dataset a reader expects: bounded and consistent with each other
   // before any dataset is checked against them.
   if (metadata_.replications_planned > MAX_REPLICATIONS) {
-    throw ResultsError(where_ + ": attribute 'replications_planned' is " +
-                       std::to_string(metadata_.replications_planned) +
-                       ", more than a run makes (" + std::to_string(MAX_REPLICATIONS) + ")");
+    throw ResultsError::at(where_, "attribute 'replications_planned' is " +
+                                       std::to_string(metadata_.replications_planned) +
+                                       ", more than a run makes (" +
+                                       std::to_string(MAX_REPLICATIONS) + ")");
   }
   if (metadata_.replications > metadata_.replications_planned) {
-    throw ResultsError(where_ + ": attribute 'replications' (" +
-                       std::to_string(metadata_.replications) +
-                       ") is more than 'replications_planned' (" +
-                       std::to_string(metadata_.replications_planned) + ")");
+    throw ResultsError::at(where_, "attribute 'replications' (" +
+                                       std::to_string(metadata_.replications) +
+                                       ") is more than 'replications_planned' (" +
+                                       std::to_string(metadata_.replications_planned) + ")");
   }
   if (metadata_.first_replication >
       static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()) -
           metadata_.replications_planned) {
-    throw ResultsError(where_ + ": attributes 'first_replication' (" +
-                       std::to_string(metadata_.first_replication) +
-                       ") and 'replications_planned' overflow a replication number");
+    throw ResultsError::at(
+        where_, "attributes 'first_replication' (" + std::to_string(metadata_.first_replication) +
+                    ") and 'replications_planned' overflow a replication number");
   }
   if ((complete != 0 && complete != 1) ||
       metadata_.complete != (metadata_.replications == metadata_.replications_planned)) {
-    throw ResultsError(where_ + ": attribute 'complete' (" + std::to_string(complete) +
-                       ") does not match " + std::to_string(metadata_.replications) + " of " +
-                       std::to_string(metadata_.replications_planned) + " replications stored");
+    throw ResultsError::at(
+        where_, "attribute 'complete' (" + std::to_string(complete) + ") does not match " +
+                    std::to_string(metadata_.replications) + " of " +
+                    std::to_string(metadata_.replications_planned) + " replications stored");
   }
   // Bounded so that quarters x weeks and the arrays sized by them stay in range.
   constexpr std::size_t CALENDAR_LIMIT = 1 << 15;
   const auto calendar_count = [&](const std::string& name) {
     const std::size_t value = read_count(name);
     if (value > CALENDAR_LIMIT) {
-      throw ResultsError(where_ + ": attribute '" + name + "' is " + std::to_string(value) +
-                         ", more than a results file can hold (" + std::to_string(CALENDAR_LIMIT) +
-                         ")");
+      throw ResultsError::at(where_, "attribute '" + name + "' is " + std::to_string(value) +
+                                         ", more than a results file can hold (" +
+                                         std::to_string(CALENDAR_LIMIT) + ")");
     }
     return static_cast<int>(value);
   };
@@ -175,20 +179,21 @@ void ResultsReader::Impl::read_metadata() {
   metadata_.weeks_per_quarter = calendar_count("weeks_per_quarter");
   metadata_.warmup_weeks = calendar_count("warmup_weeks");
   if (metadata_.quarters < 1 || metadata_.weeks_per_quarter < 1) {
-    throw ResultsError(
-        where_ + ": attributes 'quarters' and 'weeks_per_quarter' must be >= 1, got " +
-        std::to_string(metadata_.quarters) + " and " + std::to_string(metadata_.weeks_per_quarter));
+    throw ResultsError::at(where_,
+                           "attributes 'quarters' and 'weeks_per_quarter' must be >= 1, got " +
+                               std::to_string(metadata_.quarters) + " and " +
+                               std::to_string(metadata_.weeks_per_quarter));
   }
   if (check(H5Lexists(root, "variants", H5P_DEFAULT), where_, "cannot look up 'variants'") <= 0) {
-    throw ResultsError(where_ + ": missing group 'variants'");
+    throw ResultsError::at(where_, "missing group 'variants'");
   }
 }
 
 std::size_t ResultsReader::Impl::read_count(const std::string& name) const {
   const std::int64_t value = hdf5::read_int64_attribute(file_.get(), name, where_);
   if (value < 0) {
-    throw ResultsError(where_ + ": attribute '" + name + "' must be >= 0, got " +
-                       std::to_string(value));
+    throw ResultsError::at(where_,
+                           "attribute '" + name + "' must be >= 0, got " + std::to_string(value));
   }
   return static_cast<std::size_t>(value);
 }
@@ -222,7 +227,7 @@ std::optional<std::vector<std::size_t>> ResultsReader::Impl::layout_shape(
   return std::nullopt;
 }
 
-void ResultsReader::Impl::check_shape(const std::string& context, const std::string& dataset,
+void ResultsReader::Impl::check_shape(const ErrorLocation& context, const std::string& dataset,
                                       const std::vector<hsize_t>& shape) const {
   const std::optional<std::vector<std::size_t>> expected = layout_shape(dataset);
   if (!expected) {
@@ -241,9 +246,10 @@ void ResultsReader::Impl::check_shape(const std::string& context, const std::str
     matches = (*expected)[i] == DimSizes::ANY || (*expected)[i] == shape[i];
   }
   if (!matches) {
-    throw ResultsError(context + ": shape " + text(shape) + " does not match the file's " +
-                       std::to_string(metadata_.replications) + " replications and calendar, " +
-                       "expected " + text(*expected));
+    throw ResultsError::at(context, "shape " + text(shape) + " does not match the file's " +
+                                        std::to_string(metadata_.replications) +
+                                        " replications and calendar, " + "expected " +
+                                        text(*expected));
   }
 }
 
@@ -268,19 +274,19 @@ hdf5::Dataset ResultsReader::Impl::open_dataset(const std::string& variant,
   if (variant.empty() || variant.find('/') != std::string::npos ||
       H5Lexists(file_.get(), variant_path.c_str(), H5P_DEFAULT) <= 0) {
     H5Eclear2(H5E_DEFAULT);
-    throw ResultsError(where_ + ": no variant '" + variant +
-                       "' (variants: " + joined(members("variants")) + ")");
+    throw ResultsError::at(
+        where_, "no variant '" + variant + "' (variants: " + joined(members("variants")) + ")");
   }
   const std::string path = variant_path + "/" + dataset;
   hdf5::Dataset opened(H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT));
   if (!opened.valid()) {
     H5Eclear2(H5E_DEFAULT);
-    throw ResultsError(where_ + ": no dataset '" + dataset + "' in variant '" + variant + "'");
+    throw ResultsError::at(where_, "no dataset '" + dataset + "' in variant '" + variant + "'");
   }
   // Every read goes through here: elements are read as double or as string pointers.
   if (!checked_.contains(path)) {
     hdf5::check_dataset_storage(opened.get(), file_size_, sizeof(double),
-                                dataset_context(variant, dataset));
+                                dataset_where(variant, dataset));
     checked_.insert(path);
   }
   return opened;
@@ -289,18 +295,18 @@ hdf5::Dataset ResultsReader::Impl::open_dataset(const std::string& variant,
 std::vector<double> ResultsReader::Impl::read_numeric(
     const std::string& variant, const std::string& dataset, int rank, std::vector<hsize_t>& shape,
     std::optional<std::pair<std::size_t, std::size_t>> rows) const {
-  const std::string context = dataset_context(variant, dataset);
+  const ErrorLocation context = dataset_where(variant, dataset);
   const hdf5::Dataset opened = open_dataset(variant, dataset);
   const hdf5::Datatype type(check(H5Dget_type(opened.get()), context, "bad type"));
   const H5T_class_t type_class = H5Tget_class(type.get());
   if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) {
-    throw ResultsError(context + ": not numeric");
+    throw ResultsError::at(context, "not numeric");
   }
   const hdf5::Dataspace space(check(H5Dget_space(opened.get()), context, "bad dataspace"));
   const int found_rank = H5Sget_simple_extent_ndims(space.get());
   if (found_rank < 0 || (rank >= 0 && found_rank != rank)) {
-    throw ResultsError(context + ": has " + std::to_string(found_rank) + " dimensions, expected " +
-                       std::to_string(rank));
+    throw ResultsError::at(context, "has " + std::to_string(found_rank) + " dimensions, expected " +
+                                        std::to_string(rank));
   }
   shape.assign(static_cast<std::size_t>(found_rank), 0);
   check(H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr), context, "bad dataspace");
@@ -310,8 +316,8 @@ std::vector<double> ResultsReader::Impl::read_numeric(
   if (rows) {
     const auto [first, count] = *rows;
     if (shape.empty() || first > shape[0] || count > shape[0] - first) {
-      throw ResultsError(context + ": has no rows " + std::to_string(first) + " to " +
-                         std::to_string(first + count));
+      throw ResultsError::at(
+          context, "has no rows " + std::to_string(first) + " to " + std::to_string(first + count));
     }
     std::vector<hsize_t> start(shape.size(), 0);
     start[0] = first;
@@ -339,7 +345,7 @@ std::vector<double> ResultsReader::Impl::read_numeric(
 
 DatasetInfo ResultsReader::Impl::dataset_info(const std::string& variant,
                                               const std::string& dataset) const {
-  const std::string context = dataset_context(variant, dataset);
+  const ErrorLocation context = dataset_where(variant, dataset);
   const hdf5::Dataset opened = open_dataset(variant, dataset);
   const hdf5::Dataspace space(check(H5Dget_space(opened.get()), context, "bad dataspace"));
   const int rank = check(H5Sget_simple_extent_ndims(space.get()), context, "bad dataspace");
@@ -407,12 +413,11 @@ std::vector<std::string> ResultsReader::stage_names(const std::string& variant,
                                                     const std::string& segment) const {
   hdf5::silence_errors();
   if (!has_dataset(variant, "segments/" + segment))
-    throw ResultsError(impl_->dataset_context(variant, "segments/" + segment) +
-                       ": no such segment");
+    throw ResultsError::at(impl_->dataset_where(variant, "segments/" + segment), "no such segment");
   const std::string path = "variants/" + variant + "/segments/" + segment;
   const hdf5::Group group(H5Gopen2(impl_->file(), path.c_str(), H5P_DEFAULT));
   return hdf5::read_strings_attribute(group.get(), "stages",
-                                      impl_->dataset_context(variant, "segments/" + segment));
+                                      impl_->dataset_where(variant, "segments/" + segment));
 }
 
 DatasetInfo ResultsReader::dataset_info(const std::string& variant,
@@ -461,7 +466,7 @@ std::vector<std::string> ResultsReader::read_strings(const std::string& variant,
                                                      const std::string& dataset) const {
   hdf5::silence_errors();
   const hdf5::Dataset opened = impl_->open_dataset(variant, dataset);
-  return hdf5::read_strings_dataset(opened.get(), impl_->dataset_context(variant, dataset));
+  return hdf5::read_strings_dataset(opened.get(), impl_->dataset_where(variant, dataset));
 }
 
 }  // namespace funnelsim::analysis

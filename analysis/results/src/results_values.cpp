@@ -42,10 +42,10 @@ std::string number_text(double value) {
 }
 
 /// Whether `error` says that `dataset` is not in the variant: a dataset added within layout 1
-/// (cost, forecasts, ...) is absent from older files, which the commands read without it.
+/// (cost, forecasts, ...) is absent from older files, which the commands read without it. The
+/// reader's message leaves the file to the error's location, so it starts with what is wrong.
 bool is_missing(const ResultsError& error, const std::string& dataset) {
-  return std::string(error.what()).find(": no dataset '" + dataset + "' in variant '") !=
-         std::string::npos;
+  return error.message().starts_with("no dataset '" + dataset + "' in variant '");
 }
 
 class ValueChecker {
@@ -56,8 +56,9 @@ class ValueChecker {
   void check_variant(const std::string& variant);
 
  private:
-  std::string context(const std::string& variant, const std::string& dataset) const {
-    return where_ + ": variants/" + variant + "/" + dataset;
+  /// The file and, within it, "variants/baseline/bookings".
+  ErrorLocation context(const std::string& variant, const std::string& dataset) const {
+    return {where_, 0, 0, "variants/" + variant + "/" + dataset};
   }
   /// "replication 3, rep 2, quarter 1" for cell `index` of a slab whose first row is `first`.
   std::string cell(const Layout& layout, const std::vector<std::size_t>& shape, std::size_t first,
@@ -98,8 +99,8 @@ void ValueChecker::check_value(const std::string& variant, const Layout& layout,
     throw_not_finite(context(variant, layout.name), value, where_in());
   }
   const auto refuse = [&](const std::string& rule) {
-    throw ResultsError(context(variant, layout.name) + ": " + number_text(value) + " at " +
-                       where_in() + " is out of range (" + rule + ")");
+    throw ResultsError::at(context(variant, layout.name), number_text(value) + " at " + where_in() +
+                                                              " is out of range (" + rule + ")");
   };
   switch (layout.kind) {
     case Kind::COUNT:
@@ -191,10 +192,11 @@ void ValueChecker::check_attainment(const std::string& variant, const std::vecto
       // margin for a file another tool rewrote.
       const double expected = bookings.values[i] / quota[i % quarters];
       if (!(value == expected || std::abs(value - expected) <= 1e-12 * std::abs(expected))) {
-        throw ResultsError(context(variant, "attainment") + ": " + number_text(value) + " at " +
-                           where_in() + " is not bookings / quota (" +
-                           number_text(bookings.values[i]) + " / " +
-                           number_text(quota[i % quarters]) + " = " + number_text(expected) + ")");
+        throw ResultsError::at(context(variant, "attainment"),
+                               number_text(value) + " at " + where_in() +
+                                   " is not bookings / quota (" + number_text(bookings.values[i]) +
+                                   " / " + number_text(quota[i % quarters]) + " = " +
+                                   number_text(expected) + ")");
       }
     }
   }
@@ -252,8 +254,8 @@ void ValueChecker::check_variant(const std::string& variant) {
   // library reads any): each is checked as a forecast of the bookings, week by week.
   for (const std::string& series : reader_.forecast_series(variant)) {
     if (const std::string problem = results_name_problem(series); !problem.empty()) {
-      throw ResultsError(context(variant, "forecast/" + printable_name(series)) + ": series name " +
-                         problem);
+      throw ResultsError::at(context(variant, "forecast/" + printable_name(series)),
+                             "series name " + problem);
     }
     check_dataset(variant,
                   {"forecast/" + series, Kind::FORECAST, {"replication", "quarter", "week"}});
@@ -261,8 +263,8 @@ void ValueChecker::check_variant(const std::string& variant) {
   try {
     for (const std::string& team : reader_.read_strings(variant, "rep_team")) {
       if (const std::string problem = results_name_problem(team); !problem.empty()) {
-        throw ResultsError(context(variant, "rep_team") + ": team name '" + printable_name(team) +
-                           "' " + problem);
+        throw ResultsError::at(context(variant, "rep_team"),
+                               "team name '" + printable_name(team) + "' " + problem);
       }
     }
   } catch (const ResultsError& error) {
@@ -274,15 +276,14 @@ void ValueChecker::check_variant(const std::string& variant) {
   try {
     segments = reader_.segments(variant);
   } catch (const ResultsError& error) {
-    if (std::string(error.what()).find("no group 'variants/" + variant + "/segments'") ==
-        std::string::npos) {
+    if (!error.message().starts_with("no group 'variants/" + variant + "/segments'")) {
       throw;
     }
   }
   for (const std::string& segment : segments) {
     if (const std::string problem = results_name_problem(segment); !problem.empty()) {
-      throw ResultsError(context(variant, "segments/" + printable_name(segment)) +
-                         ": segment name " + problem);
+      throw ResultsError::at(context(variant, "segments/" + printable_name(segment)),
+                             "segment name " + problem);
     }
     const std::string group = "segments/" + segment + "/";
     for (const sim::SegmentSeries& series : sim::SEGMENT_SERIES) {
@@ -335,8 +336,8 @@ std::string printable_name(std::string_view name) {
   return name.size() > SHOWN_BYTES ? text + "..." : text;
 }
 
-void throw_not_finite(const std::string& context, double value, const std::string& cell) {
-  throw ResultsError(context + ": not a finite number: " + number_text(value) + " at " + cell);
+void throw_not_finite(const ErrorLocation& context, double value, const std::string& cell) {
+  throw ResultsError::at(context, "not a finite number: " + number_text(value) + " at " + cell);
 }
 
 std::string replication_quarter_cell(std::size_t replication, std::size_t quarter) {
@@ -344,16 +345,17 @@ std::string replication_quarter_cell(std::size_t replication, std::size_t quarte
 }
 
 void check_results_values(const ResultsReader& reader, const std::string& where) {
+  const ErrorLocation file{where, 0, 0, {}};
   const std::string& scenario_name = reader.metadata().scenario_name;
   if (const std::string problem = results_name_problem(scenario_name); !problem.empty()) {
-    throw ResultsError(where + ": attribute 'scenario_name' ('" + printable_name(scenario_name) +
-                       "') " + problem);
+    throw ResultsError::at(
+        file, "attribute 'scenario_name' ('" + printable_name(scenario_name) + "') " + problem);
   }
   ValueChecker checker(reader, where);
   for (const std::string& variant : reader.variants()) {
     if (const std::string problem = results_name_problem(variant); !problem.empty()) {
-      throw ResultsError(where + ": variants/" + printable_name(variant) + ": variant name " +
-                         problem);
+      throw ResultsError::at({where, 0, 0, "variants/" + printable_name(variant)},
+                             "variant name " + problem);
     }
     checker.check_variant(variant);
   }

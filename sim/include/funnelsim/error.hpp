@@ -76,9 +76,10 @@ class Error : public std::runtime_error {
   const std::string& message() const { return message_; }
   const std::optional<ErrorLocation>& location() const { return location_; }
 
-  /// This error located in `file`, when its location lacks a file; otherwise itself.
+  /// This error located in `file`, when its location lacks a file and `file` is not empty;
+  /// otherwise itself (an empty name adds nothing, and what() stays as it was).
   Error in_file(const std::string& file) const {
-    if (!location_ || !location_->file.empty()) {
+    if (!location_ || !location_->file.empty() || file.empty()) {
       return *this;
     }
     ErrorLocation located = *location_;

@@ -47,11 +47,14 @@ inline constexpr std::uint64_t RESULTS_DEFLATE_MAX_RATIO = 1032;
 /// A chunk may hold at most this many bytes or the whole dataset, whichever is larger.
 inline constexpr std::uint64_t RESULTS_CHUNK_LIMIT_BYTES = std::uint64_t{4} << 20;
 
-/// A results file could not be written or read (kind results, exit code 2). The reader's and
-/// writer's messages start with the file's path:
-/// "results.h5: not a funnelsim results file (no 'filetype' attribute)". Code that reads
-/// through a ResultsReader without knowing its path gives a location instead, the dataset or
-/// variant as its key, and the command that opened the file adds the path (Error::in_file).
+/// A results file could not be written or read (kind results, exit code 2). The reader's
+/// errors are located in the file it opened (ErrorLocation::file, its path as the user named
+/// it) and, where one is to blame, at a dataset or variant within it (the key path), and read
+/// "results.h5: not a funnelsim results file (no 'filetype' attribute)" or "results.h5:
+/// variants/baseline/bookings: not numeric". The writer's messages start with the file's path.
+/// Code that reads through a ResultsReader without knowing its path gives a location without
+/// a file, the dataset or variant as its key, and the command that opened the file adds the
+/// path (Error::in_file).
 class ResultsError : public Error {
  public:
   /// A message that names the file itself.
@@ -59,6 +62,23 @@ class ResultsError : public Error {
   /// A message about `location`, whose file may be left for the caller to name.
   ResultsError(ErrorLocation location, std::string message)
       : Error(ErrorKind::results, std::move(message), std::move(location)) {}
+
+  /// An error in the file `location.file` that the caller opened, at `location.key_path`
+  /// within it when that is not empty. what() is "file: key: message" as for any location,
+  /// and keeps the file's ": " even when its path is empty (`funnelsim summary ''` says
+  /// ": no such file"), so that it reads as the messages that named the file in their text.
+  static ResultsError at(ErrorLocation location, std::string message) {
+    std::string what = location.file + ": ";
+    if (!location.key_path.empty()) {
+      what += location.key_path + ": ";
+    }
+    what += message;
+    return ResultsError(std::move(what), std::move(message), std::move(location));
+  }
+
+ private:
+  ResultsError(const std::string& what, std::string message, ErrorLocation location)
+      : Error(ErrorKind::results, what, std::move(message), std::move(location)) {}
 };
 
 /// What the caller knows about a run before it starts; stored as root attributes.

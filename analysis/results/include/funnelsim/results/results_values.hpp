@@ -32,10 +32,9 @@ std::string results_name_problem(std::string_view name);
 /// `name` with every byte outside printable ASCII written as \xNN, for messages.
 std::string printable_name(std::string_view name);
 
-/// Throws "CONTEXT: not a finite number: VALUE at CELL", e.g.
-/// "results.h5: variants/baseline/bookings: not a finite number: nan at replication 3,
-/// quarter 2".
-[[noreturn]] void throw_not_finite(const std::string& context, double value,
+/// Throws "not a finite number: VALUE at CELL" located at `context`, e.g. "results.h5:
+/// variants/baseline/bookings: not a finite number: nan at replication 3, quarter 2".
+[[noreturn]] void throw_not_finite(const ErrorLocation& context, double value,
                                    const std::string& cell);
 
 /// "replication 3, quarter 2": quarter (0-based index) counted from 1.
@@ -43,7 +42,7 @@ std::string replication_quarter_cell(std::size_t replication, std::size_t quarte
 
 /// Checks every name and every value of every variant of an open file, reading each dataset
 /// in slabs of rows (bounded memory): see analysis/RESULTS.md, "Reading untrusted files".
-/// Throws ResultsError starting with `where` (the file's path).
+/// Throws ResultsError located in `where` (the file's path) and the dataset at fault.
 void check_results_values(const ResultsReader& reader, const std::string& where);
 
 }  // namespace funnelsim::analysis
