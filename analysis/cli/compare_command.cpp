@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "funnelsim/report/compare.hpp"
 #include "funnelsim/results/results_file.hpp"
+#include "funnelsim/stats/csv.hpp"
 #include "results_errors.hpp"
 
 namespace funnelsim::cli {
@@ -21,6 +22,7 @@ struct CompareArgs {
   std::string quarter;  ///< "K" (1-based), "year" or "total"; empty: the whole run
   bool json = false;
   bool csv = false;
+  bool bom = false;
 };
 
 constexpr const char* FOOTER =
@@ -42,12 +44,14 @@ constexpr const char* FOOTER =
     "diff_quota_met, diff_quota_met_low, diff_quota_met_high, variance_reduction, cost,\n"
     "extra_cost, extra_bookings, return_per_cost. Probabilities and attainment are fractions,\n"
     "amounts 万; NaN and infinity are null. --csv prints the same fields, a header line and\n"
-    "one row per variant (empty: undefined, inf: infinite).\n"
+    "one row per variant (empty: undefined, inf: infinite); --bom starts it with the UTF-8\n"
+    "byte-order mark (EF BB BF), so that a spreadsheet reads 万 as UTF-8.\n"
     "\n"
     "Examples:\n"
     "  funnelsim compare results.h5\n"
     "  funnelsim compare results.h5 --metric attainment --quarter 2\n"
-    "  funnelsim compare results.h5 --baseline plus-two-reps --json\n";
+    "  funnelsim compare results.h5 --baseline plus-two-reps --json\n"
+    "  funnelsim compare results.h5 --csv --bom > compare.csv\n";
 
 analysis::CompareMetric parse_metric(const std::string& name) {
   if (name == "wins") {
@@ -80,7 +84,8 @@ int compare(const CompareArgs& args) {
     const analysis::ResultsReader reader(args.results);
     const analysis::Comparison comparison = analysis::compare_variants(reader, question);
     return args.json  ? analysis::comparison_json(comparison)
-           : args.csv ? analysis::comparison_csv(comparison)
+           : args.csv ? (args.bom ? std::string(analysis::UTF8_BOM) : std::string()) +
+                            analysis::comparison_csv(comparison)
                       : analysis::format_comparison(comparison, reader.metadata());
   });
   std::fputs(text.c_str(), stdout);
@@ -104,7 +109,9 @@ Command add_compare_command(CLI::App& app) {
   command->add_option("--quarter", args->quarter,
                       "Quarter K (1-based) or 'year' (default: the whole run)");
   CLI::Option* json = command->add_flag("--json", args->json, "Print JSON instead of tables");
-  command->add_flag("--csv", args->csv, "Print CSV instead of tables")->excludes(json);
+  CLI::Option* csv =
+      command->add_flag("--csv", args->csv, "Print CSV instead of tables")->excludes(json);
+  command->add_flag("--bom", args->bom, "Start the CSV with a UTF-8 byte-order mark")->needs(csv);
   return {command, [args] { return compare(*args); }};
 }
 
