@@ -39,6 +39,8 @@ constexpr const char* FOOTER =
     "run (empty: undefined). --bom starts the CSV with the UTF-8 byte-order mark (EF BB BF),\n"
     "so that a spreadsheet reads it as UTF-8.\n"
     "\n"
+    "One row per replication, and a workbook for spreadsheets: funnelsim export.\n"
+    "\n"
     "Examples:\n"
     "  funnelsim summary results.h5\n"
     "  funnelsim summary levers.h5 --variant plus-two-reps --json\n"

@@ -1,14 +1,20 @@
-// Outputs for spreadsheets: summary as JSON and CSV and --bom on every CSV, on a small results
-// file whose every number is known; `funnelsim summary` end to end.
+// Outputs for spreadsheets: summary as JSON and CSV, the per-replication table, the teams'
+// bookings, the .xlsx workbook (read back by openpyxl), and --bom on every CSV, on a small
+// results file whose every number is known; `funnelsim summary` and `funnelsim export` end to
+// end.
+
+#include <hdf5.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "funnelsim/report/export.hpp"
 #include "funnelsim/report/summary.hpp"
 #include "funnelsim/results/results_file.hpp"
 #include "funnelsim/sim/results.hpp"
@@ -95,6 +101,26 @@ fs::path write_known(const TemporaryDirectory& directory, const std::string& nam
   return path;
 }
 
+/// The file as one written before costs were stored, without per-rep data.
+void remove_cost_and_reps(const fs::path& path) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  REQUIRE(file >= 0);
+  for (const char* variant : {"baseline", "more"}) {
+    for (const char* dataset : {"cost", "rep_bookings"}) {
+      const std::string link = std::string("variants/") + variant + "/" + dataset;
+      CHECK(H5Ldelete(file, link.c_str(), H5P_DEFAULT) >= 0);
+    }
+  }
+  H5Fclose(file);
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
 /// Runs a shell command line, standard error with standard output.
 Outcome shell(const std::string& command) {
   return funnelsim::testing::shell_output(command + " 2>&1");
@@ -156,6 +182,80 @@ TEST_CASE("The summary as JSON and CSV holds the table's numbers", "[export]") {
   }
 }
 
+TEST_CASE("One row per replication: bookings, quota met and cost", "[export]") {
+  const TemporaryDirectory directory;
+  const fs::path path = write_known(directory, "known.h5");
+  const analysis::ResultsReader reader(path);
+  const analysis::ReplicationTable table = analysis::replication_table(reader, "baseline");
+  CHECK(table.replications == 5);
+  CHECK(table.periods == std::vector<std::string>{"Q1", "Q2", "total"});
+  CHECK(table.quota == std::vector<double>{40, 40, 80});
+  CHECK(table.has_cost);
+  CHECK(analysis::replication_columns(table) ==
+        std::vector<std::string>{"replication", "bookings_Q1", "bookings_Q2", "bookings_total",
+                                 "quota_met_Q1", "quota_met_Q2", "quota_met_total", "cost_Q1",
+                                 "cost_Q2", "cost_total"});
+
+  std::vector<analysis::ReplicationRow> rows;
+  analysis::for_each_replication(reader, table,
+                                 [&](const analysis::ReplicationRow& row) { rows.push_back(row); });
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[2].replication == 2);
+  CHECK(rows[2].bookings == std::vector<double>{40, 39.5, 79.5});
+  CHECK(rows[2].quota_met == std::vector<int>{1, 0, 0});
+  CHECK(rows[3].quota_met == std::vector<int>{1, 0, 1});  // 80 of 80 meets the run's quota
+  CHECK(rows[0].cost[0] == Approx(6 + 0.05 * 30));
+  CHECK(rows[0].cost[2] == Approx(12 + 0.05 * 80));
+
+  // The flags' means are summary's P(quota met), period by period.
+  const analysis::Summary summary = analysis::summarize(reader);
+  for (std::size_t p = 0; p < 3; ++p) {
+    std::size_t met = 0;
+    for (const analysis::ReplicationRow& row : rows) {
+      met += static_cast<std::size_t>(row.quota_met[p]);
+    }
+    const analysis::PeriodSummary& period = p < 2 ? summary.quarters[p] : summary.whole_run;
+    CHECK(met == period.quota_met_count);
+  }
+
+  std::string csv;
+  analysis::write_replications_csv(reader, "more",
+                                   [&](std::string_view piece) { csv.append(piece); });
+  CHECK_THAT(csv, StartsWith("replication,bookings_Q1,bookings_Q2,bookings_total,quota_met_Q1,"
+                             "quota_met_Q2,quota_met_total,cost_Q1,cost_Q2,cost_total\n"
+                             "0,35,55,90,0,1,1,"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 6);
+
+  SECTION("a file without costs has no cost columns") {
+    const fs::path older = write_known(directory, "old.h5");
+    remove_cost_and_reps(older);
+    const analysis::ResultsReader old(older);
+    const analysis::ReplicationTable plain = analysis::replication_table(old, "baseline");
+    CHECK_FALSE(plain.has_cost);
+    CHECK(analysis::replication_columns(plain).back() == "quota_met_total");
+    CHECK(analysis::team_bookings(old, "baseline").empty());
+  }
+  CHECK_THROWS_WITH(analysis::replication_table(reader, "nope"), Contains("no variant 'nope'"));
+}
+
+TEST_CASE("The teams' mean bookings add up to the organisation's", "[export]") {
+  const TemporaryDirectory directory;
+  const analysis::ResultsReader reader(write_known(directory, "known.h5"));
+  const std::vector<analysis::TeamBookings> teams = analysis::team_bookings(reader, "baseline");
+  REQUIRE(teams.size() == 2);
+  CHECK(teams[0].team == "territory");
+  CHECK(teams[0].reps == 2);
+  CHECK(teams[1].team == "key-account");
+  CHECK(teams[1].reps == 1);
+  // Half of the mean bookings each: Q1 42, Q2 38.9, the run 80.9.
+  for (const analysis::TeamBookings& team : teams) {
+    REQUIRE(team.mean.size() == 3);
+    CHECK(team.mean[0] == Approx(21.0));
+    CHECK(team.mean[1] == Approx(19.45));
+    CHECK(team.mean[2] == Approx(40.45));
+  }
+}
+
 TEST_CASE("funnelsim summary --json and --csv end to end", "[export][cli][process]") {
   const TemporaryDirectory directory;
   const std::string file = write_known(directory, "known.h5").string();
@@ -195,4 +295,91 @@ TEST_CASE("Every CSV starts with exactly EF BB BF under the bom flag", "[export]
     CHECK_THAT(plain, StartsWith(command[0] == 'c' ? "variant,metric," : "variant,period,"));
     CHECK(cli_stdout(command + " --bom") == BOM + plain);
   }
+  REQUIRE(cli("export " + file + " -o " + directory.file("plain.csv")).exit_code == 0);
+  REQUIRE(cli("export " + file + " -o " + directory.file("bom.csv") + " --bom").exit_code == 0);
+  const std::string plain = read(directory.file("plain.csv"));
+  CHECK_THAT(plain, StartsWith("replication,bookings_Q1,"));
+  CHECK(read(directory.file("bom.csv")) == BOM + plain);
+  CHECK(read(directory.file("bom.csv")).substr(0, 3) == std::string{'\xEF', '\xBB', '\xBF'});
+}
+
+TEST_CASE("funnelsim export writes a workbook with summary's and compare's numbers",
+          "[export][cli][process]") {
+  const TemporaryDirectory directory;
+  const std::string file = write_known(directory, "known.h5").string();
+  // The workbook's scratch directory goes under TMPDIR, and must be gone afterwards.
+  const std::string tmpdir = directory.file("tmp");
+  fs::create_directory(tmpdir);
+  for (const char* name : {"baseline", "more"}) {
+    const std::string variant = name;
+    INFO(variant);
+    const std::string book = directory.file(variant + ".xlsx");
+    const std::string json = directory.file(variant + ".json");
+    const std::string csv = directory.file(variant + ".csv");
+    const std::string compare = directory.file(variant + "-compare.json");
+    const std::string reps = directory.file(variant + "-reps.csv");
+    const std::string on = " --variant " + variant;
+    REQUIRE(cli("export " + file + " -o " + book + on, tmpdir).exit_code == 0);
+    REQUIRE(cli("summary " + file + on + " --json > " + json).exit_code == 0);
+    REQUIRE(cli("summary " + file + on + " --csv > " + csv).exit_code == 0);
+    REQUIRE(cli("compare " + file + " --baseline " + variant + " --json > " + compare).exit_code ==
+            0);
+    REQUIRE(cli("export " + file + on + " -o " + reps).exit_code == 0);
+    const Outcome checked = shell("/usr/bin/python3 " + std::string(FUNNELSIM_SOURCE_DIR) +
+                                  "/tests/check_export_xlsx.py " + book + " " + json + " " + csv +
+                                  " " + compare + " " + reps);
+    INFO(checked.output);
+    CHECK(checked.exit_code == 0);
+    CHECK_THAT(checked.output, Contains("xlsx: OK 3 periods, 2 variants, 5 replications"));
+  }
+  CHECK(fs::is_empty(tmpdir));
+  // Two exports of one file are byte-identical (a fixed creation date).
+  REQUIRE(cli("export " + file + " -o " + directory.file("again.xlsx")).exit_code == 0);
+  CHECK(read(directory.file("again.xlsx")) == read(directory.file("baseline.xlsx")));
+
+  SECTION("a file without costs or per-rep data still exports") {
+    remove_cost_and_reps(file);
+    CHECK(cli("export " + file + " -o " + directory.file("old.xlsx")).exit_code == 0);
+    const Outcome sheets = shell(
+        "/usr/bin/python3 -c \"import openpyxl,sys; b=openpyxl.load_workbook(sys.argv[1]); "
+        "print(b.sheetnames, b['Teams']['A2'].value)\" " +
+        directory.file("old.xlsx"));
+    CHECK_THAT(sheets.output, Contains("['Summary', 'Variants', 'Teams', 'Replications'] "
+                                       "No per-rep data in this file"));
+  }
+}
+
+TEST_CASE("funnelsim export refuses what it must not write", "[export][cli][process]") {
+  const TemporaryDirectory directory;
+  const std::string file = write_known(directory, "known.h5").string();
+  const std::string existing = directory.file("existing.csv");
+  std::ofstream(existing) << "keep\n";
+
+  Outcome outcome = cli("export " + file + " -o " + directory.file("out.txt"));
+  CHECK(outcome.exit_code == 2);
+  CHECK_THAT(outcome.output, Contains("expected a name ending in .csv or .xlsx"));
+  outcome = cli("export " + file + " -o " + directory.file("out.xlsx") + " --bom");
+  CHECK(outcome.exit_code == 2);
+  CHECK_THAT(outcome.output, Contains("--bom applies to a .csv output only"));
+  outcome = cli("export " + file + " -o " + existing);
+  CHECK(outcome.exit_code == 2);
+  CHECK_THAT(outcome.output, Contains("exists; use --force"));
+  CHECK(read(existing) == "keep\n");
+  outcome = cli("export " + file + " -o " + directory.file("out.csv") + " --variant nope");
+  CHECK(outcome.exit_code == 2);
+  CHECK_THAT(outcome.output, Contains("no variant 'nope'"));
+  CHECK(cli("export " + file + " -o " + directory.file("out.xlsx") + " --variant nope").exit_code ==
+        2);
+  CHECK_FALSE(fs::exists(directory.file("out.csv")));
+  CHECK_FALSE(fs::exists(directory.file("out.xlsx")));
+  fs::create_hard_link(file, directory.file("alias.csv"));
+  outcome = cli("export " + file + " -o " + directory.file("alias.csv") + " --force");
+  CHECK(outcome.exit_code == 2);
+  CHECK_THAT(outcome.output, Contains("an input"));
+
+  CHECK(cli("export " + file + " -o " + existing + " --force").exit_code == 0);
+  CHECK_THAT(read(existing), StartsWith("replication,"));
+  const Outcome help = cli("export --help");
+  CHECK_THAT(help.output, Contains("Summary") && Contains("Replications") &&
+                              Contains("funnelsim export levers.h5 -o levers.xlsx"));
 }
