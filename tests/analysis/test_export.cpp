@@ -336,17 +336,20 @@ TEST_CASE("funnelsim export writes a workbook with summary's and compare's numbe
   // Two exports of one file are byte-identical (a fixed creation date).
   REQUIRE(cli("export " + file + " -o " + directory.file("again.xlsx")).exit_code == 0);
   CHECK(read(directory.file("again.xlsx")) == read(directory.file("baseline.xlsx")));
+}
 
-  SECTION("a file without costs or per-rep data still exports") {
-    remove_cost_and_reps(file);
-    CHECK(cli("export " + file + " -o " + directory.file("old.xlsx")).exit_code == 0);
-    const Outcome sheets = shell(
-        "/usr/bin/python3 -c \"import openpyxl,sys; b=openpyxl.load_workbook(sys.argv[1]); "
-        "print(b.sheetnames, b['Teams']['A2'].value)\" " +
-        directory.file("old.xlsx"));
-    CHECK_THAT(sheets.output, Contains("['Summary', 'Variants', 'Teams', 'Replications'] "
-                                       "No per-rep data in this file"));
-  }
+TEST_CASE("A file without costs or per-rep data still exports a workbook",
+          "[export][cli][process]") {
+  const TemporaryDirectory directory;
+  const fs::path file = write_known(directory, "old.h5");
+  remove_cost_and_reps(file);
+  CHECK(cli("export " + file.string() + " -o " + directory.file("old.xlsx")).exit_code == 0);
+  const Outcome sheets = shell(
+      "/usr/bin/python3 -c \"import openpyxl,sys; b=openpyxl.load_workbook(sys.argv[1]); "
+      "print(b.sheetnames, b['Teams']['A2'].value)\" " +
+      directory.file("old.xlsx"));
+  CHECK_THAT(sheets.output, Contains("['Summary', 'Variants', 'Teams', 'Replications'] "
+                                     "No per-rep data in this file"));
 }
 
 TEST_CASE("funnelsim export refuses what it must not write", "[export][cli][process]") {
