@@ -33,6 +33,7 @@ Command add_plan_command(CLI::App& app);
 Command add_forecast_command(CLI::App& app);
 Command add_forecast_accuracy_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
+Command add_export_command(CLI::App& app);
 Command add_exercise_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 // The subcommands of 'plan'.

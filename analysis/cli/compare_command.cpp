@@ -9,6 +9,7 @@
 #include "funnelsim/report/compare.hpp"
 #include "funnelsim/report/verdict.hpp"
 #include "funnelsim/results/results_file.hpp"
+#include "funnelsim/stats/csv.hpp"
 #include "results_errors.hpp"
 
 namespace funnelsim::cli {
@@ -23,6 +24,7 @@ struct CompareArgs {
   std::string rank_by = "bookings";
   bool json = false;
   bool csv = false;
+  bool bom = false;
 };
 
 constexpr const char* FOOTER =
@@ -55,13 +57,15 @@ constexpr const char* FOOTER =
     "leaders (the variants tied for first, best estimate first), runner_up, diff_mean,\n"
     "diff_low, diff_high (best minus runner-up with its 95% interval), not_ranked and\n"
     "statement. --csv prints the per-variant fields, a header line and one row per variant\n"
-    "(empty: undefined, inf: infinite), without the verdict.\n"
+    "(empty: undefined, inf: infinite), without the verdict; --bom starts it with the UTF-8\n"
+    "byte-order mark (EF BB BF), so that a spreadsheet reads 万 as UTF-8.\n"
     "\n"
     "Examples:\n"
     "  funnelsim compare results.h5\n"
     "  funnelsim compare results.h5 --metric attainment --quarter 2\n"
     "  funnelsim compare results.h5 --baseline plus-two-reps --json\n"
-    "  funnelsim compare results.h5 --rank-by return\n";
+    "  funnelsim compare results.h5 --rank-by return\n"
+    "  funnelsim compare results.h5 --csv --bom > compare.csv\n";
 
 analysis::CompareMetric parse_metric(const std::string& name) {
   if (name == "wins") {
@@ -94,7 +98,8 @@ int compare(const CompareArgs& args) {
     const analysis::ResultsReader reader(args.results);
     const analysis::Comparison comparison = analysis::compare_variants(reader, question);
     if (args.csv) {
-      return analysis::comparison_csv(comparison);
+      return (args.bom ? std::string(analysis::UTF8_BOM) : std::string()) +
+             analysis::comparison_csv(comparison);
     }
     const analysis::Verdict verdict =
         analysis::decide(comparison, analysis::parse_criterion(args.rank_by));
@@ -128,7 +133,9 @@ Command add_compare_command(CLI::App& app) {
   command->add_option("--quarter", args->quarter,
                       "Quarter K (1-based) or 'year' (default: the whole run)");
   CLI::Option* json = command->add_flag("--json", args->json, "Print JSON instead of tables");
-  command->add_flag("--csv", args->csv, "Print CSV instead of tables")->excludes(json);
+  CLI::Option* csv =
+      command->add_flag("--csv", args->csv, "Print CSV instead of tables")->excludes(json);
+  command->add_flag("--bom", args->bom, "Start the CSV with a UTF-8 byte-order mark")->needs(csv);
   return {command, [args] { return compare(*args); }};
 }
 

@@ -26,6 +26,7 @@ constexpr const char* EPILOG =
     "  funnelsim run scenarios/branch.yaml -o more-reps.h5 --set teams.territory.headcount=12\n"
     "  funnelsim summary results.h5\n"
     "  funnelsim compare levers.h5          (after running scenarios/prospecting-vs-winrate.yaml)\n"
+    "  funnelsim export levers.h5 -o levers.xlsx\n"
     "  funnelsim forecast scenarios/snapshots/branch-week7.yaml\n"
     "  funnelsim forecast-accuracy results.h5\n"
     "  funnelsim run scenarios/company.yaml -n 10000 --shard 1/4 -o part1.h5   (then 2/4...)\n"
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
       cli::add_forecast_command(app),
       cli::add_forecast_accuracy_command(app),
       cli::add_report_command(app),
+      cli::add_export_command(app),
       cli::add_exercise_command(app),
       cli::add_merge_command(app),
   };

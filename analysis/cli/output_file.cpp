@@ -24,4 +24,12 @@ void write_atomically(const std::string& target, const std::string& content, boo
   analysis::write_output_file(target, content, force, identities(inputs));
 }
 
+void write_atomically(
+    const std::string& target, bool force, const std::vector<std::string>& inputs,
+    const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
+  analysis::OutputFile output(target, force, identities(inputs));
+  produce([&output](std::string_view piece) { output.write(piece); });
+  output.commit();
+}
+
 }  // namespace funnelsim::cli

@@ -3,7 +3,9 @@
 // (funnelsim/results/output_path.hpp): never half a file, never through a link, never onto
 // anything but a regular file or a new name, never onto one of the command's inputs.
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace funnelsim::cli {
@@ -20,5 +22,13 @@ void check_output_target(const std::string& target, bool force,
 /// check_output_target() does, std::runtime_error naming the file when it cannot be written.
 void write_atomically(const std::string& target, const std::string& content, bool force,
                       const std::vector<std::string>& inputs = {});
+
+/// The same for an output too large to hold whole (a CSV of every replication): `produce`
+/// hands the content, piece by piece, to the writer it is given, which appends it to the
+/// temporary file; the file is published when `produce` returns, and not at all when it
+/// throws.
+void write_atomically(
+    const std::string& target, bool force, const std::vector<std::string>& inputs,
+    const std::function<void(const std::function<void(std::string_view)>&)>& produce);
 
 }  // namespace funnelsim::cli

@@ -8,6 +8,8 @@
 
 #include "funnelsim/stats/json.hpp"
 
+using funnelsim::analysis::json_bool;
+using funnelsim::analysis::json_integer;
 using funnelsim::analysis::json_number;
 using funnelsim::analysis::json_string;
 using funnelsim::analysis::significant;
@@ -36,4 +38,11 @@ TEST_CASE("Chart numbers keep the significant digits asked for", "[json]") {
   CHECK(json_number(significant(1502.123456, 6)) == "1502.12");
   CHECK(json_number(significant(0.0, 6)) == "0");
   CHECK(std::isnan(significant(std::nan(""), 6)));
+}
+
+TEST_CASE("JSON integers are exact beyond 2^53, booleans are literals", "[json]") {
+  CHECK(json_integer(0) == "0");
+  CHECK(json_integer(18446744073709551615ULL) == "18446744073709551615");
+  CHECK(json_bool(true) == "true");
+  CHECK(json_bool(false) == "false");
 }

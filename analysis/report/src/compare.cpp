@@ -1,7 +1,6 @@
 #include "funnelsim/report/compare.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -10,6 +9,7 @@
 #include <span>
 
 #include "funnelsim/report/verdict.hpp"
+#include "funnelsim/stats/csv.hpp"
 #include "funnelsim/stats/json.hpp"
 #include "funnelsim/stats/text_format.hpp"
 
@@ -303,29 +303,6 @@ std::string json_strings(const std::vector<std::string>& names) {
     text += (text.size() > 1 ? ", " : "") + json_string(name);
   }
   return text + "]";
-}
-
-std::string csv_number(double value) {
-  if (std::isnan(value)) {
-    return "";
-  }
-  if (std::isinf(value)) {
-    return value > 0 ? "inf" : "-inf";
-  }
-  char text[64];
-  const auto result = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, result.ptr);
-}
-
-std::string csv_text(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) {
-    return value;
-  }
-  std::string text = "\"";
-  for (const char c : value) {
-    text += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return text + "\"";
 }
 
 // One field of an entry, as text (already quoted where needed) or as a number.

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <span>
 
+#include "funnelsim/stats/csv.hpp"
+#include "funnelsim/stats/json.hpp"
 #include "funnelsim/stats/text_format.hpp"
 
 namespace funnelsim::analysis {
@@ -91,7 +93,103 @@ std::string table(const std::vector<std::size_t>& minimum,
   return text;
 }
 
+// The periods of a summary in table order: the quarters, then the whole run.
+std::vector<const PeriodSummary*> periods_of(const Summary& summary) {
+  std::vector<const PeriodSummary*> periods;
+  for (const PeriodSummary& quarter : summary.quarters) {
+    periods.push_back(&quarter);
+  }
+  periods.push_back(&summary.whole_run);
+  return periods;
+}
+
+std::string period_json(const PeriodSummary& period, const std::string& indent) {
+  std::string text = "{\n" + indent + "  \"period\": " + json_string(period.label);
+  const std::vector<double> values = summary_values(period);
+  for (std::size_t f = 0; f < values.size(); ++f) {
+    text +=
+        ",\n" + indent + "  " + json_string(summary_fields()[f]) + ": " + json_number(values[f]);
+  }
+  return text + "\n" + indent + "}";
+}
+
 }  // namespace
+
+const std::vector<std::string>& summary_fields() {
+  static const std::vector<std::string> names{"quota",
+                                              "mean",
+                                              "sd",
+                                              "standard_error",
+                                              "p5",
+                                              "p25",
+                                              "p50",
+                                              "p75",
+                                              "p95",
+                                              "mean_wins",
+                                              "mean_attainment",
+                                              "quota_met_count",
+                                              "quota_met",
+                                              "quota_met_low",
+                                              "quota_met_high"};
+  return names;
+}
+
+std::vector<double> summary_values(const PeriodSummary& period) {
+  return {period.quota,
+          period.mean,
+          period.sd,
+          period.standard_error,
+          period.p5,
+          period.p25,
+          period.p50,
+          period.p75,
+          period.p95,
+          period.mean_wins,
+          period.mean_attainment,
+          static_cast<double>(period.quota_met_count),
+          period.quota_met,
+          period.quota_met_interval.lower,
+          period.quota_met_interval.upper};
+}
+
+std::string summary_json(const Summary& summary, const FileMetadata& metadata) {
+  std::string text = "{\n";
+  text += "  \"scenario\": " + json_string(metadata.scenario_name) + ",\n";
+  text += "  \"variant\": " + json_string(summary.variant) + ",\n";
+  text += "  \"seed\": " + json_integer(metadata.seed) + ",\n";
+  text += "  \"replications\": " + json_integer(summary.replications) + ",\n";
+  text += "  \"replications_planned\": " + json_integer(metadata.replications_planned) + ",\n";
+  text += "  \"complete\": " + json_bool(metadata.complete) + ",\n";
+  // The calendar's counts, which the reader checked to be positive.
+  const auto count = [](int value) { return json_integer(static_cast<std::uint64_t>(value)); };
+  text += "  \"weeks_per_quarter\": " + count(metadata.weeks_per_quarter) + ",\n";
+  text += "  \"warmup_weeks\": " + count(metadata.warmup_weeks) + ",\n";
+  text += "  \"units\": " + json_string("万") + ",\n";
+  text += "  \"quarters\": [";
+  for (std::size_t q = 0; q < summary.quarters.size(); ++q) {
+    text += (q == 0 ? "\n    " : ",\n    ") + period_json(summary.quarters[q], "    ");
+  }
+  text += "\n  ],\n";
+  text += "  \"whole_run\": " + period_json(summary.whole_run, "  ") + "\n}\n";
+  return text;
+}
+
+std::string summary_csv(const Summary& summary) {
+  std::string text = "variant,period,replications";
+  for (const std::string& name : summary_fields()) {
+    text += "," + name;
+  }
+  text += "\n";
+  for (const PeriodSummary* period : periods_of(summary)) {
+    text += csv_text(summary.variant) + "," + csv_text(period->label) + "," +
+            std::to_string(summary.replications);
+    for (const double value : summary_values(*period)) {
+      text += "," + csv_number(value);
+    }
+    text += "\n";
+  }
+  return text;
+}
 
 Summary summarize(const ResultsReader& reader, const std::string& variant) {
   const Matrix bookings = reader.read_matrix(variant, "bookings");

@@ -48,6 +48,14 @@ std::string json_number(double value) {
   return std::string(text, result.ptr);
 }
 
+std::string json_integer(std::uint64_t value) {
+  return std::to_string(value);
+}
+
+std::string json_bool(bool value) {
+  return value ? "true" : "false";
+}
+
 double significant(double value, int digits) {
   if (!std::isfinite(value))
     return value;

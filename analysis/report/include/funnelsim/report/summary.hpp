@@ -49,4 +49,25 @@ Summary summarize(const ResultsReader& reader, const std::string& variant = "bas
 /// replications of `metadata`, with "INCOMPLETE: stopped after N of M" for unfinished runs.
 std::string format_summary(const Summary& summary, const FileMetadata& metadata);
 
+/// The numbers of format_summary as one JSON object: the run (scenario, variant, seed,
+/// replications, replications_planned, complete, quarters, weeks_per_quarter, warmup_weeks,
+/// units "万"), then "quarters", one entry per measured quarter, and "whole_run"; each entry
+/// holds "period" and the fields of summary_fields() (shortest round-trip numbers, null where
+/// undefined, such as the sd of one replication).
+std::string summary_json(const Summary& summary, const FileMetadata& metadata);
+
+/// The same numbers as CSV: a header line (variant, period, replications and
+/// summary_fields()), then one row per quarter and one for the whole run. Numbers as
+/// csv_number writes them (empty: undefined).
+std::string summary_csv(const Summary& summary);
+
+/// The names of a period's numbers in summary_json and summary_csv, in order: quota, mean, sd,
+/// standard_error, p5, p25, p50, p75, p95, mean_wins, mean_attainment, quota_met_count,
+/// quota_met, quota_met_low, quota_met_high (PeriodSummary's fields, probabilities and
+/// attainment as fractions).
+const std::vector<std::string>& summary_fields();
+
+/// The values of summary_fields() for one period, in the same order.
+std::vector<double> summary_values(const PeriodSummary& period);
+
 }  // namespace funnelsim::analysis

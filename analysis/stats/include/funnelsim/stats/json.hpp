@@ -1,6 +1,7 @@
 #pragma once
 /// JSON literals: the one writer of JSON that every command, compare and the report use.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,12 @@ std::string json_string(std::string_view text);
 /// A JSON number: the shortest text that reads back as the same double; null for NaN and
 /// infinity, which JSON cannot express.
 std::string json_number(double value);
+
+/// A JSON integer, exact: counts and seeds beyond 2^53, which a double would round.
+std::string json_integer(std::uint64_t value);
+
+/// true or false.
+std::string json_bool(bool value);
 
 /// `value` rounded to `digits` significant digits (1 to 17), for numbers that are shown, not
 /// read back: the report's chart data, which stay small so.
