@@ -106,8 +106,9 @@ TEST_CASE("report of variants draws every chart in a headless browser", "[report
         "it)");
     return;
   }
-  // bookings, P(quota met), differences, one funnel per segment (2), forecast, attainment.
-  CHECK(count(page, "<div class=\"chart\"") == 7);
+  // bookings, P(quota met), exceedance, the quarters' P(quota met) and bookings, differences,
+  // cost, teams, segments, attainment by team, one funnel per segment (2), forecast.
+  CHECK(count(page, "<div class=\"chart\"") == 13);
   check_every_chart_drew(dom, count(page, "<div class=\"chart\""));
 }
 
@@ -187,7 +188,8 @@ TEST_CASE("report of one variant without forecasts is still complete", "[report]
   CHECK(page.find("nothing to compare") != std::string::npos);
   CHECK(page.find("id=\"chart-differences\"") == std::string::npos);
   CHECK(page.find("id=\"chart-forecast\"") != std::string::npos);  // funnel, commit, run-rate
-  CHECK(count(page, "<section>") == 6);
+  CHECK(count(page, "<section>") == 10);
+  CHECK(page.find("The file holds no costs") != std::string::npos);
 
   const std::string dom = rendered_dom(scratch, html);
   if (dom.empty()) {
@@ -197,6 +199,44 @@ TEST_CASE("report of one variant without forecasts is still complete", "[report]
     return;
   }
   check_every_chart_drew(dom, count(page, "<div class=\"chart\""));
+}
+
+/// tests/cli/check_report.py's verdict on the page: every number of the planner's sections
+/// recomputed from the results file with h5py, and the embedded font against the page.
+void check_numbers(const std::string& results, const std::string& html) {
+  const Outcome check =
+      shell_output("/usr/bin/python3 " + std::string(FUNNELSIM_SOURCE_DIR) +
+                   "/tests/cli/check_report.py " + FUNNELSIM_CLI + " " + results + " " + html +
+                   " " + FUNNELSIM_SOURCE_DIR + "/analysis/report/fonts 2>&1");
+  INFO(check.output);
+  REQUIRE(check.exit_code == 0);
+  if (check.output.find("not checked") != std::string::npos)
+    WARN("the embedded font's cmap was not checked: no fontTools (scripts/setup installs it)");
+}
+
+TEST_CASE("report's planner sections print the numbers of the results file", "[report][numbers]") {
+  Scratch scratch;
+  // Variants with costs (the levers), one variant whose Q2 quota outruns its funnel (the
+  // branch), and teams of two segments with different quotas (the company, briefly).
+  for (const auto& [scenario, replications] :
+       {std::pair<std::string, int>{"prospecting-vs-winrate", 40},
+        {"branch", 60},
+        {"company", 2}}) {
+    INFO(scenario);
+    const std::string results = scratch.file(scenario + ".h5");
+    const std::string html = scratch.file(scenario + ".html");
+    REQUIRE(run_cli("run " + SCENARIOS + scenario + ".yaml -o " + results + " -n " +
+                    std::to_string(replications) + " --forecast-samples 0 -q")
+                .exit_code == 0);
+    REQUIRE(run_cli("report " + results + " -o " + html).exit_code == 0);
+    check_numbers(results, html);
+    const std::string page = read(html);
+    CHECK(page.find("@font-face { font-family: FunnelsimCJK;") != std::string::npos);
+    if (scenario == "branch")
+      CHECK(page.find("Q2 carries ") != std::string::npos);
+    if (scenario == "prospecting-vs-winrate")
+      CHECK(page.find("id=\"chart-cost\"") != std::string::npos);
+  }
 }
 
 TEST_CASE("report refuses bad results files and an existing output", "[report]") {

@@ -1,7 +1,9 @@
 #include "funnelsim/report/report.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@
 #include "funnelsim/stats/json.hpp"
 #include "funnelsim/stats/statistics.hpp"
 #include "funnelsim/stats/text_format.hpp"
+#include "report_fonts.hpp"
 #include "report_vega.hpp"
 
 namespace funnelsim::analysis {
@@ -62,14 +65,14 @@ class JsonRow {
  public:
   JsonRow& text(const char* key, std::string_view value) { return add(key, json_string(value)); }
   JsonRow& number(const char* key, double value) { return add(key, chart_number(value)); }
-  const std::string& str() const { return (body_ += "}", body_); }
+  std::string str() const { return body_ + "}"; }
 
  private:
   JsonRow& add(const char* key, const std::string& value) {
     body_ += (body_.size() > 1 ? "," : "") + json_string(key) + ":" + value;
     return *this;
   }
-  mutable std::string body_ = "{";
+  std::string body_ = "{";
 };
 
 std::string values(const std::vector<JsonRow>& rows) {
@@ -92,10 +95,17 @@ struct Section {
   std::string body;  ///< HTML after the charts (tables, notes on missing data)
 };
 
+// The family of the embedded CJK subset (fonts::funnelsim_cjk_subset_woff2), first wherever
+// text is drawn: the browser takes only the characters of its unicode-range from it.
+constexpr const char* CJK_FAMILY = "FunnelsimCJK";
+// Every chart's text (titles, axes, legends) in the page's fonts, the CJK subset first.
+constexpr const char* CHART_FONT = "FunnelsimCJK, system-ui, sans-serif";
+
 std::string spec(const std::string& title, int height, const std::string& rest) {
   return "{\"$schema\":\"https://vega.github.io/schema/vega-lite/v5.json\",\"width\":\"container\","
          "\"height\":" +
-         std::to_string(height) + ",\"title\":" + json_string(title) + "," + rest + "}";
+         std::to_string(height) + ",\"title\":" + json_string(title) +
+         ",\"config\":{\"font\":" + json_string(CHART_FONT) + "}," + rest + "}";
 }
 
 std::string note(const std::string& text) {
@@ -420,67 +430,486 @@ Section forecast_section(const ResultsReader& reader, const std::string& variant
   return section;
 }
 
+std::string quarter_label(std::size_t quarter) {
+  return "Q" + std::to_string(quarter + 1);
+}
+
+/// "<div class="table"><table><thead><tr><th>a</th>...</tr></thead><tbody>"; close with
+/// TABLE_END.
+std::string table_start(const std::vector<std::string>& headings) {
+  std::string out = "<div class=\"table\"><table><thead><tr>";
+  for (const std::string& heading : headings)
+    out += "<th>" + html(heading) + "</th>";
+  return out + "</tr></thead><tbody>";
+}
+constexpr const char* TABLE_END = "</tbody></table></div>";
+
+std::string table_row(const std::vector<std::string>& cells) {
+  std::string out = "<tr>";
+  for (const std::string& cell : cells)
+    out += "<td>" + html(cell) + "</td>";
+  return out + "</tr>";
+}
+
+std::string amount(double value) {
+  return format_text("%.0f", value);
+}
+
+Section cost_section(const Comparison& comparison) {
+  Section section{"Cost and return", "", {}, ""};
+  const std::string& period = comparison.period;
+  if (!comparison.has_cost) {
+    section.body = note(
+        "The file holds no costs: no team of the scenario sets <code>cost_per_rep_per_quarter"
+        "</code> or <code>commission_rate</code> (or the file predates the <code>cost</code> "
+        "dataset), so there is nothing to weigh the bookings against.");
+    return section;
+  }
+  const VariantComparison& base = comparison.variants.front();
+  section.intro =
+      "<p>Mean cost over the measured " + html(period) +
+      " per variant (each team's headcount × cost per rep per quarter, plus commission on its "
+      "bookings) and mean bookings; against " +
+      html(base.variant) +
+      ", the extra cost, the extra bookings and the return: extra bookings per 万 of extra "
+      "cost, for variants that cost more.</p>";
+  std::string table =
+      table_start({"variant", "bookings (万)", "cost (万)", "bookings per 万 of cost",
+                   "extra cost (万)", "extra bookings (万)", "return (万 per extra 万)"});
+  std::vector<JsonRow> rows;
+  for (const VariantComparison& variant : comparison.variants) {
+    rows.push_back(JsonRow()
+                       .text("variant", variant.variant)
+                       .number("cost", variant.cost)
+                       .number("bookings", variant.mean));
+    const bool more = !variant.is_baseline && variant.extra_cost > 0.0;
+    table += table_row({variant.variant, amount(variant.mean), amount(variant.cost),
+                        variant.cost > 0.0 ? format_text("%.2f", variant.mean / variant.cost) : "—",
+                        variant.is_baseline ? "—" : format_text("%+.0f", variant.extra_cost),
+                        variant.is_baseline ? "—" : format_text("%+.0f", variant.extra_bookings),
+                        more ? format_text("%.2f", variant.return_per_cost) : "—"});
+  }
+  section.body = table + TABLE_END;
+  std::string reading;
+  if (comparison.variants.size() > 1) {
+    try {
+      reading = decide(comparison, Criterion::return_per_cost).statement;
+    } catch (const CompareError&) {
+      reading = "No variant costs more than " + base.variant +
+                ", so none is ranked by its return on extra cost.";
+    }
+  } else {
+    reading = base.variant + " costs " + wan(base.cost) + " over the " + period + " and books " +
+              wan(base.mean) + ": " + format_text("%.2f", base.mean / base.cost) +
+              " 万 of bookings per 万 of cost.";
+  }
+  section.charts.push_back(
+      {"chart-cost", reading,
+       spec("Mean cost and mean bookings per variant (" + period + ")", 260,
+            "\"data\":{\"values\":" + values(rows) +
+                "},\"encoding\":{\"x\":{\"field\":\"cost\",\"type\":\"quantitative\",\"title\":"
+                "\"Mean cost over the " +
+                period +
+                " (万)\",\"scale\":{\"zero\":false,\"padding\":30}},\"y\":{\"field\":"
+                "\"bookings\",\"type\":\"quantitative\",\"title\":\"Mean bookings (万)\","
+                "\"scale\":{\"zero\":false,\"padding\":20}}},\"layer\":["
+                "{\"mark\":{\"type\":\"point\",\"filled\":true,\"size\":80},\"encoding\":{"
+                "\"color\":{\"field\":\"variant\",\"type\":\"nominal\",\"sort\":null,\"legend\":"
+                "null}}},"
+                "{\"mark\":{\"type\":\"text\",\"align\":\"left\",\"dx\":8,\"dy\":-6},"
+                "\"encoding\":{\"text\":{\"field\":\"variant\"}}}]")});
+  return section;
+}
+
+Section quarter_section(const Summary& summary, const std::string& period) {
+  Section section{"Quarter by quarter", "", {}, ""};
+  const std::size_t quarters = summary.quarters.size();
+  const double year_quota = summary.whole_run.quota;
+  double year_mean = 0.0;
+  for (const PeriodSummary& quarter : summary.quarters)
+    year_mean += quarter.mean;
+  section.intro = "<p>Each measured quarter of " + html(summary.variant) +
+                  " on its own: mean bookings against the quarter's quota, and P(quota met) in "
+                  "the quarter with its 95% Wilson interval. The shares are the quarter's part "
+                  "of the " +
+                  html(period) + "'s quota and of the " + html(period) + "'s mean bookings.</p>";
+  std::string table = table_start({"quarter", "quota (万)", "share of quota", "mean bookings (万)",
+                                   "share of bookings", "P(quota met)", "95% interval"});
+  std::vector<JsonRow> rows;
+  std::string flags;
+  for (std::size_t q = 0; q < quarters; ++q) {
+    const PeriodSummary& quarter = summary.quarters[q];
+    const double quota_share = year_quota > 0.0 ? quarter.quota / year_quota : NAN;
+    const double bookings_share = year_mean > 0.0 ? quarter.mean / year_mean : NAN;
+    table += table_row({quarter.label, amount(quarter.quota),
+                        std::isnan(quota_share) ? "—" : percent(quota_share), amount(quarter.mean),
+                        std::isnan(bookings_share) ? "—" : percent(bookings_share),
+                        percent(quarter.quota_met),
+                        percent(quarter.quota_met_interval.lower) + " to " +
+                            percent(quarter.quota_met_interval.upper)});
+    rows.push_back(JsonRow()
+                       .text("quarter", quarter.label)
+                       .number("bookings", quarter.mean)
+                       .number("quota", quarter.quota)
+                       .number("p", 100.0 * quarter.quota_met)
+                       .number("lower", 100.0 * quarter.quota_met_interval.lower)
+                       .number("upper", 100.0 * quarter.quota_met_interval.upper));
+    // A quarter whose share of the quota outruns its share of what the funnel books, by more
+    // than 5% of that share: its quota is harder than the year's.
+    if (quarters > 1 && quota_share > bookings_share * 1.05)
+      flags += (flags.empty() ? "" : " ") + quarter.label + " carries " + percent(quota_share) +
+               " of the quota but the funnel books " + percent(bookings_share) + " of the " +
+               period + ": " + summary.variant + " makes " + quarter.label + " " +
+               percent(quarter.quota_met) + " of the time (95% interval " +
+               percent(quarter.quota_met_interval.lower) + " to " +
+               percent(quarter.quota_met_interval.upper) + ").";
+  }
+  section.body = table + TABLE_END;
+  std::string reading = flags;
+  if (reading.empty() && quarters > 0) {
+    const auto [low, high] = std::minmax_element(
+        summary.quarters.begin(), summary.quarters.end(),
+        [](const PeriodSummary& a, const PeriodSummary& b) { return a.quota_met < b.quota_met; });
+    reading =
+        "No quarter's share of the quota outruns its share of the bookings by more than "
+        "5%; P(quota met) runs from " +
+        percent(low->quota_met) + " (" + low->label + ") to " + percent(high->quota_met) + " (" +
+        high->label + ").";
+  }
+  const std::string x =
+      "\"x\":{\"field\":\"quarter\",\"type\":\"ordinal\",\"sort\":null,\"title\":\"Quarter\","
+      "\"axis\":{\"labelAngle\":0}}";
+  section.charts.push_back(
+      {"chart-quarter-met", reading,
+       spec("P(quota met) per quarter, with 95% Wilson intervals", 220,
+            "\"data\":{\"values\":" + values(rows) + "},\"encoding\":{" + x +
+                "},\"layer\":["
+                "{\"mark\":{\"type\":\"bar\",\"color\":\"#9ecae1\"},\"encoding\":{\"y\":{"
+                "\"field\":\"p\",\"type\":\"quantitative\",\"title\":\"P(quota met) in the "
+                "quarter (%)\",\"scale\":{\"domain\":[0,100]}}}},"
+                "{\"mark\":\"rule\",\"encoding\":{\"y\":{\"field\":\"lower\",\"type\":"
+                "\"quantitative\"},\"y2\":{\"field\":\"upper\"}}}]")});
+  section.charts.push_back(
+      {"chart-quarter-bookings",
+       summary.variant + " books " + wan(year_mean) + " over the " + period +
+           " on average against a quota of " + wan(year_quota) + ".",
+       spec("Mean bookings per quarter (bars) and quota (red ticks)", 220,
+            "\"data\":{\"values\":" + values(rows) + "},\"encoding\":{" + x +
+                "},\"layer\":["
+                "{\"mark\":{\"type\":\"bar\",\"color\":\"#6baed6\"},\"encoding\":{\"y\":{"
+                "\"field\":\"bookings\",\"type\":\"quantitative\",\"title\":\"Bookings in the "
+                "quarter (万)\"}}},"
+                "{\"mark\":{\"type\":\"tick\",\"color\":\"#d62728\",\"thickness\":3},"
+                "\"encoding\":{\"y\":{\"field\":\"quota\",\"type\":\"quantitative\"}}}]")});
+  return section;
+}
+
+/// Index of the replication value x with P(value >= x) >= probability, the largest such:
+/// the sorted values' element n - ceil(probability n).
+double at_least_with(const std::vector<double>& sorted, double probability) {
+  const std::size_t n = sorted.size();
+  const auto needed = static_cast<std::size_t>(std::ceil(probability * static_cast<double>(n)));
+  return sorted[n - std::clamp<std::size_t>(needed, 1, n)];
+}
+
+Section exceedance_section(const Comparison& comparison) {
+  Section section{"Chance of reaching an amount", "", {}, ""};
+  const std::string& period = comparison.period;
+  // Every variant's curve while they stay apart on the page; the baseline's alone beyond.
+  constexpr std::size_t MAX_CURVES = 5;
+  const std::size_t curves =
+      comparison.variants.size() <= MAX_CURVES ? comparison.variants.size() : 1;
+  std::vector<JsonRow> rows;
+  std::string reading;
+  for (std::size_t v = 0; v < curves; ++v) {
+    const VariantComparison& variant = comparison.variants[v];
+    std::vector<double> sorted = variant.by_replication.bookings;
+    std::sort(sorted.begin(), sorted.end());
+    const std::size_t n = sorted.size();
+    if (n == 0)
+      continue;
+    // P(bookings >= sorted[i]) = (n - first index of sorted[i]) / n; at most about 200 steps
+    // a curve keep the page small.
+    const std::size_t stride = std::max<std::size_t>(1, n / 200);
+    for (std::size_t i = 0; i < n; i += stride) {
+      const std::size_t first = static_cast<std::size_t>(
+          std::lower_bound(sorted.begin(), sorted.end(), sorted[i]) - sorted.begin());
+      rows.push_back(
+          JsonRow()
+              .text("variant", variant.variant)
+              .number("bookings", sorted[i])
+              .number("p", 100.0 * static_cast<double>(n - first) / static_cast<double>(n)));
+    }
+    if (variant.is_baseline)
+      reading = variant.variant + " books at least " + wan(at_least_with(sorted, 0.9)) +
+                " over the " + period + " in 9 replications of 10, at least " +
+                wan(at_least_with(sorted, 0.5)) + " in half of them and at least " +
+                wan(at_least_with(sorted, 0.1)) + " in 1 of 10; it reaches the quota of " +
+                wan(variant.quota) + " in " + percent(variant.quota_met) + ".";
+  }
+  section.intro =
+      "<p>For each amount on the horizontal axis, the share of replications whose bookings over "
+      "the measured " +
+      html(period) + " reach it" +
+      (curves < comparison.variants.size()
+           ? " (" + html(comparison.baseline) + " only: the file holds " +
+                 std::to_string(comparison.variants.size()) + " variants)"
+           : std::string()) +
+      "; the red dashed line is " + html(comparison.baseline) + "'s quota.</p>";
+  const double quota = comparison.variants.front().quota;
+  section.charts.push_back(
+      {"chart-exceedance", reading,
+       spec("P(bookings over the " + period + " ≥ amount)", 280,
+            "\"layer\":[{\"data\":{\"values\":" + values(rows) +
+                "},\"mark\":{\"type\":\"line\",\"interpolate\":\"step-before\"},\"encoding\":{"
+                "\"x\":{\"field\":\"bookings\",\"type\":\"quantitative\",\"title\":\"Bookings "
+                "over the " +
+                period +
+                " (万)\",\"scale\":{\"zero\":false}},\"y\":{\"field\":\"p\",\"type\":"
+                "\"quantitative\",\"title\":\"Share of replications at or above (%)\","
+                "\"scale\":{\"domain\":[0,100]}},\"color\":{\"field\":\"variant\",\"type\":"
+                "\"nominal\",\"sort\":null,\"title\":\"Variant\"}}},"
+                "{\"data\":{\"values\":[{\"quota\":" +
+                chart_number(quota) +
+                "}]},\"mark\":{\"type\":\"rule\",\"color\":\"#d62728\",\"strokeDash\":[4,4]},"
+                "\"encoding\":{\"x\":{\"field\":\"quota\",\"type\":\"quantitative\"}}}]")});
+  return section;
+}
+
+/// Mean over replications of an Array [replication, group member, quarter] summed over the
+/// members of each group: [group][quarter].
+std::vector<std::vector<double>> group_means(const Array& array,
+                                             const std::vector<std::size_t>& group_of,
+                                             std::size_t groups) {
+  const std::size_t replications = array.shape[0], members = array.shape[1],
+                    quarters = array.shape[2];
+  std::vector<std::vector<double>> sums(groups, std::vector<double>(quarters, 0.0));
+  for (std::size_t r = 0; r < replications; ++r)
+    for (std::size_t m = 0; m < members; ++m)
+      for (std::size_t q = 0; q < quarters; ++q)
+        sums[group_of[m]][q] += array.values[(r * members + m) * quarters + q];
+  for (std::vector<double>& group : sums)
+    for (double& value : group)
+      value /= static_cast<double>(replications);
+  return sums;
+}
+
+/// A table and a grouped bar chart of mean bookings per group and quarter, and the period.
+void add_bookings_by_group(Section& section, const std::string& id, const std::string& kind,
+                           const std::vector<std::string>& names,
+                           const std::vector<std::vector<double>>& means,
+                           const std::vector<std::string>& extra_heading,
+                           const std::vector<std::string>& extra_cells, const std::string& period) {
+  const std::size_t quarters = means.empty() ? 0 : means.front().size();
+  double total = 0.0;
+  for (const std::vector<double>& group : means)
+    for (double value : group)
+      total += value;
+  std::vector<std::string> headings = {kind};
+  headings.insert(headings.end(), extra_heading.begin(), extra_heading.end());
+  for (std::size_t q = 0; q < quarters; ++q)
+    headings.push_back(quarter_label(q) + " (万)");
+  headings.push_back(period + " (万)");
+  headings.push_back("share");
+  std::string table = table_start(headings);
+  std::vector<JsonRow> rows;
+  std::string reading = "Mean bookings over the " + period + ": ";
+  for (std::size_t g = 0; g < names.size(); ++g) {
+    std::vector<std::string> cells = {names[g]};
+    if (!extra_cells.empty())
+      cells.push_back(extra_cells[g]);
+    double sum = 0.0;
+    for (std::size_t q = 0; q < quarters; ++q) {
+      cells.push_back(amount(means[g][q]));
+      sum += means[g][q];
+      rows.push_back(JsonRow()
+                         .text("group", names[g])
+                         .text("quarter", quarter_label(q))
+                         .number("bookings", means[g][q]));
+    }
+    const double share = total > 0.0 ? sum / total : NAN;
+    cells.push_back(amount(sum));
+    cells.push_back(std::isnan(share) ? "—" : percent(share));
+    table += table_row(cells);
+    reading += (g ? "; " : "") + names[g] + " " + wan(sum) +
+               (std::isnan(share) ? "" : " (" + percent(share) + ")");
+  }
+  section.body += table + TABLE_END;
+  const std::string kind_title =
+      std::string(1, static_cast<char>(std::toupper(kind[0]))) + kind.substr(1);
+  section.charts.push_back(
+      {id, reading + ".",
+       spec("Mean bookings per " + kind + " and quarter", 240,
+            "\"data\":{\"values\":" + values(rows) +
+                "},\"mark\":\"bar\",\"encoding\":{\"x\":{\"field\":\"quarter\",\"type\":"
+                "\"ordinal\",\"sort\":null,\"title\":\"Quarter\",\"axis\":{\"labelAngle\":0}},"
+                "\"xOffset\":{\"field\":"
+                "\"group\",\"sort\":null},\"y\":{\"field\":\"bookings\",\"type\":"
+                "\"quantitative\",\"title\":\"Mean bookings (万)\"},\"color\":{\"field\":"
+                "\"group\",\"type\":\"nominal\",\"sort\":null,\"title\":" +
+                json_string(kind_title) +
+                "},\"tooltip\":[{\"field\":\"group\",\"title\":" + json_string(kind) +
+                "},{\"field\":\"quarter\"},{\"field\":\"bookings\",\"format\":\".0f\"}]}")});
+}
+
+/// The teams in the order they first appear among the reps, and each rep's team's index.
+struct Teams {
+  std::vector<std::string> names;
+  std::vector<std::size_t> of_rep;
+  std::vector<std::size_t> reps;  ///< per team
+};
+
+Teams teams_of(const std::vector<std::string>& rep_team) {
+  Teams teams;
+  for (const std::string& name : rep_team) {
+    const auto found = std::find(teams.names.begin(), teams.names.end(), name);
+    const std::size_t index = static_cast<std::size_t>(found - teams.names.begin());
+    if (found == teams.names.end()) {
+      teams.names.push_back(name);
+      teams.reps.push_back(0);
+    }
+    teams.of_rep.push_back(index);
+    ++teams.reps[index];
+  }
+  return teams;
+}
+
+Section team_section(const ResultsReader& reader, const std::string& variant,
+                     const std::string& period) {
+  Section section{"Teams and segments", "", {}, ""};
+  section.intro = "<p>Where the bookings of " + html(variant) +
+                  " come from: mean over replications of each team's bookings (its reps' "
+                  "bookings summed) and of each segment's, per quarter and over the " +
+                  html(period) + ".</p>";
+  const Array bookings = reader.read_array(variant, "rep_bookings");
+  const std::vector<std::string> rep_team = reader.read_strings(variant, "rep_team");
+  if (bookings.shape.size() == 3 && bookings.shape[1] == rep_team.size() && bookings.shape[0] > 0) {
+    const Teams teams = teams_of(rep_team);
+    std::vector<std::string> reps;
+    for (std::size_t count : teams.reps)
+      reps.push_back(std::to_string(count));
+    add_bookings_by_group(section, "chart-teams", "team", teams.names,
+                          group_means(bookings, teams.of_rep, teams.names.size()), {"reps"}, reps,
+                          period);
+  } else {
+    section.body += note("The file's rep datasets do not match; no bookings per team to show.");
+  }
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> means;
+  for (const std::string& segment : reader.segments(variant)) {
+    const Matrix matrix = reader.read_matrix(variant, "segments/" + segment + "/bookings");
+    if (matrix.rows == 0)
+      continue;
+    std::vector<double> mean(matrix.cols, 0.0);
+    for (std::size_t r = 0; r < matrix.rows; ++r)
+      for (std::size_t q = 0; q < matrix.cols; ++q)
+        mean[q] += matrix.at(r, q) / static_cast<double>(matrix.rows);
+    names.push_back(segment);
+    means.push_back(std::move(mean));
+  }
+  if (!names.empty())
+    add_bookings_by_group(section, "chart-segments", "segment", names, means, {}, {}, period);
+  return section;
+}
+
 Section attainment_section(const ResultsReader& reader, const std::string& variant) {
-  Section section{"Reps' quota attainment", "", {}, ""};
+  Section section{"Reps' quota attainment by team", "", {}, ""};
   const Array bookings = reader.read_array(variant, "rep_bookings");
   const Matrix quota = reader.read_matrix(variant, "rep_quota");
-  if (bookings.shape.size() != 3 || bookings.shape[1] != quota.rows) {
+  const std::vector<std::string> rep_team = reader.read_strings(variant, "rep_team");
+  if (bookings.shape.size() != 3 || bookings.shape[1] != quota.rows ||
+      rep_team.size() != quota.rows || quota.cols == 0) {
     section.body = note("The file's rep datasets do not match; no attainment to show.");
     return section;
   }
   const std::size_t replications = bookings.shape[0], reps = bookings.shape[1],
                     quarters = bookings.shape[2];
-  // 10% bins up to 300%; the last bin holds everything above.
+  const Teams teams = teams_of(rep_team);
+  // 10% bins up to 300%; the last bin holds everything above. One histogram per team: teams
+  // of different segments and quotas reach very different attainments.
   constexpr int BINS = 31;
-  std::vector<double> counts(BINS, 0.0);
-  std::vector<double> attainments;
+  std::vector<std::vector<double>> counts(teams.names.size(), std::vector<double>(BINS, 0.0));
+  std::vector<std::vector<double>> attainments(teams.names.size());
+  std::vector<std::size_t> with_quota(teams.names.size(), 0);
   for (std::size_t rep = 0; rep < reps; ++rep) {
     double rep_quota = 0.0;
     for (std::size_t q = 0; q < quarters; ++q)
       rep_quota += quota.at(rep, std::min(q, quota.cols - 1));
     if (!(rep_quota > 0.0))
       continue;
+    const std::size_t team = teams.of_rep[rep];
+    ++with_quota[team];
     for (std::size_t r = 0; r < replications; ++r) {
       double booked = 0.0;
       for (std::size_t q = 0; q < quarters; ++q)
         booked += bookings.values[(r * reps + rep) * quarters + q];
       const double attainment = booked / rep_quota;
-      attainments.push_back(attainment);
-      ++counts[static_cast<std::size_t>(
+      attainments[team].push_back(attainment);
+      ++counts[team][static_cast<std::size_t>(
           std::clamp(std::floor(attainment * 10.0), 0.0, static_cast<double>(BINS - 1)))];
     }
   }
-  if (attainments.empty()) {
+  std::vector<JsonRow> rows;
+  std::string table = table_start(
+      {"team", "reps with a quota", "reps meeting quota over the run", "median attainment"});
+  std::string reading = "Reps meeting their quota over the run: ";
+  std::size_t shown = 0;
+  for (std::size_t team = 0; team < teams.names.size(); ++team) {
+    const std::vector<double>& team_values = attainments[team];
+    if (team_values.empty())
+      continue;
+    const double n = static_cast<double>(team_values.size());
+    for (int bin = 0; bin < BINS; ++bin)
+      rows.push_back(JsonRow()
+                         .text("team", teams.names[team])
+                         .number("lower", 10.0 * bin)
+                         .number("upper", 10.0 * (bin + 1))
+                         .number("share", 100.0 * counts[team][bin] / n));
+    const double met = static_cast<double>(std::count_if(team_values.begin(), team_values.end(),
+                                                         [](double a) { return a >= 1.0; })) /
+                       n;
+    const double median = quantile(team_values, 0.5);
+    table += table_row(
+        {teams.names[team], std::to_string(with_quota[team]), percent(met), percent(median)});
+    reading += (shown++ ? "; " : "") + teams.names[team] + " " + percent(met) + " (median " +
+               percent(median) + ")";
+  }
+  if (shown == 0) {
     section.body = note("No rep has a quota in this scenario (teams set no quota_per_quarter).");
     return section;
   }
-  std::vector<JsonRow> rows;
-  for (int bin = 0; bin < BINS; ++bin)
-    rows.push_back(
-        JsonRow()
-            .number("lower", 10.0 * bin)
-            .number("upper", 10.0 * (bin + 1))
-            .number("share", 100.0 * counts[bin] / static_cast<double>(attainments.size())));
-  const double met = static_cast<double>(std::count_if(attainments.begin(), attainments.end(),
-                                                       [](double a) { return a >= 1.0; })) /
-                     static_cast<double>(attainments.size());
+  section.body = table + TABLE_END;
   section.intro =
       "<p>Each rep's bookings over the measured run divided by their quota over it, for every "
       "rep with a quota and every replication (" +
-      html(variant) + "); the last bar holds 300% and more.</p>";
+      html(variant) +
+      "), one histogram per team; the last bar holds 300% and more, the red dashed line is "
+      "100%.</p>";
+  const int row_height = 70;
+  // Vega-Lite sorts facets by name unless given the order: the teams' own.
+  std::string team_order = "[";
+  for (std::size_t team = 0; team < teams.names.size(); ++team)
+    if (!attainments[team].empty())
+      team_order += (team_order.size() > 1 ? "," : "") + json_string(teams.names[team]);
+  team_order += "]";
   section.charts.push_back(
-      {"chart-attainment",
-       percent(met) + " of reps meet their quota over the run; the median rep reaches " +
-           percent(quantile(attainments, 0.5)) + ".",
-       spec("Distribution of reps' quota attainment", 240,
-            "\"data\":{\"values\":" + values(rows) +
-                "},\"layer\":[{\"mark\":{\"type\":\"bar\",\"color\":\"#6baed6\"},\"encoding\":{"
-                "\"x\":{\"field\":\"lower\",\"type\":\"quantitative\",\"title\":\"Quota "
-                "attainment over the run (%)\",\"scale\":{\"domain\":[0,310]}},\"x2\":{\"field\":"
-                "\"upper\"},\"y\":{\"field\":\"share\",\"type\":\"quantitative\",\"title\":"
-                "\"Share of reps × replications (%)\"},\"y2\":{\"datum\":0}}},"
-                "{\"mark\":{\"type\":\"rule\",\"color\":\"#d62728\",\"strokeDash\":[4,4]},"
-                "\"encoding\":{\"x\":{\"datum\":100}}}]")});
+      {"chart-attainment", reading + ".",
+       "{\"$schema\":\"https://vega.github.io/schema/vega-lite/v5.json\",\"title\":"
+       "\"Distribution of reps' quota attainment, per team\",\"config\":{\"font\":" +
+           json_string(CHART_FONT) + "},\"data\":{\"values\":" + values(rows) +
+           "},\"facet\":{\"row\":{\"field\":\"team\",\"type\":\"nominal\",\"sort\":" + team_order +
+           ","
+           "\"title\":null,\"header\":{\"labelAngle\":0,\"labelAlign\":\"left\","
+           "\"labelOrient\":\"top\",\"labelFontWeight\":\"bold\"}}},\"spacing\":6,\"spec\":{"
+           "\"width\":820,\"height\":" +
+           std::to_string(row_height) +
+           ",\"layer\":[{\"mark\":{\"type\":\"bar\",\"color\":\"#6baed6\"},\"encoding\":{"
+           "\"x\":{\"field\":\"lower\",\"type\":\"quantitative\",\"title\":\"Quota "
+           "attainment over the run (%)\",\"scale\":{\"domain\":[0,310]}},\"x2\":{\"field\":"
+           "\"upper\"},\"y\":{\"field\":\"share\",\"type\":\"quantitative\",\"title\":"
+           "\"Share (%)\"},\"y2\":{\"datum\":0}}},"
+           "{\"mark\":{\"type\":\"rule\",\"color\":\"#d62728\",\"strokeDash\":[4,4]},"
+           "\"encoding\":{\"x\":{\"datum\":100}}}]}}"});
   return section;
 }
 
@@ -551,7 +980,8 @@ Section scenario_section(const FileMetadata& metadata, const StoredScenario& sto
 
 constexpr const char* STYLE = R"css(
 :root { color-scheme: light; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC", sans-serif;
+body { font: 15px/1.45 FunnelsimCJK, system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC",
+  sans-serif;
   margin: 0 auto; padding: 1rem; max-width: 60rem; color: #222; }
 h1 { font-size: 1.5rem; margin: 0.5rem 0; }
 h2 { font-size: 1.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; margin-top: 2rem; }
@@ -567,7 +997,7 @@ table { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; }
 th, td { border-bottom: 1px solid #e5e5e5; padding: 0.2rem 0.6rem; text-align: left;
   vertical-align: top; }
 table.facts th { color: #555; font-weight: normal; }
-pre { font-size: 0.8rem; overflow-x: auto; background: #f7f7f7; padding: 0.5rem; }
+pre { font-family: FunnelsimCJK, ui-monospace, monospace; font-size: 0.8rem; overflow-x: auto; background: #f7f7f7; padding: 0.5rem; }
 .render-state { color: #999; font-size: 0.75rem; margin-top: 2rem; }
 @media (max-width: 480px) { body { font-size: 14px; padding: 0.5rem; } th, td { padding: 0.2rem; } }
 @media print {
@@ -603,6 +1033,45 @@ constexpr const char* RENDER_SCRIPT = R"js(
 })();
 )js";
 
+std::string base64(std::string_view bytes) {
+  static constexpr char DIGITS[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t left = bytes.size() - i;
+    std::uint32_t group = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (left > 1)
+      group |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    if (left > 2)
+      group |= static_cast<unsigned char>(bytes[i + 2]);
+    out += DIGITS[(group >> 18) & 63];
+    out += DIGITS[(group >> 12) & 63];
+    out += left > 1 ? DIGITS[(group >> 6) & 63] : '=';
+    out += left > 2 ? DIGITS[group & 63] : '=';
+  }
+  return out;
+}
+
+/// The @font-face rule of the embedded CJK subset, its unicode-range the code points listed
+/// beside the font ("U+4E07, U+4EBF").
+std::string cjk_font_face() {
+  std::string range;
+  std::string_view list = fonts::funnelsim_cjk_subset_codepoints();
+  while (!list.empty()) {
+    const std::size_t end = std::min(list.find('\n'), list.size());
+    const std::string_view code = list.substr(0, end);
+    if (!code.empty())
+      range += (range.empty() ? "U+" : ", U+") + std::string(code);
+    list.remove_prefix(std::min(end + 1, list.size()));
+  }
+  return std::string("@font-face { font-family: ") + CJK_FAMILY +
+         "; font-style: normal; font-display: block;\n"
+         "  src: url(data:font/woff2;base64," +
+         base64(fonts::funnelsim_cjk_subset_woff2()) +
+         ") format(\"woff2\");\n  unicode-range: " + range + "; }\n";
+}
+
 /// A script element holding `code`; "</script" inside it would end the element early.
 std::string inline_script(std::string_view code) {
   std::string text(code);
@@ -624,10 +1093,14 @@ std::string render_report(const ResultsReader& reader, const ReportOptions& opti
 
   std::vector<Section> sections;
   sections.push_back(outcome_section(reader, comparison));
+  sections.push_back(exceedance_section(comparison));
+  sections.push_back(quarter_section(summarize(reader, baseline), comparison.period));
   sections.push_back(difference_section(comparison));
+  sections.push_back(cost_section(comparison));
+  sections.push_back(team_section(reader, baseline, comparison.period));
+  sections.push_back(attainment_section(reader, baseline));
   sections.push_back(funnel_section(reader, baseline));
   sections.push_back(forecast_section(reader, baseline));
-  sections.push_back(attainment_section(reader, baseline));
   sections.push_back(scenario_section(metadata, stored, reader.variants(), options));
 
   const std::string title = "funnelsim report: " + metadata.scenario_name;
@@ -635,7 +1108,7 @@ std::string render_report(const ResultsReader& reader, const ReportOptions& opti
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>" +
-      html(title) + "</title>\n<style>" + STYLE + "</style>\n</head>\n<body>\n";
+      html(title) + "</title>\n<style>" + cjk_font_face() + STYLE + "</style>\n</head>\n<body>\n";
   page += "<header><h1>" + html(title) + "</h1><p class=\"subtitle\">" +
           html(format_text("%zu replications, seed %llu, funnelsim %s; report of %s on %s",
                            metadata.replications, static_cast<unsigned long long>(metadata.seed),

@@ -16,10 +16,13 @@ struct ReportOptions {
 };
 
 /// The report of every variant of `reader` against "baseline" (or the first variant when
-/// none is so named): bookings and P(quota met) per variant, paired differences, the funnel
-/// by week, forecast error by week of quarter and the reps' attainment, each chart with a
-/// one-line reading. Sections whose data the file lacks (a single variant, no forecasts)
-/// say so. A pure function of its inputs; throws ResultsError for a damaged file.
+/// none is so named): bookings and P(quota met) per variant, P(bookings >= x) per variant,
+/// each quarter's P(quota met) and bookings against its quota share, paired differences, cost
+/// and return, bookings per team and per segment, the reps' attainment per team, the funnel by
+/// week and forecast error by week of quarter, each chart with a one-line reading. A subset
+/// font for 万 and 亿 is embedded (analysis/report/fonts). Sections whose data the file lacks (a
+/// single variant, no forecasts) say so. A pure function of its inputs; throws ResultsError for a
+/// damaged file.
 std::string render_report(const ResultsReader& reader, const ReportOptions& options);
 
 /// The class of every chart container (`<div class="chart" id="chart-...">`): each must hold
