@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "funnelsim/report/compare.hpp"
+#include "funnelsim/report/report.hpp"
 #include "funnelsim/report/verdict.hpp"
 #include "funnelsim/results/results_file.hpp"
 #include "support/models.hpp"
@@ -328,4 +329,14 @@ TEST_CASE("--cheapest refuses a file without costs", "[sweep][compare][process]"
   INFO(plain.output);
   CHECK(plain.exit_code == 0);
   CHECK_THAT(plain.output, Contains("The sweep by headcount"));
+}
+
+TEST_CASE("The report draws P(quota met) across the sweep", "[sweep][report][process]") {
+  const analysis::ResultsReader reader(sweep_file());
+  const std::string page = analysis::render_report(reader, {"sweep.h5", "2026-01-01"});
+  CHECK_THAT(page, Contains("id=\"chart-sweep\""));
+  CHECK_THAT(page, Contains("one line per value of the other swept keys"));
+  const analysis::Comparison comparison = analysis::compare_variants(reader, {});
+  // The reading is compare --cheapest 0.8's statement (HTML-escaped: it holds no markup).
+  CHECK_THAT(page, Contains(analysis::find_cheapest(comparison, 0.8).statement));
 }
