@@ -243,16 +243,10 @@ Section difference_section(const Comparison& comparison) {
 
 /// A sweep's P(quota met) with its Wilson interval against the first swept key's value (one
 /// line per value of the other keys), and the cheapest variant that reaches 80%, stated as
-/// compare --cheapest 0.8 states it.
+/// compare --cheapest 0.8 states it. Only for a file that holds a sweep (a non-empty grid).
 Section sweep_section(const Comparison& comparison) {
   Section section{"The sweep", "", {}, ""};
   const SweepGrid& grid = comparison.grid;
-  if (grid.empty()) {
-    section.body = note(
-        "The file holds no sweep: a scenario with <code>sweep:</code> (one "
-        "variant per value of a key) fills this section.");
-    return section;
-  }
   // A numeric axis when every value of the first key is a number, else the values in order.
   bool numeric = true;
   for (const VariantComparison& row : comparison.variants) {
@@ -712,7 +706,8 @@ std::string render_report(const ResultsReader& reader, const ReportOptions& opti
   std::vector<Section> sections;
   sections.push_back(outcome_section(reader, comparison));
   sections.push_back(difference_section(comparison));
-  sections.push_back(sweep_section(comparison));
+  if (!comparison.grid.empty())
+    sections.push_back(sweep_section(comparison));
   sections.push_back(funnel_section(reader, baseline));
   sections.push_back(forecast_section(reader, baseline));
   sections.push_back(attainment_section(reader, baseline));
