@@ -234,7 +234,7 @@ TEST_CASE("compare's two-way tables match the datasets", "[sweep][compare][proce
   }
 }
 
-TEST_CASE("--cheapest agrees with an exhaustive search over the variants",
+TEST_CASE("compare --cheapest agrees with an exhaustive search over the variants",
           "[sweep][compare][process]") {
   const analysis::ResultsReader reader(sweep_file());
   const analysis::Comparison comparison = analysis::compare_variants(reader, {});
@@ -301,7 +301,7 @@ TEST_CASE("--cheapest agrees with an exhaustive search over the variants",
   CHECK(outcome.exit_code == 2);
 }
 
-TEST_CASE("--cheapest refuses a file without costs", "[sweep][compare][process]") {
+TEST_CASE("compare --cheapest refuses a file without costs", "[sweep][compare][process]") {
   funnelsim::testing::TemporaryDirectory directory("funnelsim-sweep-free");
   const fs::path path = directory / "free.h5";
   {
