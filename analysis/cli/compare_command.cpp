@@ -22,6 +22,7 @@ struct CompareArgs {
   std::string metric = "bookings";
   std::string quarter;  ///< "K" (1-based), "year" or "total"; empty: the whole run
   std::string rank_by = "bookings";
+  std::string cheapest;  ///< a probability such as "0.8"; empty: not asked
   bool json = false;
   bool csv = false;
   bool bom = false;
@@ -60,12 +61,25 @@ constexpr const char* FOOTER =
     "(empty: undefined, inf: infinite), without the verdict; --bom starts it with the UTF-8\n"
     "byte-order mark (EF BB BF), so that a spreadsheet reads 万 as UTF-8.\n"
     "\n"
+    "A sweep (scenario key sweep:) keeps its grid's order, baseline first: the tables show a\n"
+    "column per swept key, headed by the key's last path component (or as many components as\n"
+    "tell the keys apart), holding each variant's value, and add the grid: P(quota met) and\n"
+    "mean bookings per value for one key, as two-way tables (first key rows, second key\n"
+    "columns) for two. The JSON adds \"grid\": keys, labels and the values of each swept\n"
+    "variant. --cheapest P names the variant with the lowest mean cost whose P(quota met) is\n"
+    "at least P, says whether its 95% interval lies above P or straddles it (it meets P on the\n"
+    "estimate only), and names cheaper variants whose interval still reaches P; when none\n"
+    "reaches P it says so and names the highest (exit 0). A file without costs exits 2. The\n"
+    "JSON adds \"cheapest\": threshold, variant (null: none), probability, interval, cost,\n"
+    "meets_with_confidence, statement.\n"
+    "\n"
     "Examples:\n"
     "  funnelsim compare results.h5\n"
     "  funnelsim compare results.h5 --metric attainment --quarter 2\n"
     "  funnelsim compare results.h5 --baseline plus-two-reps --json\n"
     "  funnelsim compare results.h5 --rank-by return\n"
-    "  funnelsim compare results.h5 --csv --bom > compare.csv\n";
+    "  funnelsim compare results.h5 --csv --bom > compare.csv\n"
+    "  funnelsim compare sweep.h5 --cheapest 0.8\n";
 
 analysis::CompareMetric parse_metric(const std::string& name) {
   if (name == "wins") {
@@ -89,7 +103,18 @@ std::optional<int> parse_quarter(const std::string& text) {
   return quarter - 1;
 }
 
+// A probability such as "0.8"; the range is compare's to check (find_cheapest).
+double parse_probability(const std::string& text) {
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw UsageError("--cheapest: expected a probability such as 0.8, got '" + text + "'");
+  }
+  return value;
+}
+
 int compare(const CompareArgs& args) {
+  const double threshold = args.cheapest.empty() ? 0.0 : parse_probability(args.cheapest);
   analysis::CompareQuestion question;
   question.baseline = args.baseline;
   question.metric = parse_metric(args.metric);
@@ -103,8 +128,12 @@ int compare(const CompareArgs& args) {
     }
     const analysis::Verdict verdict =
         analysis::decide(comparison, analysis::parse_criterion(args.rank_by));
-    return args.json ? analysis::comparison_json(comparison, verdict)
-                     : analysis::format_comparison(comparison, reader.metadata(), verdict);
+    analysis::Cheapest cheapest;
+    if (!args.cheapest.empty())
+      cheapest = analysis::find_cheapest(comparison, threshold);
+    const analysis::Cheapest* chosen = args.cheapest.empty() ? nullptr : &cheapest;
+    return args.json ? analysis::comparison_json(comparison, verdict, chosen)
+                     : analysis::format_comparison(comparison, reader.metadata(), verdict, chosen);
   });
   std::fputs(text.c_str(), stdout);
   return SUCCESS;
@@ -132,9 +161,13 @@ Command add_compare_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--quarter", args->quarter,
                       "Quarter K (1-based) or 'year' (default: the whole run)");
+  CLI::Option* cheapest = command->add_option(
+      "--cheapest", args->cheapest,
+      "Name the cheapest variant with P(quota met) >= P (a probability, such as 0.8)");
   CLI::Option* json = command->add_flag("--json", args->json, "Print JSON instead of tables");
-  CLI::Option* csv =
-      command->add_flag("--csv", args->csv, "Print CSV instead of tables")->excludes(json);
+  CLI::Option* csv = command->add_flag("--csv", args->csv, "Print CSV instead of tables")
+                         ->excludes(json)
+                         ->excludes(cheapest);
   command->add_flag("--bom", args->bom, "Start the CSV with a UTF-8 byte-order mark")->needs(csv);
   return {command, [args] { return compare(*args); }};
 }

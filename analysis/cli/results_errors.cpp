@@ -63,7 +63,9 @@ std::vector<analysis::VariantModel> shard_scenario_models(const std::string& sce
   }
   std::vector<analysis::VariantModel> models;
   for (scenarios::ScenarioVariant& variant : scenario.variants)
-    models.push_back({variant.name, std::move(variant.scenario.model)});
+    models.push_back({variant.name,
+                      std::move(variant.scenario.model),
+                      {std::move(variant.sweep_keys), std::move(variant.sweep_values)}});
   return models;
 }
 

@@ -250,8 +250,10 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
   plan.metadata.first_replication = plan.first;
 
   for (const scenarios::ScenarioVariant& variant : plan.scenario.variants) {
-    plan.variants.push_back(
-        {variant.name, &variant.scenario.model, variant.scenario.resolved_yaml});
+    plan.variants.push_back({variant.name,
+                             &variant.scenario.model,
+                             variant.scenario.resolved_yaml,
+                             {variant.sweep_keys, variant.sweep_values}});
   }
   plan.options.seed = args.seed;
   plan.options.max_replications = plan.replications;

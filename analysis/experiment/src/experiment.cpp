@@ -56,8 +56,8 @@ ExperimentResult run_experiment(const std::vector<ExperimentVariant>& variants,
   std::vector<sim::ResultSink*> sinks;
   std::vector<std::unique_ptr<ForecastBenchmark>> forecasts;
   for (const ExperimentVariant& variant : variants) {
-    sinks.push_back(
-        &writer.add_variant(variant.name, *variant.model, variant.resolved_yaml, FORECAST_SERIES));
+    sinks.push_back(&writer.add_variant(variant.name, *variant.model, variant.resolved_yaml,
+                                        FORECAST_SERIES, variant.sweep));
     forecasts.push_back(std::make_unique<ForecastBenchmark>(*variant.model, options.seed,
                                                             options.forecast_samples));
   }

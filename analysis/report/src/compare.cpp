@@ -140,6 +140,49 @@ VariantComparison compare_one(const PeriodValues& variant, const PeriodValues& b
   return row;
 }
 
+// The path's last `parts` components ("teams.a.headcount", 2: "a.headcount").
+std::string path_tail(const std::string& path, std::size_t parts) {
+  std::size_t start = path.size();
+  for (std::size_t found = 0; found < parts && start != std::string::npos && start > 0; ++found)
+    start = path.rfind('.', start - 1);
+  return start == std::string::npos ? path : path.substr(start + 1);
+}
+
+// Each key's shortest tail of components that no other key shares.
+std::vector<std::string> grid_labels(const std::vector<std::string>& keys) {
+  std::vector<std::string> labels;
+  for (const std::string& key : keys) {
+    std::size_t parts = 1;
+    const auto clashes = [&] {
+      return std::count_if(keys.begin(), keys.end(), [&](const std::string& other) {
+               return path_tail(other, parts) == path_tail(key, parts);
+             }) > 1;
+    };
+    while (clashes() && path_tail(key, parts) != key)
+      ++parts;
+    labels.push_back(path_tail(key, parts));
+  }
+  return labels;
+}
+
+// Reads each variant's place on the sweep; every sweep variant must share the first's keys.
+SweepGrid read_grid(const ResultsReader& reader, const std::vector<std::string>& names,
+                    std::vector<std::vector<std::string>>& values) {
+  SweepGrid grid;
+  for (const std::string& name : names) {
+    SweepPoint point = reader.sweep_point(name);
+    if (!point.empty() && grid.empty()) {
+      grid.keys = point.keys;
+    } else if (!point.empty() && point.keys != grid.keys) {
+      throw ResultsError(ErrorLocation{{}, 0, 0, "variant '" + name + "'"},
+                         "its sweep_keys differ from those of the file's other swept variants");
+    }
+    values.push_back(std::move(point.values));
+  }
+  grid.labels = grid_labels(grid.keys);
+  return grid;
+}
+
 // ---- Text, JSON and CSV output.
 
 // Terminal columns of UTF-8 text: CJK ideographs such as 万 take two.
@@ -181,12 +224,13 @@ std::string padded(const std::string& text, std::size_t width, bool left) {
 // numbers stay within 80 columns.
 constexpr std::size_t NAME_WIDTH = 18;
 
-std::string table(const std::vector<std::vector<std::string>>& rows) {
+std::string table(const std::vector<std::vector<std::string>>& rows,
+                  std::size_t name_width = NAME_WIDTH) {
   std::vector<std::size_t> widths(rows.front().size(), 0);
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       const std::size_t width = display_width(row[c]);
-      if (c > 0 || width <= NAME_WIDTH) {
+      if (c > 0 || width <= name_width) {
         widths[c] = std::max(widths[c], width);
       }
     }
@@ -312,6 +356,96 @@ struct Field {
   double number = 0.0;
 };
 
+// The cells that name a row: the variant, then with a sweep its value of each key (a sweep's
+// variant leaves the name blank: its values say which it is; other variants leave the values
+// blank).
+std::vector<std::string> name_cells(const Comparison& comparison, const VariantComparison& row) {
+  std::vector<std::string> cells{row.sweep_values.empty() ? row.variant : ""};
+  for (std::size_t k = 0; k < comparison.grid.keys.size(); ++k)
+    cells.push_back(row.sweep_values.empty() ? "" : row.sweep_values[k]);
+  return cells;
+}
+
+std::vector<std::string> header_cells(const Comparison& comparison,
+                                      const std::vector<std::string>& rest) {
+  std::vector<std::string> cells{"variant"};
+  cells.insert(cells.end(), comparison.grid.labels.begin(), comparison.grid.labels.end());
+  cells.insert(cells.end(), rest.begin(), rest.end());
+  return cells;
+}
+
+std::vector<std::string> row_cells(const Comparison& comparison, const VariantComparison& row,
+                                   const std::vector<std::string>& rest) {
+  std::vector<std::string> cells = name_cells(comparison, row);
+  cells.insert(cells.end(), rest.begin(), rest.end());
+  return cells;
+}
+
+// The distinct values of key `k` over the sweep's variants, in grid order.
+std::vector<std::string> axis_values(const Comparison& comparison, std::size_t k) {
+  std::vector<std::string> values;
+  for (const VariantComparison& row : comparison.variants) {
+    if (!row.sweep_values.empty() &&
+        std::find(values.begin(), values.end(), row.sweep_values[k]) == values.end())
+      values.push_back(row.sweep_values[k]);
+  }
+  return values;
+}
+
+// The sweep's variant at (first key = `a`, second key = `b`), if the grid has it.
+const VariantComparison* grid_cell(const Comparison& comparison, const std::string& a,
+                                   const std::string& b) {
+  for (const VariantComparison& row : comparison.variants) {
+    if (row.sweep_values.size() == 2 && row.sweep_values[0] == a && row.sweep_values[1] == b)
+      return &row;
+  }
+  return nullptr;
+}
+
+// The grid's tables: one row per value for one key; for two keys a two-way table (first key
+// rows, second key columns) of P(quota met) and one of mean bookings. More keys: none.
+std::string grid_tables(const Comparison& comparison) {
+  const SweepGrid& grid = comparison.grid;
+  if (grid.keys.size() == 1) {
+    std::vector<std::vector<std::string>> rows{
+        {grid.labels[0], "P(quota met)", "95% Wilson", "mean bookings"}};
+    for (const VariantComparison& row : comparison.variants) {
+      if (!row.sweep_values.empty())
+        rows.push_back({row.sweep_values[0], percent(row.quota_met),
+                        interval_text(row.quota_met_interval, 100.0, false),
+                        amount_text(mean(row.by_replication.bookings))});
+    }
+    return "\nThe sweep by " + grid.labels[0] + ", " + comparison.period +
+           " (P in %, bookings in 万)\n" + table(rows);
+  }
+  if (grid.keys.size() != 2)
+    return "\n" + wrapped("The sweep has " + std::to_string(grid.keys.size()) +
+                          " keys: its tables need one or two.");
+  const std::vector<std::string> first = axis_values(comparison, 0);
+  const std::vector<std::string> second = axis_values(comparison, 1);
+  const std::string corner = grid.labels[0] + " \\ " + grid.labels[1];
+  std::string text;
+  for (const bool probability : {true, false}) {
+    std::vector<std::vector<std::string>> rows{{corner}};
+    rows.front().insert(rows.front().end(), second.begin(), second.end());
+    for (const std::string& a : first) {
+      rows.push_back({a});
+      for (const std::string& b : second) {
+        const VariantComparison* cell = grid_cell(comparison, a, b);
+        rows.back().push_back(!cell         ? DASH
+                              : probability ? percent(cell->quota_met)
+                                            : amount_text(mean(cell->by_replication.bookings)));
+      }
+    }
+    text += "\n" +
+            (probability ? "P(quota met), " + comparison.period + ": rows "
+                         : "Mean bookings (万), " + comparison.period + ": rows ") +
+            grid.labels[0] + ", columns " + grid.labels[1] + "\n" +
+            table(rows, std::numeric_limits<std::size_t>::max());
+  }
+  return text;
+}
+
 std::vector<Field> fields_of(const Comparison& comparison, const VariantComparison& row) {
   return {
       {"metric", metric_name(comparison.metric)},
@@ -366,6 +500,87 @@ std::string metric_units(CompareMetric metric) {
   return "万";
 }
 
+std::string variant_label(const Comparison& comparison, const VariantComparison& row) {
+  if (row.sweep_values.empty())
+    return row.variant;
+  std::string label;
+  for (std::size_t k = 0; k < row.sweep_values.size() && k < comparison.grid.labels.size(); ++k)
+    label += (k == 0 ? "" : ", ") + comparison.grid.labels[k] + "=" + row.sweep_values[k];
+  return label;
+}
+
+Cheapest find_cheapest(const Comparison& comparison, double threshold) {
+  if (!(threshold > 0.0 && threshold <= 1.0)) {
+    throw CompareError("--cheapest: expected a probability in (0, 1], such as 0.8, got " +
+                       format_text("%g", threshold));
+  }
+  if (!comparison.cost_stored || !comparison.has_cost) {
+    throw CompareError(
+        std::string("--cheapest needs costs, and ") +
+        (comparison.cost_stored
+             ? "every variant's cost is zero: the scenario sets no cost_per_rep_per_quarter or "
+               "commission_rate"
+             : "the file stores no 'cost' (written before funnelsim stored costs); run it "
+               "again"));
+  }
+  const std::vector<VariantComparison>& rows = comparison.variants;
+  Cheapest cheapest;
+  cheapest.threshold = threshold;
+  for (std::size_t v = 0; v < rows.size(); ++v) {
+    if (rows[v].quota_met < threshold)
+      continue;
+    if (!cheapest.variant || rows[v].cost < rows[*cheapest.variant].cost ||
+        (rows[v].cost == rows[*cheapest.variant].cost &&
+         rows[v].quota_met > rows[*cheapest.variant].quota_met))
+      cheapest.variant = v;
+  }
+  const std::string goal = format_text("%g%%", 100.0 * threshold);
+  const auto p_text = [](const VariantComparison& row) {
+    return format_text("%.1f%% (95%% interval %.1f–%.1f%%)", 100.0 * row.quota_met,
+                       100.0 * row.quota_met_interval.lower, 100.0 * row.quota_met_interval.upper);
+  };
+  for (std::size_t v = 0; v < rows.size(); ++v) {
+    const bool cheaper = !cheapest.variant || rows[v].cost < rows[*cheapest.variant].cost;
+    if (v != cheapest.variant && cheaper && rows[v].quota_met < threshold &&
+        rows[v].quota_met_interval.upper >= threshold)
+      cheapest.possibly.push_back(v);
+  }
+  std::string statement;
+  if (cheapest.variant) {
+    const VariantComparison& row = rows[*cheapest.variant];
+    cheapest.meets_with_confidence = row.quota_met_interval.lower >= threshold;
+    statement = "Cheapest with P(quota met) ≥ " + goal + ": " + variant_label(comparison, row) +
+                ", mean cost " + amount_text(row.cost) + " 万 over the " + comparison.period +
+                ", P(quota met) ";
+    statement +=
+        cheapest.meets_with_confidence
+            ? p_text(row) + "; it meets " + goal + " with 95% confidence."
+            : format_text(
+                  "%.1f%%; it meets %s on the estimate; its interval "
+                  "%.1f–%.1f%% includes %s.",
+                  100.0 * row.quota_met, goal.c_str(), 100.0 * row.quota_met_interval.lower,
+                  100.0 * row.quota_met_interval.upper, goal.c_str());
+  } else {
+    std::size_t highest = 0;
+    for (std::size_t v = 1; v < rows.size(); ++v) {
+      if (rows[v].quota_met > rows[highest].quota_met)
+        highest = v;
+    }
+    cheapest.highest = highest;
+    statement = "No variant has P(quota met) ≥ " + goal + "; the highest is " +
+                variant_label(comparison, rows[highest]) + " at " + p_text(rows[highest]) + ".";
+  }
+  if (!cheapest.possibly.empty()) {
+    std::string names;
+    for (const std::size_t v : cheapest.possibly)
+      names += (names.empty() ? "" : "; ") + variant_label(comparison, rows[v]);
+    statement += std::string(cheapest.variant ? " Cheaper variants" : " Variants") + " below " +
+                 goal + " on the estimate whose interval reaches it: " + names + ".";
+  }
+  cheapest.statement = statement;
+  return cheapest;
+}
+
 Comparison compare_variants(const ResultsReader& reader, const CompareQuestion& question) {
   const std::vector<std::string> names = reader.variants();
   if (std::find(names.begin(), names.end(), question.baseline) == names.end()) {
@@ -392,6 +607,8 @@ Comparison compare_variants(const ResultsReader& reader, const CompareQuestion& 
   for (const std::string& name : names) {
     values.push_back(read_period(reader, name, question, shape));
   }
+  std::vector<std::vector<std::string>> sweep_values;
+  SweepGrid grid = read_grid(reader, names, sweep_values);
   const auto baseline = static_cast<std::size_t>(
       std::find(names.begin(), names.end(), question.baseline) - names.begin());
 
@@ -403,22 +620,31 @@ Comparison compare_variants(const ResultsReader& reader, const CompareQuestion& 
   comparison.baseline = question.baseline;
   comparison.replications = shape.rows;
   comparison.variants.push_back(compare_one(values[baseline], values[baseline]));
+  comparison.variants.back().sweep_values = sweep_values[baseline];
   for (std::size_t v = 0; v < values.size(); ++v) {
     if (v != baseline) {
       comparison.variants.push_back(compare_one(values[v], values[baseline]));
+      comparison.variants.back().sweep_values = sweep_values[v];
     }
   }
-  std::stable_sort(comparison.variants.begin() + 1, comparison.variants.end(),
-                   [](const VariantComparison& a, const VariantComparison& b) {
-                     return a.difference.mean > b.difference.mean;
-                   });
+  // A sweep keeps its grid's order; other files rank by mean difference.
+  if (grid.empty()) {
+    std::stable_sort(comparison.variants.begin() + 1, comparison.variants.end(),
+                     [](const VariantComparison& a, const VariantComparison& b) {
+                       return a.difference.mean > b.difference.mean;
+                     });
+  }
+  comparison.grid = std::move(grid);
   comparison.has_cost = std::any_of(comparison.variants.begin(), comparison.variants.end(),
                                     [](const VariantComparison& row) { return row.cost != 0.0; });
+  comparison.cost_stored = std::all_of(names.begin(), names.end(), [&](const std::string& name) {
+    return reader.has_dataset(name, "cost");
+  });
   return comparison;
 }
 
 std::string format_comparison(const Comparison& comparison, const FileMetadata& metadata,
-                              const Verdict& verdict) {
+                              const Verdict& verdict, const Cheapest* cheapest) {
   const std::vector<VariantComparison>& rows = comparison.variants;
   const VariantComparison& baseline = rows.front();
   const CompareMetric metric = comparison.metric;
@@ -440,12 +666,13 @@ std::string format_comparison(const Comparison& comparison, const FileMetadata& 
   text += metric_title(comparison) + ", " + period + "; baseline " + comparison.baseline + "\n";
 
   std::vector<std::vector<std::string>> distribution{
-      {"variant", "mean", "P10", "P50", "P90", "P(quota met)", "95% Wilson"}};
+      header_cells(comparison, {"mean", "P10", "P50", "P90", "P(quota met)", "95% Wilson"})};
   for (const VariantComparison& row : rows) {
-    distribution.push_back({row.variant, metric_text(metric, row.mean),
-                            metric_text(metric, row.p10), metric_text(metric, row.p50),
-                            metric_text(metric, row.p90), percent(row.quota_met),
-                            interval_text(row.quota_met_interval, 100.0, false)});
+    distribution.push_back(
+        row_cells(comparison, row,
+                  {metric_text(metric, row.mean), metric_text(metric, row.p10),
+                   metric_text(metric, row.p50), metric_text(metric, row.p90),
+                   percent(row.quota_met), interval_text(row.quota_met_interval, 100.0, false)}));
   }
   text += "\n" + table(distribution);
   text += "Percentiles by Hyndman-Fan type 7; P(quota met) and its interval in %\n";
@@ -457,23 +684,27 @@ std::string format_comparison(const Comparison& comparison, const FileMetadata& 
                     amount_text(high->quota) +
                     " 万): each variant's P(quota met) is against its own quota.");
   }
+  if (!comparison.grid.empty())
+    text += grid_tables(comparison);
+  const std::string cheapest_text = cheapest ? "\n" + wrapped(cheapest->statement) : "";
 
   if (rows.size() == 1) {
-    return text + "\nNo other variant to compare with " + baseline.variant + ".\n";
+    return text + "\nNo other variant to compare with " + baseline.variant + ".\n" + cheapest_text;
   }
   const std::string units = difference_units(metric);
   const double scale = metric == CompareMetric::attainment ? 100.0 : 1.0;
   text += "\n" + wrapped("Against " + baseline.variant + ", paired by replication: Δ mean in " +
                          units + ", Δ P(quota met) in points");
   std::vector<std::vector<std::string>> differences{
-      {"variant", "Δ mean", "95% CI", "Δ P(met)", "95% CI", "VRF"}};
+      header_cells(comparison, {"Δ mean", "95% CI", "Δ P(met)", "95% CI", "VRF"})};
   for (std::size_t v = 1; v < rows.size(); ++v) {
     const VariantComparison& row = rows[v];
-    differences.push_back({row.variant, difference_text(metric, row.difference.mean),
-                           interval_text(row.difference.interval, scale, true),
-                           format_text("%+.1f", 100.0 * row.quota_met_difference.mean),
-                           interval_text(row.quota_met_difference.interval, 100.0, true),
-                           factor_text(row.variance_reduction)});
+    differences.push_back(row_cells(comparison, row,
+                                    {difference_text(metric, row.difference.mean),
+                                     interval_text(row.difference.interval, scale, true),
+                                     format_text("%+.1f", 100.0 * row.quota_met_difference.mean),
+                                     interval_text(row.quota_met_difference.interval, 100.0, true),
+                                     factor_text(row.variance_reduction)}));
   }
   text += table(differences);
   text +=
@@ -484,31 +715,36 @@ std::string format_comparison(const Comparison& comparison, const FileMetadata& 
   if (comparison.has_cost) {
     text += "\nCost (万), " + comparison.period + "\n";
     std::vector<std::vector<std::string>> costs{
-        {"variant", "cost", "extra cost", "extra bookings", "return 万/万"}};
+        header_cells(comparison, {"cost", "extra cost", "extra bookings", "return 万/万"})};
     for (const VariantComparison& row : rows) {
       if (row.is_baseline) {
-        costs.push_back({row.variant, amount_text(row.cost), DASH, DASH, DASH});
+        costs.push_back(row_cells(comparison, row, {amount_text(row.cost), DASH, DASH, DASH}));
       } else {
-        costs.push_back(
-            {row.variant, amount_text(row.cost), format_text("%+.1f", row.extra_cost),
+        costs.push_back(row_cells(
+            comparison, row,
+            {amount_text(row.cost), format_text("%+.1f", row.extra_cost),
              format_text("%+.1f", row.extra_bookings),
-             std::isnan(row.return_per_cost) ? DASH : format_text("%.2f", row.return_per_cost)});
+             std::isnan(row.return_per_cost) ? DASH : format_text("%.2f", row.return_per_cost)}));
       }
     }
     text += table(costs);
     text += "return: extra bookings per 万 of extra cost (–: no extra cost)\n";
   }
-  return text + "\n" + wrapped(verdict.statement);
+  return text + "\n" + wrapped(verdict.statement) + cheapest_text;
 }
 
-std::string comparison_json(const Comparison& comparison, const Verdict& verdict) {
+std::string comparison_json(const Comparison& comparison, const Verdict& verdict,
+                            const Cheapest* cheapest) {
   std::string text = "{";
   for (std::size_t v = 0; v < comparison.variants.size(); ++v) {
     const VariantComparison& row = comparison.variants[v];
-    if (row.variant == "verdict") {
-      throw CompareError(
-          "a variant is named 'verdict', the key of the JSON's verdict: compare it as a table "
-          "or with --csv");
+    for (const auto& [key, present] : {std::pair<std::string, bool>{"verdict", true},
+                                       {"grid", !comparison.grid.empty()},
+                                       {"cheapest", cheapest != nullptr}}) {
+      if (present && row.variant == key) {
+        throw CompareError("a variant is named '" + key + "', the key of the JSON's " + key +
+                           ": compare it as a table or with --csv");
+      }
     }
     text += (v == 0 ? "\n  " : ",\n  ") + json_string(row.variant) + ": {";
     const std::vector<Field> fields = fields_of(comparison, row);
@@ -529,6 +765,34 @@ std::string comparison_json(const Comparison& comparison, const Verdict& verdict
       ",\n    \"diff_high\": " + json_number(margin ? verdict.margin.interval.upper : NaN) +
       ",\n    \"not_ranked\": " + json_strings(verdict.not_ranked) +
       ",\n    \"statement\": " + json_string(verdict.statement) + "\n  }";
+  if (!comparison.grid.empty()) {
+    text += ",\n  \"grid\": {\n    \"keys\": " + json_strings(comparison.grid.keys) +
+            ",\n    \"labels\": " + json_strings(comparison.grid.labels) + ",\n    \"values\": {";
+    bool first = true;
+    for (const VariantComparison& row : comparison.variants) {
+      if (!row.sweep_values.empty()) {
+        text += (first ? "\n      " : ",\n      ") + json_string(row.variant) + ": " +
+                json_strings(row.sweep_values);
+        first = false;
+      }
+    }
+    text += "\n    }\n  }";
+  }
+  if (cheapest) {
+    const VariantComparison* row =
+        cheapest->variant ? &comparison.variants.at(*cheapest->variant) : nullptr;
+    text += ",\n  \"cheapest\": {\n    \"threshold\": " + json_number(cheapest->threshold) +
+            ",\n    \"variant\": " + (row ? json_string(row->variant) : "null") +
+            ",\n    \"probability\": " + json_number(row ? row->quota_met : NaN) +
+            ",\n    \"interval\": " +
+            (row ? "[" + json_number(row->quota_met_interval.lower) + ", " +
+                       json_number(row->quota_met_interval.upper) + "]"
+                 : "null") +
+            ",\n    \"cost\": " + json_number(row ? row->cost : NaN) +
+            ",\n    \"meets_with_confidence\": " +
+            (cheapest->meets_with_confidence ? "true" : "false") +
+            ",\n    \"statement\": " + json_string(cheapest->statement) + "\n  }";
+  }
   return text + "\n}\n";
 }
 

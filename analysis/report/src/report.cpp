@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -247,6 +248,86 @@ Section difference_section(const Comparison& comparison) {
                 "{\"mark\":{\"type\":\"rule\",\"strokeDash\":[4,4],\"color\":\"gray\"},"
                 "\"encoding\":{\"x\":{\"datum\":0}}}]")});
   section.body = table;
+  return section;
+}
+
+/// A sweep's P(quota met) with its Wilson interval against the first swept key's value (one
+/// line per value of the other keys), and the cheapest variant that reaches 80%, stated as
+/// compare --cheapest 0.8 states it. Only for a file that holds a sweep (a non-empty grid).
+Section sweep_section(const Comparison& comparison) {
+  Section section{"The sweep", "", {}, ""};
+  const SweepGrid& grid = comparison.grid;
+  // A numeric axis when every value of the first key is a number, else the values in order.
+  bool numeric = true;
+  for (const VariantComparison& row : comparison.variants) {
+    if (!row.sweep_values.empty()) {
+      const std::string& text = row.sweep_values.front();
+      char* end = nullptr;
+      std::strtod(text.c_str(), &end);
+      numeric = numeric && !text.empty() && end == text.c_str() + text.size();
+    }
+  }
+  std::vector<JsonRow> points;
+  for (const VariantComparison& row : comparison.variants) {
+    if (row.sweep_values.empty())
+      continue;
+    std::string series;
+    for (std::size_t k = 1; k < row.sweep_values.size(); ++k)
+      series += (k == 1 ? "" : ", ") + grid.labels[k] + "=" + row.sweep_values[k];
+    JsonRow point;
+    if (numeric)
+      point.number("x", std::strtod(row.sweep_values.front().c_str(), nullptr));
+    else
+      point.text("x", row.sweep_values.front());
+    points.push_back(std::move(point.text("series", series.empty() ? grid.labels[0] : series)
+                                   .number("p", 100.0 * row.quota_met)
+                                   .number("lower", 100.0 * row.quota_met_interval.lower)
+                                   .number("upper", 100.0 * row.quota_met_interval.upper)));
+  }
+  const std::string x = "{\"field\":\"x\",\"type\":\"" +
+                        std::string(numeric ? "quantitative" : "ordinal") +
+                        "\",\"sort\":null,\"title\":" + json_string(grid.keys.front()) +
+                        (numeric ? ",\"scale\":{\"zero\":false}" : "") + "}";
+  const std::string color = grid.keys.size() > 1
+                                ? ",\"color\":{\"field\":\"series\",\"type\":\"nominal\","
+                                  "\"sort\":null,\"title\":null}"
+                                : "";
+  const VariantComparison& base = comparison.variants.front();
+  const std::string baseline_rule =
+      base.sweep_values.empty()
+          ? ",{\"mark\":{\"type\":\"rule\",\"strokeDash\":[4,4],\"color\":\"gray\"},"
+            "\"encoding\":{\"y\":{\"datum\":" +
+                chart_number(100.0 * base.quota_met) + "}}}"
+          : "";
+  std::string reading;
+  if (comparison.cost_stored && comparison.has_cost) {
+    reading = find_cheapest(comparison, 0.8).statement;
+  } else {
+    reading =
+        "The file holds no costs (the scenario sets no cost_per_rep_per_quarter or "
+        "commission_rate), so no variant can be called the cheapest to reach 80%.";
+  }
+  section.intro =
+      "<p>P(quota met) over the " + html(comparison.period) + " for each value of " +
+      html(grid.keys.front()) +
+      (grid.keys.size() > 1 ? ", one line per value of the other swept keys" : "") +
+      ", with 95% Wilson intervals" +
+      (base.sweep_values.empty() ? "; the dashed line is " + html(base.variant) + "'s" : "") +
+      ".</p>";
+  section.charts.push_back(
+      {"chart-sweep", reading,
+       spec("P(quota met) across the sweep (" + comparison.period + ")", 260,
+            "\"data\":{\"values\":" + values(points) +
+                "},\"layer\":["
+                "{\"mark\":{\"type\":\"line\",\"point\":true},\"encoding\":{\"x\":" +
+                x + color +
+                ",\"y\":{\"field\":\"p\",\"type\":\"quantitative\",\"title\":"
+                "\"P(quota met) (%)\",\"scale\":{\"domain\":[0,100]}}}},"
+                "{\"mark\":{\"type\":\"rule\",\"strokeWidth\":2},\"encoding\":{\"x\":" +
+                x + color +
+                ",\"y\":{\"field\":\"lower\",\"type\":\"quantitative\"},\"y2\":{"
+                "\"field\":\"upper\"}}}" +
+                baseline_rule + "]")});
   return section;
 }
 
@@ -1096,6 +1177,8 @@ std::string render_report(const ResultsReader& reader, const ReportOptions& opti
   sections.push_back(exceedance_section(comparison));
   sections.push_back(quarter_section(summarize(reader, baseline), comparison.period));
   sections.push_back(difference_section(comparison));
+  if (!comparison.grid.empty())
+    sections.push_back(sweep_section(comparison));
   sections.push_back(cost_section(comparison));
   sections.push_back(team_section(reader, baseline, comparison.period));
   sections.push_back(attainment_section(reader, baseline));

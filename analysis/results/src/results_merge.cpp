@@ -330,7 +330,7 @@ MergeResult merge_shards(const std::vector<std::filesystem::path>& paths,
   std::vector<sim::ResultSink*> sinks;
   for (std::size_t v = 0; v < first.variants.size(); ++v) {
     sinks.push_back(&writer.add_variant(first.variants[v], scenario[v].model,
-                                        first.variant_scenarios[v], derived));
+                                        first.variant_scenarios[v], derived, scenario[v].sweep));
   }
 
   // Total bookings of every variant in every replication, for the precision a whole run

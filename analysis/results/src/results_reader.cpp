@@ -36,6 +36,10 @@ class ResultsReader::Impl {
   explicit Impl(const std::filesystem::path& path);
 
   const FileMetadata& metadata() const { return metadata_; }
+  /// The file and, within it, "variants/baseline": where a variant's errors are.
+  ErrorLocation variant_where(const std::string& variant) const {
+    return {where_.file, 0, 0, "variants/" + variant};
+  }
   /// The file and, within it, "variants/baseline/bookings": where a dataset's errors are.
   ErrorLocation dataset_where(const std::string& variant, const std::string& dataset) const {
     return {where_.file, 0, 0, "variants/" + variant + "/" + dataset};
@@ -407,6 +411,52 @@ bool ResultsReader::has_dataset(const std::string& variant, const std::string& d
       return true;
     start = slash + 1;
   }
+}
+
+SweepPoint ResultsReader::sweep_point(const std::string& variant) const {
+  hdf5::silence_errors();
+  impl_->open_dataset(variant, "bookings");  // names the variant clearly if it is missing
+  const std::string path = "variants/" + variant;
+  const hdf5::Group group(H5Gopen2(impl_->file(), path.c_str(), H5P_DEFAULT));
+  const ErrorLocation where = impl_->variant_where(variant);
+  const bool has_keys = hdf5::has_attribute(group.get(), "sweep_keys", where);
+  if (has_keys != hdf5::has_attribute(group.get(), "sweep_values", where)) {
+    throw ResultsError::at(where,
+                           "has one of the attributes 'sweep_keys' and 'sweep_values' without the "
+                           "other");
+  }
+  SweepPoint point;
+  if (!has_keys)
+    return point;
+  point.keys = hdf5::read_strings_attribute(group.get(), "sweep_keys", where);
+  point.values = hdf5::read_strings_attribute(group.get(), "sweep_values", where);
+  if (point.keys.empty() || point.keys.size() != point.values.size()) {
+    throw ResultsError::at(where,
+                           "attributes 'sweep_keys' and 'sweep_values' must hold as many strings, "
+                           "at least one; got " +
+                               std::to_string(point.keys.size()) + " and " +
+                               std::to_string(point.values.size()));
+  }
+  // Printed by compare and the report: the rule of names, for a key path part by part (each
+  // part a name or key of the scenario) and for a value (part of the variant's name).
+  const auto check = [&](const std::string& text, const char* attribute) {
+    if (const std::string problem = results_name_problem(text); !problem.empty()) {
+      throw ResultsError::at(where, "attribute '" + std::string(attribute) + "': '" +
+                                        printable_name(text) + "' " + problem);
+    }
+  };
+  for (const std::string& key : point.keys) {
+    for (std::size_t start = 0;;) {
+      const std::size_t dot = key.find('.', start);
+      check(key.substr(start, dot == std::string::npos ? dot : dot - start), "sweep_keys");
+      if (dot == std::string::npos)
+        break;
+      start = dot + 1;
+    }
+  }
+  for (const std::string& value : point.values)
+    check(value, "sweep_values");
+  return point;
 }
 
 std::vector<std::string> ResultsReader::stage_names(const std::string& variant,

@@ -24,7 +24,7 @@ class ResultsWriter::Impl {
 
   sim::ResultSink& add_variant(const std::string& name, const sim::Model& model,
                                const std::string& resolved_yaml,
-                               std::span<const sim::SeriesInfo> derived);
+                               std::span<const sim::SeriesInfo> derived, const SweepPoint& sweep);
   void commit(std::size_t replications_done);
   void set_root_attribute(const std::string& name, double value);
   const std::filesystem::path& temporary_path() const { return temporary_; }
@@ -142,7 +142,8 @@ void ResultsWriter::Impl::close_file() {
 
 sim::ResultSink& ResultsWriter::Impl::add_variant(const std::string& name, const sim::Model& model,
                                                   const std::string& resolved_yaml,
-                                                  std::span<const sim::SeriesInfo> derived) {
+                                                  std::span<const sim::SeriesInfo> derived,
+                                                  const SweepPoint& sweep) {
   hdf5::silence_errors();
   if (committed_) {
     throw ResultsError(where_ + ": add_variant after commit");
@@ -163,7 +164,7 @@ sim::ResultSink& ResultsWriter::Impl::add_variant(const std::string& name, const
   }
   variants_.push_back(std::make_unique<VariantSink>(
       variants_group_.get(), name, model, resolved_yaml, derived, metadata_.first_replication,
-      metadata_.replications_planned, where_));
+      metadata_.replications_planned, where_, sweep));
   return *variants_.back();
 }
 
@@ -231,8 +232,9 @@ ResultsWriter::~ResultsWriter() = default;
 
 sim::ResultSink& ResultsWriter::add_variant(const std::string& name, const sim::Model& model,
                                             const std::string& resolved_yaml,
-                                            std::span<const sim::SeriesInfo> derived) {
-  return impl_->add_variant(name, model, resolved_yaml, derived);
+                                            std::span<const sim::SeriesInfo> derived,
+                                            const SweepPoint& sweep) {
+  return impl_->add_variant(name, model, resolved_yaml, derived, sweep);
 }
 
 void ResultsWriter::commit(std::size_t replications_done) {

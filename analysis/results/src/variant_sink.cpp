@@ -48,7 +48,7 @@ void size_must_be(const std::vector<T>& values, std::size_t expected, const std:
 VariantSink::VariantSink(hid_t variants_group, const std::string& name, const sim::Model& model,
                          const std::string& resolved_yaml, std::span<const sim::SeriesInfo> derived,
                          std::size_t first_replication, std::size_t planned_replications,
-                         const std::string& where)
+                         const std::string& where, const SweepPoint& sweep)
     : name_(name),
       where_(where + ": variant '" + name + "'"),
       shape_(model),
@@ -96,6 +96,15 @@ VariantSink::VariantSink(hid_t variants_group, const std::string& name, const si
 
   group_ = create_group(variants_group, name, where_);
   hdf5::write_string_attribute(group_.get(), "scenario", resolved_yaml, where_);
+  if (!sweep.empty()) {
+    if (sweep.keys.size() != sweep.values.size()) {
+      throw ResultsError(where_ + ": a sweep point needs one value per key, got " +
+                         std::to_string(sweep.keys.size()) + " keys and " +
+                         std::to_string(sweep.values.size()) + " values");
+    }
+    hdf5::write_strings_attribute(group_.get(), "sweep_keys", sweep.keys, where_);
+    hdf5::write_strings_attribute(group_.get(), "sweep_values", sweep.values, where_);
+  }
 
   DimSizes sizes;
   sizes.quarters = quarters;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "funnelsim/results/results_file.hpp"
 #include "funnelsim/sim/model.hpp"
 #include "funnelsim/sim/results.hpp"
 #include "funnelsim/sim/runner.hpp"
@@ -28,7 +29,7 @@ class VariantSink final : public sim::ResultSink {
   VariantSink(hid_t variants_group, const std::string& name, const sim::Model& model,
               const std::string& resolved_yaml, std::span<const sim::SeriesInfo> derived,
               std::size_t first_replication, std::size_t planned_replications,
-              const std::string& where);
+              const std::string& where, const SweepPoint& sweep = {});
   ~VariantSink() override;
   VariantSink(const VariantSink&) = delete;
   VariantSink& operator=(const VariantSink&) = delete;

@@ -115,7 +115,7 @@ ScenarioSet load_scenario_set_text(const std::string& text, const std::string& s
   ScenarioSet set;
   set.resolved_yaml = whole.resolved_yaml;
   const YAML::Node base = baseline_tree(marked);
-  set.variants.push_back({"baseline", "", load_variant(base, source_name, "baseline", {})});
+  set.variants.push_back({"baseline", "", load_variant(base, source_name, "baseline", {}), {}, {}});
 
   const Origin origin{source_name, "--set"};
   const Field file(origin, marked, "");
@@ -152,7 +152,7 @@ ScenarioSet load_scenario_set_text(const std::string& text, const std::string& s
         }
       }
       set.variants.push_back(
-          {name, change, load_variant(tree, source_name, name, item.node().Mark())});
+          {name, change, load_variant(tree, source_name, name, item.node().Mark()), {}, {}});
     }
   }
 
@@ -190,6 +190,8 @@ ScenarioSet load_scenario_set_text(const std::string& text, const std::string& s
       YAML::Node tree = base;  // shares the baseline's nodes until an override copies them
       std::string name;
       std::string change;
+      std::vector<std::string> keys;
+      std::vector<std::string> point;
       for (std::size_t a = 0; a < axes.size(); ++a) {
         // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
         const std::string& path = axes[a].first;
@@ -199,10 +201,13 @@ ScenarioSet load_scenario_set_text(const std::string& text, const std::string& s
         const std::string label = last_keys_unique ? path.substr(path.rfind('.') + 1) : path;
         name += (name.empty() ? "" : ",") + label + "=" + scalar_text(values[index[a]]);
         change += (change.empty() ? "" : ", ") + path + "=" + scalar_text(values[index[a]]);
+        keys.push_back(path);
+        point.push_back(scalar_text(values[index[a]]));
       }
       check_variant_name(*sweep, name, names);
-      set.variants.push_back(
-          {name, change, load_variant(tree, source_name, name, sweep->node().Mark())});
+      set.variants.push_back({name, change,
+                              load_variant(tree, source_name, name, sweep->node().Mark()),
+                              std::move(keys), std::move(point)});
       // Next combination, last axis fastest.
       std::size_t a = axes.size();
       while (a > 0 && ++index[a - 1] == axes[a - 1].second.size())

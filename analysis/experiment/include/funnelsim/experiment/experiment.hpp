@@ -22,6 +22,7 @@ struct ExperimentVariant {
   std::string name;
   const sim::Model* model = nullptr;
   std::string resolved_yaml;
+  SweepPoint sweep;  ///< its place on the scenario's sweep; empty for other variants
 };
 
 struct ExperimentOptions {

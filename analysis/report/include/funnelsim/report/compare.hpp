@@ -84,6 +84,20 @@ struct VariantComparison {
   double return_per_cost = 0.0;
 
   ReplicationValues by_replication;
+
+  /// Its values of the sweep's keys (Comparison::grid), as the scenario wrote them; empty for
+  /// a variant that is no sweep's (the baseline, a `variants:` entry).
+  std::vector<std::string> sweep_values;
+};
+
+/// The grid of a scenario's `sweep:`, from its variants' `sweep_keys` attributes.
+struct SweepGrid {
+  std::vector<std::string> keys;  ///< the swept key paths, first key outermost
+  /// Column headers: each key's last path component, or as many trailing components as tell
+  /// the keys apart ("smb-north.headcount" beside "enterprise.headcount").
+  std::vector<std::string> labels;
+
+  bool empty() const { return keys.empty(); }
 };
 
 /// Every variant of a file against the baseline.
@@ -92,9 +106,13 @@ struct Comparison {
   std::string period;  ///< "Q1", "Q2", ..., or "year" (4 quarters) / "total" for the whole run
   std::string baseline;
   std::size_t replications = 0;  ///< of every variant, paired
-  /// The baseline first, then the others by mean difference, largest first (ties: file order).
+  /// The baseline first, then the others by mean difference, largest first (ties: file order);
+  /// when the file holds a sweep, the others in file order (the sweep's grid order, first key
+  /// outermost), so that the grid reads as the scenario wrote it.
   std::vector<VariantComparison> variants;
-  bool has_cost = false;  ///< some variant has a non-zero cost
+  bool has_cost = false;     ///< some variant has a non-zero cost
+  bool cost_stored = false;  ///< every variant has the dataset `cost` (files of layout 1 may not)
+  SweepGrid grid;            ///< empty when no variant is a sweep's
 };
 
 /// Compares every variant of `reader` with `question.baseline`. Throws CompareError for an
@@ -102,21 +120,53 @@ struct Comparison {
 /// different shapes, or no replications.
 Comparison compare_variants(const ResultsReader& reader, const CompareQuestion& question);
 
+/// A variant's short label: its name, or for a sweep's variant its values of the grid's keys
+/// under their labels, "headcount=12, prospects_per_week=6".
+std::string variant_label(const Comparison& comparison, const VariantComparison& row);
+
+/// The cheapest variant whose P(quota met) reaches a threshold (compare --cheapest).
+struct Cheapest {
+  double threshold = 0.0;  ///< a probability, (0, 1]
+  /// Index into Comparison::variants of the variant with the lowest mean cost among those
+  /// whose P(quota met) >= threshold (ties: higher P, then table order); none when none does.
+  std::optional<std::size_t> variant;
+  /// Its 95% Wilson interval lies wholly at or above the threshold; false when the interval
+  /// straddles it (it meets the threshold on the estimate only) or no variant qualifies.
+  bool meets_with_confidence = false;
+  /// Variants cheaper than the chosen one (or, when none qualifies, every variant) whose
+  /// interval still reaches the threshold: they may meet it too.
+  std::vector<std::size_t> possibly;
+  /// When none qualifies: the variant with the highest P(quota met).
+  std::optional<std::size_t> highest;
+  std::string statement;  ///< one or two plain sentences saying all of the above
+};
+
+/// The cheapest variant of `comparison` with P(quota met) >= `threshold`. Throws CompareError
+/// when the threshold is not in (0, 1] or the file holds no costs (no `cost` dataset, or every
+/// cost zero: the scenario sets neither cost_per_rep_per_quarter nor commission_rate).
+Cheapest find_cheapest(const Comparison& comparison, double threshold);
+
 struct Verdict;
 
 /// Text tables within 80 columns: the distributions, the differences from the baseline, the
 /// costs (when any), and the verdict's statement (decide); headed like format_summary by
-/// `metadata`.
+/// `metadata`. With a sweep, a column per swept key and the grid's tables of P(quota met) and
+/// mean bookings (a two-way table, first key rows and second key columns, for two keys; one
+/// row per value for one key); with `cheapest`, its statement last.
 std::string format_comparison(const Comparison& comparison, const FileMetadata& metadata,
-                              const Verdict& verdict);
+                              const Verdict& verdict, const Cheapest* cheapest = nullptr);
 
 /// A JSON object keyed by variant name, in the table's order; each entry holds the metadata
 /// (metric, units, period, baseline, replications) and every number of VariantComparison
 /// under the names of compare_fields(); NaN and infinity are null. Last, the key "verdict":
 /// {criterion, leaders, runner_up, diff_mean, diff_low, diff_high, not_ranked, statement}
-/// (diff_*: best minus runner-up, null without a runner-up). Throws CompareError if a variant
-/// is itself named "verdict".
-std::string comparison_json(const Comparison& comparison, const Verdict& verdict);
+/// (diff_*: best minus runner-up, null without a runner-up). With a sweep, the key "grid":
+/// {keys, labels, values: {variant: [value per key]}} for the sweep's variants in grid order;
+/// with `cheapest`, the key "cheapest": {threshold, variant (null when none qualifies),
+/// probability, interval [low, high], cost, meets_with_confidence, statement}. Throws
+/// CompareError if a variant is itself named like one of these keys.
+std::string comparison_json(const Comparison& comparison, const Verdict& verdict,
+                            const Cheapest* cheapest = nullptr);
 
 /// CSV: a header line, then one row per variant in the table's order, with the columns
 /// `variant` and compare_fields(); NaN is an empty field, infinity "inf".

@@ -90,6 +90,16 @@ struct RunMetadata {
   std::size_t first_replication = 0;  ///< number of the first replication stored
 };
 
+/// Where a variant of a sweep (scenario key `sweep:`) lies on the sweep's grid; stored as the
+/// variant group's attributes `sweep_keys` and `sweep_values`. Both empty for a variant that
+/// is no sweep's (the baseline, a `variants:` entry, files written before them).
+struct SweepPoint {
+  std::vector<std::string> keys;    ///< the swept key paths, first key outermost
+  std::vector<std::string> values;  ///< this variant's value of each key, as the scenario wrote it
+
+  bool empty() const { return keys.empty(); }
+};
+
 /// The root attributes of a results file.
 struct FileMetadata {
   std::string filetype;
@@ -144,10 +154,12 @@ class ResultsWriter {
   /// commit() or the writer's destruction. Every variant must share the first one's calendar.
   /// `derived` lists the series a ReplicationHook puts in each replication's `derived`
   /// (FORECAST_SERIES for the forecasts), stored as forecast/<series>; a replication whose
-  /// `derived` is empty stores NaN in them.
+  /// `derived` is empty stores NaN in them. A variant of a sweep passes its `sweep` point
+  /// (keys and values of equal count), stored as the group's `sweep_keys` and `sweep_values`.
   sim::ResultSink& add_variant(const std::string& name, const sim::Model& model,
                                const std::string& resolved_yaml,
-                               std::span<const sim::SeriesInfo> derived = {});
+                               std::span<const sim::SeriesInfo> derived = {},
+                               const SweepPoint& sweep = {});
 
   /// Sets a numeric root attribute (a one-element float64 array), such as the precision a
   /// run reached. Call before commit().
@@ -215,6 +227,11 @@ class ResultsReader {
   /// Whether a variant holds a dataset, such as "cost" (absent from files of layout 1).
   /// Throws ResultsError when the variant itself is missing.
   bool has_dataset(const std::string& variant, const std::string& dataset) const;
+  /// A variant's place on its sweep's grid (attributes `sweep_keys`, `sweep_values`); empty
+  /// when the variant is no sweep's. Throws ResultsError when the variant is missing or the
+  /// attributes are damaged (one without the other, counts that differ, names that break the
+  /// rule of variant names).
+  SweepPoint sweep_point(const std::string& variant) const;
   /// The names of a segment's stages, in funnel order, as the run stored them.
   std::vector<std::string> stage_names(const std::string& variant,
                                        const std::string& segment) const;

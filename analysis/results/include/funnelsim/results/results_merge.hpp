@@ -50,6 +50,7 @@ struct MergeResult {
 struct VariantModel {
   std::string name;
   sim::Model model;
+  SweepPoint sweep;  ///< its place on the scenario's sweep, stored again by the merge
 };
 
 /// Builds the models of a run's variants from the scenario text its results file stores

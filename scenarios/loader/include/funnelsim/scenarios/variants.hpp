@@ -14,6 +14,10 @@ struct ScenarioVariant {
   std::string name;         ///< "baseline" for the scenario itself
   std::string change;       ///< what differs from the baseline, e.g. "teams.territory.headcount=12"
   LoadedScenario scenario;  ///< validated; resolved_yaml has no variants or sweep
+  /// A sweep's variant: the swept key paths, first key outermost, and this variant's value of
+  /// each as the file wrote it (a flow list for a list); both empty for other variants.
+  std::vector<std::string> sweep_keys;
+  std::vector<std::string> sweep_values;
 };
 
 /// Everything a run needs: the whole resolved scenario text and its validated variants.
