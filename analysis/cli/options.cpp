@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "funnelsim/experiment/resource_estimate.hpp"
 
 namespace funnelsim::cli {
 
@@ -41,6 +43,27 @@ CLI::Validator integer_in(std::uint64_t min, std::uint64_t max) {
         return {};
       },
       "INT in " + std::to_string(min) + ".." + std::to_string(max));
+}
+
+void add_search_run_options(CLI::App& command, std::size_t& replications, std::uint64_t& seed,
+                            int& threads, bool& quiet, const std::string& candidate) {
+  command
+      .add_option("-n,--replications", replications,
+                  "Monte Carlo replications per " + candidate + " (the same for every one)")
+      ->capture_default_str()
+      ->check(integer_in(1, analysis::MAX_REPLICATIONS));
+  command.add_option("--seed", seed, "Random seed, the same for every " + candidate)
+      ->capture_default_str()
+      ->check(integer_in(0, MAX_SEED));
+  command.add_option("--threads", threads, "Worker threads (0: all cores)")
+      ->capture_default_str()
+      ->check(integer_in(0, analysis::MAX_THREADS));
+  command.add_flag("-q,--quiet", quiet, "No progress lines on stderr");
+}
+
+int worker_threads(int threads) {
+  return threads > 0 ? threads
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 CLI::Validator number_in(double min, double max, bool open_min, const std::string& what) {

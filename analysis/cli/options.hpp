@@ -14,6 +14,14 @@ namespace funnelsim::cli {
 void add_scenario_options(CLI::App& command, std::string& scenario,
                           std::vector<std::string>& overrides);
 
+/// A plan search's run options, the same for every candidate it simulates: -n/--replications,
+/// --seed, --threads and -q/--quiet; `candidate` names what each run is ("candidate").
+void add_search_run_options(CLI::App& command, std::size_t& replications, std::uint64_t& seed,
+                            int& threads, bool& quiet, const std::string& candidate);
+
+/// The worker threads a run starts: `threads`, or all cores for 0.
+int worker_threads(int threads);
+
 /// The largest seed: any 64-bit unsigned integer is one.
 constexpr std::uint64_t MAX_SEED = std::numeric_limits<std::uint64_t>::max();
 

@@ -8,7 +8,8 @@ namespace funnelsim::cli {
 
 Command add_plan_command(CLI::App& app) {
   CLI::App* plan = app.add_subcommand(
-      "plan", "Answer planning questions: headcount, prospecting standard, standard funnel, team mix");
+      "plan",
+      "Answer planning questions: headcount, prospecting standard, standard funnel, team mix");
   plan->require_subcommand(1);
   const std::vector<Command> questions = {
       add_plan_headcount_command(*plan),

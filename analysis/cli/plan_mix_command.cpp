@@ -208,9 +208,7 @@ int plan_mix(const MixArgs& args) {
   // The search simulates at most (range + 1) combinations for each team but the last.
   analysis::RunSize size;
   size.replications = question.replications;
-  size.threads = args.threads > 0
-                     ? args.threads
-                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  size.threads = worker_threads(args.threads);
   size.forecast_samples = 0;
   // The most combinations the search can run: every headcount of the teams before the last
   // two, times the staircase's 2 (range + 1) + range + 1 (a bisection for a single team).
@@ -283,18 +281,8 @@ Command add_plan_mix_command(CLI::App& plan) {
   command->add_flag("--tenured", args->tenured, "Add reps as tenured, fully ramped, instead")
       ->excludes("--hire-week");
   command->add_flag("--json", args->json, "Print the answer and every combination as JSON");
-  command
-      ->add_option("-n,--replications", args->replications,
-                   "Monte Carlo replications per combination (the same for every one)")
-      ->capture_default_str()
-      ->check(integer_in(1, analysis::MAX_REPLICATIONS));
-  command->add_option("--seed", args->seed, "Random seed, the same for every combination")
-      ->capture_default_str()
-      ->check(integer_in(0, MAX_SEED));
-  command->add_option("--threads", args->threads, "Worker threads (0: all cores)")
-      ->capture_default_str()
-      ->check(integer_in(0, analysis::MAX_THREADS));
-  command->add_flag("-q,--quiet", args->quiet, "No progress lines on stderr");
+  add_search_run_options(*command, args->replications, args->seed, args->threads, args->quiet,
+                         "combination");
   command->footer(
       "\nCost is every team's seats (cost_per_rep_per_quarter, for the weeks each seat exists)\n"
       "plus commission on bookings, over the period, for the whole organisation. Every\n"

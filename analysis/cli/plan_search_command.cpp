@@ -265,9 +265,7 @@ int plan_search(const SearchArgs& args, Search search) {
   // most log2(last + 1) + 1 steps), each as large as the largest one.
   analysis::RunSize size;
   size.replications = question.replications;
-  size.threads = args.threads > 0
-                     ? args.threads
-                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  size.threads = worker_threads(args.threads);
   size.forecast_samples = 0;
   sim::Model largest = model;
   sim::Team& searched = largest.teams[question.team];
@@ -378,18 +376,8 @@ CLI::App* add_search_command(CLI::App& plan, Search search, SearchArgs& args) {
                     "Target the organisation's bookings (every team simulated) rather than\n"
                     "the team's");
   command->add_flag("--json", args.json, "Print the answer as a JSON object");
-  command
-      ->add_option("-n,--replications", args.replications,
-                   "Monte Carlo replications per candidate (the same for every candidate)")
-      ->capture_default_str()
-      ->check(integer_in(1, analysis::MAX_REPLICATIONS));
-  command->add_option("--seed", args.seed, "Random seed, the same for every candidate")
-      ->capture_default_str()
-      ->check(integer_in(0, MAX_SEED));
-  command->add_option("--threads", args.threads, "Worker threads (0: all cores)")
-      ->capture_default_str()
-      ->check(integer_in(0, analysis::MAX_THREADS));
-  command->add_flag("-q,--quiet", args.quiet, "No progress lines on stderr");
+  add_search_run_options(*command, args.replications, args.seed, args.threads, args.quiet,
+                         "candidate");
   if (headcount) {
     command
         ->add_option("--hire-week", args.hire_week,

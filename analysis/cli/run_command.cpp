@@ -233,9 +233,7 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
   analysis::RunSize size;
   size.replications = plan.replications;
   size.variants = plan.scenario.variants.size();
-  size.threads = args.threads > 0
-                     ? args.threads
-                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  size.threads = worker_threads(args.threads);
   size.forecast_samples = args.forecast_samples;
   try {
     analysis::check_resources(baseline, size, args.scenario);
