@@ -48,17 +48,20 @@ inline constexpr std::array<OutputField, 8> VARIANT_FIELDS{{
     {"attainment", StoredType::float64, "replication, quarter", "1",
      "Bookings divided by the organisation's quota for the quarter.", Combine::recompute},
     {"rep_bookings", StoredType::float64, "replication, rep, quarter", "万",
-     "Bookings credited to each rep (teams in order, then territories).", Combine::concatenate},
+     "Bookings credited to each rep (teams in order, then territories: tenured, then hires).",
+     Combine::concatenate},
     {"cost", StoredType::float64, "replication, quarter", "万",
-     "Cost of the organisation in the quarter: every team's headcount times its "
-     "cost_per_rep_per_quarter, plus each rep's bookings times its team's commission_rate.",
+     "Cost of the organisation in the quarter: every team's seats (headcount, plus hires and "
+     "less departures by the weeks they are on the team) times its cost_per_rep_per_quarter, "
+     "plus each rep's bookings times its team's commission_rate.",
      Combine::recompute},
     {"quota", StoredType::float64, "quarter", "万",
      "The organisation's quota for each measured quarter.", Combine::same},
     {"rep_team", StoredType::string, "rep", "", "Name of the team each rep belongs to.",
      Combine::same},
     {"rep_quota", StoredType::float64, "rep, quarter", "万",
-     "Quota of each rep per quarter: its team's quota_per_quarter (0 when the team has none).",
+     "Quota of each rep per quarter: its team's quota_per_quarter (0 when the team has none); "
+     "a hire's, for the share of the quarter from its week on.",
      Combine::same},
 }};
 
