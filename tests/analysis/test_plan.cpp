@@ -358,7 +358,8 @@ TEST_CASE(
   const std::string common = " --team territory --probability 0.5 -n 40 --quarter year --json -q";
   const std::string python =
       " | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); "
-      "print(d[\"quarter\"], d[\"target\"], round(float(d[\"quota\"]), 6), d[\"added_reps\"])' 2>&1";
+      "print(d[\"quarter\"], d[\"target\"], round(float(d[\"quota\"]), 6), d[\"added_reps\"])' "
+      "2>&1";
   Outcome outcome = shell_output(PLAN + "headcount " + BRANCH + common + python);
   INFO(outcome.output);
   CHECK(outcome.exit_code == 0);
