@@ -41,8 +41,9 @@ namespace {
 
 /// --replication K: a first replication index that leaves room for MAX_REPLICATIONS after it.
 constexpr std::uint64_t MAX_FIRST_REPLICATION = (std::uint64_t{1} << 63) - 1;
-/// --forecast-samples, as `forecast --samples`: more cannot sharpen a quantile a run reports.
-constexpr std::uint64_t MAX_FORECAST_SAMPLES = 10'000'000;
+/// --forecast-samples: pilot replications of the simulation forecast model; more than this
+/// sharpens nothing a run reports (the pilot's error is then far below a run's own).
+constexpr std::uint64_t MAX_FORECAST_SAMPLES = 10'000;
 
 struct RunArgs {
   std::string scenario;
@@ -55,7 +56,7 @@ struct RunArgs {
   std::string shard;
   std::optional<std::size_t> replication;
   std::string trace;
-  std::size_t forecast_samples = 100;
+  std::size_t forecast_samples = 200;
   std::string crm_export;
   std::size_t crm_replications = 3;
   bool force = false;
@@ -495,8 +496,9 @@ Command add_run_command(CLI::App& app) {
                       "amount)");
   command
       ->add_option("--forecast-samples", args->forecast_samples,
-                   "Samples of the simulation forecast model at each week's end (0: off; the\n"
-                   "funnel, commit and run-rate forecasts are always recorded)")
+                   "Pilot replications the simulation forecast model learns the scenario from\n"
+                   "before the run (0: off; the funnel, commit and run-rate forecasts are always\n"
+                   "recorded)")
       ->capture_default_str()
       ->check(integer_in(0, MAX_FORECAST_SAMPLES));
   command->add_option("--crm-export", args->crm_export,

@@ -40,7 +40,7 @@ std::vector<sim::ReplicationResult> run_with_forecasts(const sim::Model& model,
   return std::move(sink.replications);
 }
 
-constexpr std::size_t FUNNEL = 0, COMMIT = 1, RUN_RATE = 2, SIMULATION = 3, P10 = 4, P90 = 5;
+constexpr std::size_t FUNNEL = 0, COMMIT = 1, RUN_RATE = 2, SIMULATION = 3, P10 = 4, P90 = 6;
 
 }  // namespace
 

@@ -58,8 +58,8 @@ ExperimentResult run_experiment(const std::vector<ExperimentVariant>& variants,
   for (const ExperimentVariant& variant : variants) {
     sinks.push_back(&writer.add_variant(variant.name, *variant.model, variant.resolved_yaml,
                                         FORECAST_SERIES, variant.sweep));
-    forecasts.push_back(std::make_unique<ForecastBenchmark>(*variant.model, options.seed,
-                                                            options.forecast_samples));
+    forecasts.push_back(std::make_unique<ForecastBenchmark>(
+        *variant.model, options.seed, options.forecast_samples, options.threads));
   }
   const std::size_t planned = options.max_replications * variants.size();
   std::size_t done = 0;

@@ -27,7 +27,7 @@ constexpr double BYTES_PER_DATASET = 1024.0 * 1024.0;
 constexpr double BYTES_BASE = 64.0 * 1024.0 * 1024.0;  ///< the program, libraries, the model
 constexpr double BYTES_PER_THREAD_STACK = 8.0 * 1024.0 * 1024.0;
 constexpr double REPLICATIONS_PER_BATCH = 8.0;  ///< sim::RunOptions::batch, at most
-constexpr int FORECAST_MODELS = 6;              ///< RESULTS.md, forecast/<model>
+constexpr int FORECAST_MODELS = 7;              ///< RESULTS.md, forecast/<model>
 constexpr double HUGE_COUNT = 1e30;             ///< a count past any limit ("unbounded")
 
 /// Mean days from a segment's first stage to its outcome, when every stage is passed.
@@ -356,14 +356,30 @@ ResourceEstimate estimate_resources(const sim::Model& model, const RunSize& run,
   // Week ends: the funnel's running sums, each an event.
   estimate.events_per_replication += total_weeks;
   add(work, "calendar.quarters", total_weeks * (1.0 + 2.0 * stages_total) + reps * quarters);
-  // The simulation forecast: each measured week, `samples` plays of the rest of the quarter
-  // (a binomial per stage and a Poisson per segment, with a normal each), then their sort.
+  // The simulation forecast (--forecast-samples: its pilot replications). Before the run, the
+  // pilot: traced replications of the same scenario, about twice an untraced one's work each
+  // (the trace rebuilds every opportunity's weeks in its stages), spread over the run's
+  // replications and charged to what makes a replication costly; then at each measured week of
+  // a replication, a sum over the funnel's stages.
   if (samples > 0.0) {
+    const double pilot = 1.0 + 2.0 * samples / std::max(replications, 1.0);
+    for (Contribution& term : work)
+      term.amount *= pilot;
     add(work, "--forecast-samples",
-        measured_weeks * samples *
-            (2.0 * (stages_total + static_cast<double>(model.segments.size())) +
-             std::log2(samples + 1.0) + 2.0));
-    add(per_thread, "--forecast-samples", samples * 8.0);
+        measured_weeks * 4.0 * (stages_total + static_cast<double>(model.segments.size())));
+    // A pilot replication in flight: each open opportunity at each measured week's end, and
+    // each opportunity's state.
+    double open = 0.0;
+    double leads = 0.0;
+    for (const sim::TeamArithmetic& team : sim::funnel_arithmetic(model)) {
+      for (const double stage : team.standard_funnel)
+        open += stage;
+      leads += team.leads_per_week;
+    }
+    // (Not finite where referrals outgrow any horizon: their own key refuses the run.)
+    if (std::isfinite(open) && std::isfinite(leads))
+      add(per_thread, "--forecast-samples",
+          open * measured_weeks * 32.0 + leads * total_weeks * 40.0);
   }
   estimate.work_per_replication = total(work);
 
@@ -396,6 +412,8 @@ ResourceEstimate estimate_resources(const sim::Model& model, const RunSize& run,
     add(memory, term.key, threads * term.amount);
   }
   add(memory, "--threads", threads * BYTES_PER_THREAD_STACK);
+  // The pilot's results, held until it ends.
+  add(memory, "--forecast-samples", samples * row);
   add(memory, "variants",
       BYTES_BASE + datasets * variants * BYTES_PER_DATASET +
           // each variant's model and resolved scenario

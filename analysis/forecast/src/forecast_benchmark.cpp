@@ -36,9 +36,11 @@ double days_to_close(const std::vector<sim::Sampler>& days, const sim::Segment& 
 
 }  // namespace
 
-ForecastBenchmark::ForecastBenchmark(const sim::Model& model, std::uint64_t seed,
-                                     std::size_t samples)
-    : model_(model), seed_(seed), samples_(samples) {
+ForecastBenchmark::ForecastBenchmark(const sim::Model& model, std::uint64_t seed, std::size_t pilot,
+                                     int threads)
+    : model_(model),
+      simulation_(pilot > 0 ? std::make_unique<SimulationForecastModel>(model, seed, pilot, threads)
+                            : nullptr) {
   const int weeks = model.calendar.weeks_per_quarter;
   leads_per_week_.assign(model.segments.size(), 0.0);
   const std::vector<sim::TeamArithmetic> teams = sim::funnel_arithmetic(model);
@@ -155,10 +157,11 @@ static_assert(FORECAST_SERIES[0].name == "funnel" && FORECAST_SERIES[1].name == 
                   FORECAST_SERIES[2].name == "run_rate" &&
                   FORECAST_SERIES[3].name == "simulation" &&
                   FORECAST_SERIES[4].name == "simulation_p10" &&
-                  FORECAST_SERIES[5].name == "simulation_p90",
+                  FORECAST_SERIES[5].name == "simulation_p50" &&
+                  FORECAST_SERIES[6].name == "simulation_p90",
               "after() fills the series in FORECAST_SERIES order");
 
-void ForecastBenchmark::after(std::uint64_t replication, sim::ReplicationResult& result) const {
+void ForecastBenchmark::after(std::uint64_t /*replication*/, sim::ReplicationResult& result) const {
   const int weeks = model_.calendar.weeks_per_quarter;
   const int quarters = model_.calendar.quarters;
   const std::size_t cells = static_cast<std::size_t>(quarters * weeks);
@@ -171,8 +174,8 @@ void ForecastBenchmark::after(std::uint64_t replication, sim::ReplicationResult&
   std::vector<double>& run_rate_forecast = result.derived[2];
   std::vector<double>& simulation_mean = result.derived[3];
   std::vector<double>& simulation_p10 = result.derived[4];
-  std::vector<double>& simulation_p90 = result.derived[5];
-  std::vector<double> outcomes(samples_);
+  std::vector<double>& simulation_p50 = result.derived[5];
+  std::vector<double>& simulation_p90 = result.derived[6];
 
   for (int measured = 0; measured < quarters * weeks; ++measured) {
     const int quarter = measured / weeks;
@@ -223,32 +226,13 @@ void ForecastBenchmark::after(std::uint64_t replication, sim::ReplicationResult&
     if (const auto run_rate = forecast_run_rate(organisation)) {
       run_rate_forecast[cell] = run_rate->forecast;
     }
-    if (samples_ == 0)
+    if (!simulation_)
       continue;
-
-    // The simulation model: the rest of the quarter played forward `samples_` times.
-    sim::RandomStream stream(seed_, replication, {FORECAST_ENTITY, 1}, sim::Purpose::forecast,
-                             static_cast<std::uint32_t>(measured));
-    std::vector<OpenFunnel> funnels(model_.segments.size());
-    for (std::size_t s = 0; s < model_.segments.size(); ++s) {
-      const std::size_t stages = model_.segments[s].stages.size();
-      const auto& counts = result.segments[s].funnel_count;
-      const auto& amounts = result.segments[s].funnel_amount;
-      funnels[s].count.assign(counts.begin() + measured * stages,
-                              counts.begin() + (measured + 1) * stages);
-      funnels[s].amount.assign(amounts.begin() + measured * stages,
-                               amounts.begin() + (measured + 1) * stages);
-    }
-    for (std::size_t m = 0; m < samples_; ++m) {
-      outcomes[m] = realized + play_forward(funnels, remaining, stream);
-    }
-    std::sort(outcomes.begin(), outcomes.end());
-    double mean = 0.0;
-    for (const double x : outcomes)
-      mean += x;
-    simulation_mean[cell] = mean / static_cast<double>(samples_);
-    simulation_p10[cell] = quantile_sorted(outcomes, 0.10);
-    simulation_p90[cell] = quantile_sorted(outcomes, 0.90);
+    const SimulationForecastModel::Outlook outlook = simulation_->remaining(result, measured);
+    simulation_mean[cell] = realized + outlook.mean;
+    simulation_p10[cell] = realized + outlook.p10;
+    simulation_p50[cell] = realized + outlook.p50;
+    simulation_p90[cell] = realized + outlook.p90;
   }
 }
 

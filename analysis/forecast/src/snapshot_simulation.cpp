@@ -42,7 +42,7 @@ SimulationOutlook simulate_outlook(const sim::Model& model, const Snapshot& snap
   if (samples == 0) {
     throw std::invalid_argument("simulate_outlook: no samples");
   }
-  const ForecastBenchmark benchmark(model, seed, samples);
+  const ForecastBenchmark benchmark(model, seed, 0);  // play_forward only: no pilot
   std::vector<ForecastBenchmark::OpenFunnel> funnels(model.segments.size());
   for (std::size_t s = 0; s < funnels.size(); ++s)
     funnels[s].active = s == segment;

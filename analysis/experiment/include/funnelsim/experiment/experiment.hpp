@@ -34,7 +34,7 @@ struct ExperimentOptions {
   std::optional<double> precision;
   std::size_t block = 256;  ///< replications of every variant between precision checks
   /// Samples of the simulation forecast model at each week (0: the model is off).
-  std::size_t forecast_samples = 100;
+  std::size_t forecast_samples = 200;
   const std::atomic<bool>* stop = nullptr;
 };
 

@@ -18,7 +18,7 @@ struct RunSize {
   std::size_t replications = 2000;
   std::size_t variants = 1;
   int threads = 1;                     ///< threads that will run replications (>= 1)
-  std::size_t forecast_samples = 100;  ///< 0: the simulation forecast model is off
+  std::size_t forecast_samples = 200;  ///< 0: the simulation forecast model is off
   /// Runs of the model one after another: a `plan` search's candidates, each estimated as the
   /// largest one (the model given). 1 for `run`.
   std::size_t candidates = 1;

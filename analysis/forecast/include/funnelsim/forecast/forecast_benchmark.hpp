@@ -7,9 +7,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
+#include "funnelsim/forecast/simulation_model.hpp"
 #include "funnelsim/sim/model.hpp"
 #include "funnelsim/sim/random.hpp"
 #include "funnelsim/sim/results.hpp"
@@ -18,10 +20,11 @@
 namespace funnelsim::analysis {
 
 /// The series a run records per replication, quarter and week, in this order:
-/// funnel (4a), commit (4c), run_rate, simulation (its mean), and the simulation's P10 and P90.
+/// funnel (4a), commit (4c), run_rate, simulation (its mean), and the simulation's P10, P50 and
+/// P90.
 /// ForecastBenchmark fills ReplicationResult::derived in this order; the results writer
 /// stores each as forecast/<name>.
-inline constexpr std::array<sim::SeriesInfo, 6> FORECAST_SERIES{{
+inline constexpr std::array<sim::SeriesInfo, 7> FORECAST_SERIES{{
 #define FUNNELSIM_FORECAST(name)                                                           \
   {name, sim::Extent::quarter_week, "万",                                                  \
    "Forecast of the quarter's bookings made at the end of each of its weeks by the '" name \
@@ -31,6 +34,7 @@ inline constexpr std::array<sim::SeriesInfo, 6> FORECAST_SERIES{{
     FUNNELSIM_FORECAST("run_rate"),
     FUNNELSIM_FORECAST("simulation"),
     FUNNELSIM_FORECAST("simulation_p10"),
+    FUNNELSIM_FORECAST("simulation_p50"),
     FUNNELSIM_FORECAST("simulation_p90"),
 #undef FUNNELSIM_FORECAST
 }};
@@ -39,20 +43,25 @@ inline constexpr std::array<sim::SeriesInfo, 6> FORECAST_SERIES{{
 /// stores them in ReplicationResult::derived, one [quarter][week of quarter] array per series
 /// of FORECAST_SERIES.
 ///
-/// The simulation model plays the rest of the quarter forward from the snapshot with the
-/// scenario's own funnel, `samples` times: each open opportunity in stage i wins with the
-/// stage's probability and closes after the rest of its stage (a manager sees the stage, not
-/// the age: the equilibrium residual of the stage's duration) and the later stages'
-/// durations, and new leads arrive at the teams' prospecting rates. Its randomness is keyed by
-/// (seed, replication, week), so it is reproducible and independent of the run's own draws.
-/// `samples` 0 switches it off (NaN).
+/// The simulation model is SimulationForecastModel, learned from `pilot` replications of the
+/// scenario before the run (simulation_model.hpp); `pilot` 0 switches it off (NaN).
+///
+/// play_forward() is the older simulation of a snapshot's rest of quarter, for snapshots that
+/// come without a run (`funnelsim forecast --scenario`, the exercises): each open opportunity in
+/// stage i wins with the stage's probability and closes after the rest of its stage (a manager
+/// sees the stage, not the age: the equilibrium residual of the stage's duration) and the
+/// later stages' durations, and new leads arrive at the teams' prospecting rates.
 class ForecastBenchmark final : public sim::ReplicationHook {
  public:
-  ForecastBenchmark(const sim::Model& model, std::uint64_t seed, std::size_t samples);
+  /// `threads`: the pilot's worker threads (0: all cores), as the run's.
+  ForecastBenchmark(const sim::Model& model, std::uint64_t seed, std::size_t pilot,
+                    int threads = 0);
 
   void after(std::uint64_t replication, sim::ReplicationResult& result) const override;
 
-  std::size_t samples() const { return samples_; }
+  /// Pilot replications of the simulation model; 0 when it is off.
+  std::size_t pilot() const { return simulation_ ? simulation_->pilot() : 0; }
+  const SimulationForecastModel* simulation() const { return simulation_.get(); }
 
   /// One segment's open funnel: opportunities and their amount (万) per stage.
   struct OpenFunnel {
@@ -71,8 +80,7 @@ class ForecastBenchmark final : public sim::ReplicationHook {
   struct SegmentTables;
 
   const sim::Model& model_;
-  std::uint64_t seed_;
-  std::size_t samples_;
+  std::unique_ptr<SimulationForecastModel> simulation_;
   /// Per segment: P(win and close within r weeks | entering stage i now) for r = 0..weeks of a
   /// quarter, and the same for a lead arriving uniformly within the next r weeks.
   std::vector<std::vector<std::vector<double>>> close_within_;  // [segment][stage][r]
