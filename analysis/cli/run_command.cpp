@@ -269,13 +269,36 @@ analysis::ExperimentResult simulate(const Plan& plan, const std::filesystem::pat
   map_large_buffers();
   try {
     analysis::ResultsWriter writer(target, plan.metadata, force, {scenario});
-    ProgressBar bar(progress && stderr_is_terminal(), plan.metadata.scenario_name);
     std::signal(SIGINT, on_interrupt);
+    // The simulation forecast model's pilot first, on a bar of its own (on a large scenario it
+    // takes a while before the first replication), then the run's.
+    const bool draw = progress && stderr_is_terminal();
+    std::optional<ProgressBar> pilot_bar;
+    std::optional<ProgressBar> bar;
     const analysis::ExperimentResult result = analysis::run_experiment(
         plan.variants, plan.options, writer,
-        [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
+        [&](std::size_t done, std::size_t total) {
+          if (pilot_bar) {
+            pilot_bar->finish();
+            pilot_bar.reset();
+          }
+          if (!bar)
+            bar.emplace(draw, plan.metadata.scenario_name);
+          bar->update(done, total);
+        },
+        [&](std::size_t done, std::size_t total) {
+          if (!pilot_bar)
+            pilot_bar.emplace(draw, plan.metadata.scenario_name + ": forecast model's pilot");
+          pilot_bar->update(done, total);
+        });
     std::signal(SIGINT, SIG_DFL);
-    bar.finish();
+    if (pilot_bar)
+      pilot_bar->finish();
+    if (bar)
+      bar->finish();
+    // Stopped before the first replication (in the pilot): nothing worth a file.
+    if (result.replications == 0)
+      return result;
     if (plan.shard)
       analysis::mark_shard(writer, *plan.shard);
     writer.commit(result.replications);
@@ -444,6 +467,10 @@ int run(const RunArgs& args) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  if (result.stopped_early && result.replications == 0) {
+    std::fprintf(stderr, "funnelsim: interrupted before the first replication: no file written\n");
+    return INTERRUPTED;
+  }
   if (result.stopped_early) {
     std::fprintf(stderr,
                  "funnelsim: interrupted: wrote %s with %zu of %zu replications, marked "
@@ -497,8 +524,9 @@ Command add_run_command(CLI::App& app) {
   command
       ->add_option("--forecast-samples", args->forecast_samples,
                    "Pilot replications the simulation forecast model learns the scenario from\n"
-                   "before the run (0: off; the funnel, commit and run-rate forecasts are always\n"
-                   "recorded)")
+                   "before the run, once per variant, each about twice a replication's work (more:\n"
+                   "sharper quantiles; 0: off; the funnel, commit and run-rate forecasts are\n"
+                   "always recorded)")
       ->capture_default_str()
       ->check(integer_in(0, MAX_FORECAST_SAMPLES));
   command->add_option("--crm-export", args->crm_export,

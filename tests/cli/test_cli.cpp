@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -177,14 +179,39 @@ TEST_CASE("Ctrl-C keeps the finished replications in a file marked incomplete", 
   Scratch scratch;
   const std::string out = scratch.file("stopped.h5");
   const std::string company = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/company.yaml";
-  // 2000 company replications take minutes; the interrupt arrives after about one second.
+  // 2000 company replications take minutes; the interrupt arrives after about one second
+  // (without the simulation forecast model's pilot, which would still be running then).
   const int code = shell("sh -c '" + std::string(FUNNELSIM_CLI) + " run " + company + " -o " + out +
-                         " -n 2000 -q 2>/dev/null & pid=$!; sleep 1; kill -INT $pid; wait $pid'");
+                         " -n 2000 -q --forecast-samples 0 2>/dev/null & pid=$!; sleep 1; "
+                         "kill -INT $pid; wait $pid'");
   CHECK(code == 130);
   CHECK(scratch.entries() == 1);  // the results, and no temporary file
   const Outcome summary = run_cli("summary " + out);
   CHECK(summary.exit_code == 0);
   CHECK(summary.output.find("INCOMPLETE: stopped after") != std::string::npos);
+}
+
+TEST_CASE("Ctrl-C in the forecast model's pilot stops at once and writes nothing", "[cli]") {
+  Scratch scratch;
+  const std::string out = scratch.file("stopped.h5");
+  const std::string company = std::string(FUNNELSIM_SOURCE_DIR) + "/scenarios/company.yaml";
+  // The company's pilot of 200 traced replications takes about 15 s on two cores; the
+  // interrupt arrives after about one second, and the run must end well before the pilot would.
+  const auto start = std::chrono::steady_clock::now();
+  const int code = shell("sh -c '" + std::string(FUNNELSIM_CLI) + " run " + company + " -o " + out +
+                         " -n 2000 2>" + scratch.file("stderr.txt") +
+                         " & pid=$!; sleep 1; kill -INT $pid; wait $pid'");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(code == 130);
+  CHECK(seconds < 6.0);
+  CHECK(!std::filesystem::exists(out));
+  CHECK(scratch.entries() == 1);  // stderr.txt only: no results, no temporary file
+  std::ifstream stderr_file(scratch.file("stderr.txt"));
+  const std::string message((std::istreambuf_iterator<char>(stderr_file)),
+                            std::istreambuf_iterator<char>());
+  CHECK(message.find("interrupted before the first replication: no file written") !=
+        std::string::npos);
 }
 
 TEST_CASE("Option --replication K reproduces replication K of a larger run", "[cli][determinism]") {

@@ -52,18 +52,31 @@ class BlockSink final : public sim::ResultSink {
 
 ExperimentResult run_experiment(const std::vector<ExperimentVariant>& variants,
                                 const ExperimentOptions& options, ResultsWriter& writer,
-                                const ExperimentProgress& progress) {
+                                const ExperimentProgress& progress,
+                                const ExperimentProgress& pilot_progress) {
   std::vector<sim::ResultSink*> sinks;
   std::vector<std::unique_ptr<ForecastBenchmark>> forecasts;
-  for (const ExperimentVariant& variant : variants) {
+  ExperimentResult result;
+  const std::size_t pilots = options.forecast_samples * variants.size();
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    const ExperimentVariant& variant = variants[v];
     sinks.push_back(&writer.add_variant(variant.name, *variant.model, variant.resolved_yaml,
                                         FORECAST_SERIES, variant.sweep));
+    PilotHooks hooks;
+    hooks.stop = options.stop;
+    if (pilot_progress) {
+      hooks.progress = [&, v](std::size_t done) {
+        pilot_progress(v * options.forecast_samples + done, pilots);
+      };
+    }
     forecasts.push_back(std::make_unique<ForecastBenchmark>(
-        *variant.model, options.seed, options.forecast_samples, options.threads));
+        *variant.model, options.seed, options.forecast_samples, options.threads, hooks));
+    // Stopped while the simulation forecast model learned: no replication runs.
+    if (forecasts.back()->simulation() && !forecasts.back()->simulation()->complete())
+      result.stopped_early = true;
   }
   const std::size_t planned = options.max_replications * variants.size();
   std::size_t done = 0;
-  ExperimentResult result;
   PrecisionTracker tracker(variants.size());
   std::vector<std::vector<double>> totals(variants.size());
 
@@ -71,7 +84,7 @@ ExperimentResult run_experiment(const std::vector<ExperimentVariant>& variants,
   // so the file is consistent wherever the run stops and the paired sums can be updated.
   const std::size_t block =
       options.precision ? std::max<std::size_t>(1, options.block) : options.max_replications;
-  while (result.replications < options.max_replications) {
+  while (!result.stopped_early && result.replications < options.max_replications) {
     const std::size_t first = options.first_replication + result.replications;
     const std::size_t count = std::min(block, options.max_replications - result.replications);
     // Replications of this block that every variant finished: all of them, unless the stop

@@ -367,8 +367,9 @@ ResourceEstimate estimate_resources(const sim::Model& model, const RunSize& run,
       term.amount *= pilot;
     add(work, "--forecast-samples",
         measured_weeks * 4.0 * (stages_total + static_cast<double>(model.segments.size())));
-    // A pilot replication in flight: each open opportunity at each measured week's end, and
-    // each opportunity's state.
+    // A pilot replication in flight holds each open opportunity at each measured week's end,
+    // and each opportunity's state: charged, like the pilot's time, to what makes the open
+    // funnel large (not finite where referrals outgrow any horizon: their own key refuses).
     double open = 0.0;
     double leads = 0.0;
     for (const sim::TeamArithmetic& team : sim::funnel_arithmetic(model)) {
@@ -376,10 +377,12 @@ ResourceEstimate estimate_resources(const sim::Model& model, const RunSize& run,
         open += stage;
       leads += team.leads_per_week;
     }
-    // (Not finite where referrals outgrow any horizon: their own key refuses the run.)
-    if (std::isfinite(open) && std::isfinite(leads))
-      add(per_thread, "--forecast-samples",
-          open * measured_weeks * 32.0 + leads * total_weeks * 40.0);
+    const double trace = open * measured_weeks * 32.0 + leads * total_weeks * 40.0;
+    const double engine = total(per_thread);
+    if (std::isfinite(trace) && engine > 0.0) {
+      for (Contribution& term : per_thread)
+        term.amount *= 1.0 + trace / engine;
+    }
   }
   estimate.work_per_replication = total(work);
 

@@ -37,10 +37,11 @@ double days_to_close(const std::vector<sim::Sampler>& days, const sim::Segment& 
 }  // namespace
 
 ForecastBenchmark::ForecastBenchmark(const sim::Model& model, std::uint64_t seed, std::size_t pilot,
-                                     int threads)
+                                     int threads, const PilotHooks& hooks)
     : model_(model),
-      simulation_(pilot > 0 ? std::make_unique<SimulationForecastModel>(model, seed, pilot, threads)
-                            : nullptr) {
+      simulation_(
+          pilot > 0 ? std::make_unique<SimulationForecastModel>(model, seed, pilot, threads, hooks)
+                    : nullptr) {
   const int weeks = model.calendar.weeks_per_quarter;
   leads_per_week_.assign(model.segments.size(), 0.0);
   const std::vector<sim::TeamArithmetic> teams = sim::funnel_arithmetic(model);

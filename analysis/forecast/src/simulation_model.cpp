@@ -170,7 +170,8 @@ std::size_t SimulationForecastModel::stage_index(int measured, std::size_t segme
 }
 
 SimulationForecastModel::SimulationForecastModel(const sim::Model& model, std::uint64_t seed,
-                                                 std::size_t pilot, int threads)
+                                                 std::size_t pilot, int threads,
+                                                 const PilotHooks& hooks)
     : model_(model), pilot_(pilot) {
   if (pilot == 0)
     throw std::invalid_argument("SimulationForecastModel: no pilot replications");
@@ -211,7 +212,14 @@ SimulationForecastModel::SimulationForecastModel(const sim::Model& model, std::u
       tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism))
     wider.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(workers));
   tbb::task_arena arena(workers);
+  const auto stopped = [&] { return hooks.stop && hooks.stop->load(std::memory_order_relaxed); };
   for (std::size_t first = 0; first < pilot; first += PILOT_BLOCK) {
+    if (stopped()) {
+      complete_ = false;
+      return;
+    }
+    if (hooks.progress)
+      hooks.progress(first);
     const std::size_t block = std::min(PILOT_BLOCK, pilot - first);
     std::vector<PilotSums> sums(block);
     arena.execute([&] {
@@ -219,6 +227,8 @@ SimulationForecastModel::SimulationForecastModel(const sim::Model& model, std::u
         for (std::size_t b = range.begin(); b != range.end(); ++b) {
           const std::size_t k = first + b;
           PilotSums& out = sums[b];
+          if (stopped())
+            continue;  // the block is thrown away below
           Workspace& work = workspaces.local();
           PilotTrace& trace = work.trace;
           trace.clear();
@@ -279,6 +289,10 @@ SimulationForecastModel::SimulationForecastModel(const sim::Model& model, std::u
         }
       });
     });
+    if (stopped()) {
+      complete_ = false;
+      return;
+    }
     for (const PilotSums& one : sums) {
       for (std::size_t c = 0; c < stage_cells; ++c) {
         stages[c].open_amount += one.stages[c].open_amount;
@@ -295,6 +309,8 @@ SimulationForecastModel::SimulationForecastModel(const sim::Model& model, std::u
       }
     }
   }
+  if (hooks.progress)
+    hooks.progress(pilot);
   stage_cells_.resize(stage_cells);
   for (std::size_t c = 0; c < stage_cells; ++c) {
     const PilotSums::Stage& s = stages[c];

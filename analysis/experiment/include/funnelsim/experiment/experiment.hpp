@@ -33,7 +33,7 @@ struct ExperimentOptions {
   /// Relative half-width of the 95% interval to reach, e.g. 0.01; none: run them all.
   std::optional<double> precision;
   std::size_t block = 256;  ///< replications of every variant between precision checks
-  /// Samples of the simulation forecast model at each week (0: the model is off).
+  /// Pilot replications of the simulation forecast model (0: the model is off).
   std::size_t forecast_samples = 200;
   const std::atomic<bool>* stop = nullptr;
 };
@@ -47,7 +47,8 @@ struct ExperimentResult {
   double precision = 0.0;
 };
 
-/// Progress: replications done and planned, summed over variants.
+/// Progress: replications done and planned, summed over variants (for the simulation forecast
+/// model's pilot, before the run: its replications done and planned, summed over variants).
 using ExperimentProgress = std::function<void(std::size_t done, std::size_t planned)>;
 
 /// Runs the variants into `writer` (one add_variant each; the caller commits). All variants
@@ -56,6 +57,7 @@ using ExperimentProgress = std::function<void(std::size_t done, std::size_t plan
 /// `precision_target` and `precision_achieved` record it.
 ExperimentResult run_experiment(const std::vector<ExperimentVariant>& variants,
                                 const ExperimentOptions& options, ResultsWriter& writer,
-                                const ExperimentProgress& progress = {});
+                                const ExperimentProgress& progress = {},
+                                const ExperimentProgress& pilot_progress = {});
 
 }  // namespace funnelsim::analysis

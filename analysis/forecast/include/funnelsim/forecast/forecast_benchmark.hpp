@@ -54,8 +54,8 @@ inline constexpr std::array<sim::SeriesInfo, 7> FORECAST_SERIES{{
 class ForecastBenchmark final : public sim::ReplicationHook {
  public:
   /// `threads`: the pilot's worker threads (0: all cores), as the run's.
-  ForecastBenchmark(const sim::Model& model, std::uint64_t seed, std::size_t pilot,
-                    int threads = 0);
+  ForecastBenchmark(const sim::Model& model, std::uint64_t seed, std::size_t pilot, int threads = 0,
+                    const PilotHooks& hooks = {});
 
   void after(std::uint64_t replication, sim::ReplicationResult& result) const override;
 

@@ -19,8 +19,10 @@
 /// same week of the quarter, which carry whatever the independent outcomes leave out (shared
 /// skill, bunched referrals, attrition, a lumpy last week).
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "funnelsim/sim/model.hpp"
@@ -28,12 +30,22 @@
 
 namespace funnelsim::analysis {
 
+/// What a long pilot reports while it runs, and the flag that stops it (Ctrl-C).
+struct PilotHooks {
+  const std::atomic<bool>* stop = nullptr;
+  /// Called from the constructor's thread with the pilot replications done so far.
+  std::function<void(std::size_t done)> progress;
+};
+
 class SimulationForecastModel {
  public:
   /// Learns the model from `pilot` (> 0) traced replications on `threads` worker threads (0:
   /// all cores); the same model for any thread count.
   SimulationForecastModel(const sim::Model& model, std::uint64_t seed, std::size_t pilot,
-                          int threads = 0);
+                          int threads = 0, const PilotHooks& hooks = {});
+
+  /// False when `hooks.stop` cut the pilot short: the model is then unusable.
+  bool complete() const { return complete_; }
 
   /// The quarter's bookings still to come after measured week `measured` (0-based), as a
   /// distribution summary, 万.
@@ -82,6 +94,7 @@ class SimulationForecastModel {
 
   const sim::Model& model_;
   std::size_t pilot_;
+  bool complete_ = true;
   std::vector<std::size_t> stage_offset_;  ///< [segment]: first stage's position in a week's row
   std::size_t stages_total_ = 0;
   std::vector<StageCell> stage_cells_;  ///< [measured week][segment, stage]
