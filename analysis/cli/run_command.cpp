@@ -522,11 +522,12 @@ Command add_run_command(CLI::App& app) {
                       "as CSV (time_days, week, rep, team, opportunity, event, segment, stage,\n"
                       "amount)");
   command
-      ->add_option("--forecast-samples", args->forecast_samples,
-                   "Pilot replications the simulation forecast model learns the scenario from\n"
-                   "before the run, once per variant, each about twice a replication's work (more:\n"
-                   "sharper quantiles; 0: off; the funnel, commit and run-rate forecasts are\n"
-                   "always recorded)")
+      ->add_option(
+          "--forecast-samples", args->forecast_samples,
+          "Pilot replications the simulation forecast model learns the scenario from\n"
+          "before the run, once per variant, each about twice a replication's work (more:\n"
+          "sharper quantiles; 0: off; the funnel, commit and run-rate forecasts are\n"
+          "always recorded)")
       ->capture_default_str()
       ->check(integer_in(0, MAX_FORECAST_SAMPLES));
   command->add_option("--crm-export", args->crm_export,
