@@ -240,9 +240,8 @@ TEST_CASE("each feature that can blow a run up is refused alone, naming its key"
     // 100,000 reps prospecting 50 a week: a replication fits, but a pilot replication's trace
     // of every open deal at every week's end does not. It is charged to what makes the funnel
     // large, so the message names the scenario's key, not the option.
-    const auto model = scenario(
-        "branch.yaml",
-        {"teams.territory.headcount=100000", "teams.territory.prospects_per_week=50"});
+    const auto model = scenario("branch.yaml", {"teams.territory.headcount=100000",
+                                                "teams.territory.prospects_per_week=50"});
     run.replications = 1;
     CHECK(refused_key(model, run) == "accepted");
     run.forecast_samples = 200;
