@@ -139,12 +139,10 @@ struct PilotSums {
     double count = 0.0;
     double r1 = 0.0;
     double r2 = 0.0;
-    double r3 = 0.0;
   };
   struct New {
     double s1 = 0.0;
     double s2 = 0.0;
-    double s3 = 0.0;
   };
   std::vector<Stage> stages;
   std::vector<New> news;
@@ -268,7 +266,6 @@ SimulationForecastModel::SimulationForecastModel(const sim::Model& model, std::u
             cell.won_amount += won;
             cell.r1 += x;
             cell.r2 += x * x;
-            cell.r3 += x * x * x;
           }
           // New business: a win whose opportunity was created after a week's end in its quarter.
           for (const PilotTrace::Win& win : trace.wins) {
@@ -283,7 +280,6 @@ SimulationForecastModel::SimulationForecastModel(const sim::Model& model, std::u
                                               static_cast<std::size_t>(win.segment)];
               cell.s1 += win.amount;
               cell.s2 += win.amount * win.amount;
-              cell.s3 += win.amount * win.amount * win.amount;
             }
           }
         }
@@ -300,12 +296,10 @@ SimulationForecastModel::SimulationForecastModel(const sim::Model& model, std::u
         stages[c].count += one.stages[c].count;
         stages[c].r1 += one.stages[c].r1;
         stages[c].r2 += one.stages[c].r2;
-        stages[c].r3 += one.stages[c].r3;
       }
       for (std::size_t c = 0; c < new_cells; ++c) {
         news[c].s1 += one.news[c].s1;
         news[c].s2 += one.news[c].s2;
-        news[c].s3 += one.news[c].s3;
       }
     }
   }
@@ -321,12 +315,11 @@ SimulationForecastModel::SimulationForecastModel(const sim::Model& model, std::u
     cell.share = s.open_amount > 0.0 ? s.won_amount / s.open_amount : 0.0;
     cell.r1 = s.r1 / s.count;
     cell.r2 = s.r2 / s.count;
-    cell.r3 = s.r3 / s.count;
   }
   const double n = static_cast<double>(pilot);
   new_cells_.resize(new_cells);
   for (std::size_t c = 0; c < new_cells; ++c)
-    new_cells_[c] = {news[c].s1 / n, news[c].s2 / n, news[c].s3 / n};
+    new_cells_[c] = {news[c].s1 / n, news[c].s2 / n};
 
   // The shape of the outlook: each pilot week's remaining bookings, standardised by the
   // model's own mean and spread, pooled by week of the quarter. Their empirical quantiles carry
@@ -379,18 +372,14 @@ SimulationForecastModel::Cumulants SimulationForecastModel::cumulants(
         const double p = segment.stages[i].win_probability;
         out.k1 += p * amount;
         out.k2 += count * average * average * p * (1.0 - p);
-        out.k3 += count * average * average * average * p * (1.0 - p) * (1.0 - 2.0 * p);
         continue;
       }
       out.k1 += cell.share * amount;
       out.k2 += count * average * average * std::max(0.0, cell.r2 - cell.r1 * cell.r1);
-      out.k3 += count * average * average * average *
-                (cell.r3 - 3.0 * cell.r1 * cell.r2 + 2.0 * cell.r1 * cell.r1 * cell.r1);
     }
     const NewCell& fresh = new_cells_[m * model_.segments.size() + s];
     out.k1 += fresh.k1;
     out.k2 += fresh.k2;
-    out.k3 += fresh.k3;
   }
   return out;
 }

@@ -74,20 +74,17 @@ class SimulationForecastModel {
     double share = 0.0;  ///< won-by-quarter-end amount ÷ open amount
     double r1 = 0.0;     ///< moments of (won amount ÷ the stage's average open amount)
     double r2 = 0.0;
-    double r3 = 0.0;
     bool seen = false;
   };
   /// Per measured week and segment: what opportunities created after the week's end book by
-  /// the quarter's end (pilot means of the sum, and of the sums of squares and cubes).
+  /// the quarter's end (pilot means of the sum, and of the sum of squares).
   struct NewCell {
     double k1 = 0.0;
     double k2 = 0.0;
-    double k3 = 0.0;
   };
   struct Cumulants {
     double k1 = 0.0;
     double k2 = 0.0;
-    double k3 = 0.0;
   };
   Cumulants cumulants(const sim::ReplicationResult& result, int measured) const;
   std::size_t stage_index(int measured, std::size_t segment, std::size_t stage) const;
