@@ -135,7 +135,8 @@ TEST_CASE("forecast-accuracy reads a run's forecasts", "[forecast-accuracy][cli]
       cli + " forecast-accuracy " + out +
       " --json | /usr/bin/python3 -c \"import json,sys; d=json.load(sys.stdin);"
       " m=d['models']; assert set(m)=={'funnel','commit','run_rate','simulation'};"
-      " assert len(m['commit'])==13 and 'coverage_p10_p90' in m['simulation'][0]\"";
+      " assert len(m['commit']['weeks'])==13 and 'coverage' in m['simulation']['weeks'][0];"
+      " assert m['simulation']['quantiles']==[0.1,0.5,0.9]\"";
   CHECK(std::system(json.c_str()) == 0);
   CHECK(std::system((cli + " forecast-accuracy " + out + " > /dev/null").c_str()) == 0);
   std::remove(out.c_str());

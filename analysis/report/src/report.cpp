@@ -449,58 +449,94 @@ Section forecast_section(const ResultsReader& reader, const std::string& variant
   std::vector<JsonRow> rows;
   std::vector<std::string> off;
   int weeks = 0;
+  for (const char* name : {"funnel", "commit", "run_rate", "simulation"}) {
+    bool scored = false;
+    for (const ModelAccuracy& model : report.models)
+      scored = scored || model.model == name;
+    if (!scored)
+      off.push_back(name);
+  }
   for (const ModelAccuracy& model : report.models) {
-    bool any = false;
     for (const WeekAccuracy& week : model.weeks) {
-      if (!std::isfinite(week.mape))
+      if (!std::isfinite(week.mape.value))
         continue;
-      any = true;
-      weeks = std::max(weeks, week.week);
+      weeks = std::max(weeks, week.week + 1);
+      // Weeks counted from 1 for people; the error bar is the MAPE's 95% interval.
       rows.push_back(JsonRow()
                          .text("model", model.model)
-                         .number("week", week.week)
-                         .number("mape", 100.0 * week.mape)
-                         .number("bias", week.bias));
+                         .number("week", week.week + 1)
+                         .number("mape", 100.0 * week.mape.value)
+                         .number("mape_low", 100.0 * std::max(0.0, week.mape.low))
+                         .number("mape_high", 100.0 * week.mape.high)
+                         .number("bias", 100.0 * week.bias.value));
     }
-    if (!any)
-      off.push_back(model.model);
   }
   if (rows.empty()) {
     section.body = note("Every forecast model was off in this run: nothing to score.");
     return section;
   }
-  // The reading picks the middle of the quarter, where the models differ most usefully.
+  // The reading picks the middle of the quarter, where the models differ most usefully, and
+  // names a winner only where the paired interval says so.
   const int middle = (weeks + 1) / 2;
-  std::string best;
+  const ModelAccuracy* best = nullptr;
   double best_mape = INFINITY;
   for (const ModelAccuracy& model : report.models)
     for (const WeekAccuracy& week : model.weeks)
-      if (week.week == middle && std::isfinite(week.mape) && week.mape < best_mape) {
-        best_mape = week.mape;
-        best = model.model;
+      if (week.week + 1 == middle && std::isfinite(week.mape.value) &&
+          week.mape.value < best_mape) {
+        best_mape = week.mape.value;
+        best = &model;
       }
+  std::vector<std::string> tied;  // models not told apart from the best at the middle week
+  if (best) {
+    for (const ModelAccuracy& model : report.models) {
+      if (&model == best)
+        continue;
+      const bool best_is_reference = best->model == report.reference;
+      const ModelAccuracy& paired = best_is_reference ? model : *best;
+      if (!best_is_reference && model.model != report.reference)
+        continue;  // only pairs with the reference are tested
+      for (const PairedWeek& week : paired.versus)
+        if (week.week + 1 == middle && week.verdict == "tied")
+          tied.push_back(model.model);
+    }
+  }
   section.intro = format_text(
-      "<p>Mean absolute percentage error of each model's forecast of the "
-      "quarter's bookings, made at the end of each week of the quarter, "
-      "over %zu quarters of %s.</p>",
+      "<p>Mean absolute percentage error (Σ |error| ÷ Σ bookings) of each model's forecast of "
+      "the quarter's bookings, made at the end of each week of the quarter, over %zu quarters "
+      "of %s; the bars are 95%% intervals.</p>",
       report.samples, html(variant).c_str());
-  const std::string reading =
-      best.empty() ? std::string("No model forecast mid-quarter.")
-                   : format_text("At week %d of %d the most accurate model is ", middle, weeks) +
-                         best + format_text(", off by %.0f%% on average.", 100.0 * best_mape);
+  std::string reading;
+  if (!best) {
+    reading = "No model forecast mid-quarter.";
+  } else if (tied.empty()) {
+    reading = format_text("At week %d of %d the most accurate model is ", middle, weeks) +
+              best->model + format_text(", off by %.0f%% on average.", 100.0 * best_mape);
+  } else {
+    std::string names;
+    for (const std::string& name : tied)
+      names += ", " + name;
+    reading = format_text("At week %d of %d ", middle, weeks) + best->model +
+              format_text(" is off by %.0f%% on average, tied with ", 100.0 * best_mape) +
+              names.substr(2) + " (the paired difference's 95% interval includes 0).";
+  }
   section.charts.push_back(
       {"chart-forecast", reading,
        spec("Forecast error by week of the quarter", 260,
             "\"data\":{\"values\":" + values(rows) +
-                "},\"mark\":{\"type\":\"line\",\"point\":true},\"encoding\":{\"x\":{\"field\":"
-                "\"week\",\"type\":\"quantitative\",\"title\":\"Week of the quarter\",\"axis\":"
-                "{\"tickMinStep\":1,\"format\":\"d\"}},\"y\":{\"field\":\"mape\",\"type\":"
-                "\"quantitative\","
-                "\"title\":\"Mean absolute error (% of bookings)\"},\"color\":{\"field\":"
-                "\"model\",\"type\":\"nominal\",\"title\":\"Model\"},\"tooltip\":[{\"field\":"
-                "\"model\"},{\"field\":\"week\"},{\"field\":\"mape\",\"title\":\"MAPE "
-                "(%)\",\"format\":\".1f\"},{\"field\":\"bias\",\"title\":\"bias (万)\",\"format\":"
-                "\".0f\"}]}")});
+                "},\"encoding\":{\"x\":{\"field\":\"week\",\"type\":\"quantitative\",\"title\":"
+                "\"Week of the quarter\",\"axis\":{\"tickMinStep\":1,\"format\":\"d\"}},"
+                "\"color\":{\"field\":\"model\",\"type\":\"nominal\",\"title\":\"Model\"}},"
+                "\"layer\":[{\"mark\":{\"type\":\"line\",\"point\":true},\"encoding\":{"
+                "\"y\":{\"field\":\"mape\",\"type\":\"quantitative\",\"title\":"
+                "\"Mean absolute error (% of bookings)\"},\"tooltip\":[{\"field\":\"model\"},"
+                "{\"field\":\"week\"},{\"field\":\"mape\",\"title\":\"MAPE (%)\","
+                "\"format\":\".1f\"},{\"field\":\"mape_low\",\"title\":\"95% from\","
+                "\"format\":\".1f\"},{\"field\":\"mape_high\",\"title\":\"95% to\","
+                "\"format\":\".1f\"},{\"field\":\"bias\",\"title\":\"bias (%)\","
+                "\"format\":\".1f\"}]}},{\"mark\":\"errorbar\",\"encoding\":{\"y\":{"
+                "\"field\":\"mape_low\",\"type\":\"quantitative\"},\"y2\":{\"field\":"
+                "\"mape_high\"}}}]")});
   if (!off.empty()) {
     std::string names;
     for (const std::string& name : off)
