@@ -535,7 +535,8 @@ Section forecast_section(const ResultsReader& reader, const std::string& variant
                 "\"format\":\".1f\"},{\"field\":\"mape_high\",\"title\":\"95% to\","
                 "\"format\":\".1f\"},{\"field\":\"bias\",\"title\":\"bias (%)\","
                 "\"format\":\".1f\"}]}},{\"mark\":\"errorbar\",\"encoding\":{\"y\":{"
-                "\"field\":\"mape_low\",\"type\":\"quantitative\"},\"y2\":{\"field\":"
+                "\"field\":\"mape_low\",\"type\":\"quantitative\",\"title\":\"Mean absolute error "
+                "(% of bookings)\"},\"y2\":{\"field\":"
                 "\"mape_high\"}}}]")});
   if (!off.empty()) {
     std::string names;
