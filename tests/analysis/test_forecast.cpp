@@ -195,18 +195,22 @@ TEST_CASE("gap ladder: the playbook's illustrative numbers (4d)", "[forecast]") 
   CHECK(*ladder->weekly_prospecting_target == near(5.0));
 }
 
-TEST_CASE("gap ladder: defaults alpha, beta, first stage, average deal", "[forecast]") {
+TEST_CASE("gap ladder: defaults the course's P1 70% and P2 25%, first stage, average deal",
+          "[forecast]") {
+  // The course's ladder (playbook 4d) uses P1 = 70%, not the commit model's alpha of 75%.
   const auto ladder = analysis::forecast_gap_ladder(example());
   REQUIRE(ladder);
-  CHECK(ladder->p1 == 0.75);
+  CHECK(ladder->p1 == 0.70);
   CHECK(ladder->p2 == 0.25);
   CHECK(ladder->p3 == 0.20);
   CHECK(ladder->p4 == 2.0);
-  // 180; 180 - 37.5 = 142.5; 142.5 - 22.5 = 120; 120 / 0.2 = 600; 600 / 2 = 300; / 6 = 50
-  CHECK(ladder->gap2 == near(120.0));
-  CHECK(ladder->gap3 == near(600.0));
-  CHECK(ladder->new_customers_needed == near(300.0));
-  CHECK(*ladder->weekly_prospecting_target == near(50.0));
+  // 180; 180 - 50 x 0.7 = 145; 145 - 90 x 0.25 = 122.5; 122.5 / 0.2 = 612.5; / 2 = 306.25;
+  // / 6 weeks = 51.04
+  CHECK(ladder->gap1 == near(145.0));
+  CHECK(ladder->gap2 == near(122.5));
+  CHECK(ladder->gap3 == near(612.5));
+  CHECK(ladder->new_customers_needed == near(306.25));
+  CHECK(*ladder->weekly_prospecting_target == near(306.25 / 6.0));
 }
 
 TEST_CASE("gap ladder: a covered gap needs no pipeline, and no weeks means no target",
@@ -215,12 +219,12 @@ TEST_CASE("gap ladder: a covered gap needs no pipeline, and no weeks means no ta
   snapshot.calls = analysis::Calls{200.0, 0.0};
   snapshot.weeks_remaining = 0.0;
   const auto ladder = analysis::forecast_gap_ladder(snapshot);
-  // 180 - 200 x 0.75 = 30; 30 - 0 = 30 > 0 still
-  CHECK(ladder->gap2 == near(30.0));
+  // 180 - 200 x 0.70 = 40; 40 - 0 = 40 > 0 still
+  CHECK(ladder->gap2 == near(40.0));
   CHECK_FALSE(ladder->weekly_prospecting_target);
   snapshot.calls = analysis::Calls{300.0, 0.0};
-  // 180 - 225 = -45: no new pipeline
-  CHECK(analysis::forecast_gap_ladder(snapshot)->gap2 == near(-45.0));
+  // 180 - 300 x 0.70 = -30: no new pipeline
+  CHECK(analysis::forecast_gap_ladder(snapshot)->gap2 == near(-30.0));
   CHECK(analysis::forecast_gap_ladder(snapshot)->gap3 == 0.0);
   CHECK(analysis::forecast_gap_ladder(snapshot)->new_customers_needed == 0.0);
 }
@@ -454,16 +458,31 @@ const char* EXAMPLE_JSON = R"({
     "completion_rate": 0.74
   },
   "gap_ladder": {
-    "p1": 0.75,
+    "p1": 0.7,
     "p2": 0.25,
     "p3": 0.2,
     "p4": 2,
     "gap0": 180,
-    "gap1": 142.5,
-    "gap2": 120,
-    "gap3": 600,
-    "new_customers_needed": 300,
-    "weekly_prospecting_target": 50
+    "gap1": 145,
+    "gap2": 122.5,
+    "gap3": 612.5,
+    "new_customers_needed": 306.25,
+    "weekly_prospecting_target": 51.041666666666664
+  },
+  "verdict": {
+    "governed_by": "count",
+    "reason": "no stage amounts: only the count model applies",
+    "gap": 76
+  },
+  "action_plan": {
+    "wins_per_week": 15,
+    "new_opportunities_per_week": 63.333333333333336,
+    "entry_window_weeks": 3,
+    "funnel_by_now": [
+      {"name": "intent", "standard": 75, "actual": 120},
+      {"name": "solution", "standard": 42.85714285714286, "actual": 40},
+      {"name": "negotiation", "standard": 21.42857142857143, "actual": 20}
+    ]
   },
   "run_rate": {
     "weeks_elapsed": 7,
@@ -497,7 +516,7 @@ TEST_CASE("forecast prints every model the snapshot allows", "[forecast][cli][pr
   CHECK(small.exit_code == 0);
   for (const char* line :
        {"Funnel model", "Commit model", "Gap ladder", "Run rate", "Coverage", "= 190.0", "= 177.6",
-        "= 600.0 of pipeline", "= 111.4", "Not computed: amount funnel"}) {
+        "= 612.5 of pipeline", "= 111.4", "Not computed: amount funnel"}) {
     CHECK(small.output.find(line) != std::string::npos);
   }
   const Outcome large = run_cli("forecast scenarios/snapshots/key-accounts-week7.yaml");
@@ -585,4 +604,64 @@ TEST_CASE("plan funnel rejects bad options with exit code 2", "[forecast][cli][p
     CHECK(outcome.exit_code == 2);
     CHECK(outcome.output.rfind("funnelsim: ", 0) == 0);
   }
+}
+
+TEST_CASE("action plan (4a): wins a week, new opportunities in the entry window, funnel by now",
+          "[forecast]") {
+  // The example: 180 万 to go at 2 万 a deal over 6 weeks -> 90 wins, 15 a week. The gap of
+  // 76 万 needs 190 new opportunities; with 1 week per stage they take 3 weeks to close, so
+  // they must enter within 6 - 3 = 3 weeks: 190 / 3 = 63.3 a week. A funnel on plan holds
+  // 15 a week x 1 week / p: intent 75, solution 42.9, negotiation 21.4 (it has 120, 40, 20).
+  Snapshot snapshot = example();
+  snapshot.weeks_per_stage = 1.0;
+  const analysis::ForecastReport report = analysis::forecast_all(snapshot);
+  REQUIRE(report.action_plan);
+  const analysis::ActionPlan& plan = *report.action_plan;
+  CHECK(*plan.wins_per_week == near(15.0));
+  CHECK(*plan.entry_window_weeks == near(3.0));
+  CHECK(*plan.new_opportunities_per_week == near(190.0 / 3.0));
+  REQUIRE(plan.funnel_by_now.size() == 3);
+  CHECK(plan.funnel_by_now[0].standard == near(75.0));
+  CHECK(plan.funnel_by_now[1].standard == near(15.0 / 0.35));
+  CHECK(plan.funnel_by_now[2].standard == near(15.0 / 0.7));
+  CHECK(plan.funnel_by_now[0].actual == 120.0);
+  // Too late: with 3 weeks per stage nothing entering now closes this quarter.
+  snapshot.weeks_per_stage = 3.0;
+  const auto late = analysis::forecast_all(snapshot).action_plan;
+  REQUIRE(late);
+  CHECK(*late->entry_window_weeks < 0.0);
+  CHECK_FALSE(late->new_opportunities_per_week);
+  // The quota already covered: no plan.
+  snapshot.realized = snapshot.quota;
+  CHECK_FALSE(analysis::forecast_all(snapshot).action_plan);
+}
+
+TEST_CASE("one verdict: the amount model governs large projects, the count model small ones",
+          "[forecast]") {
+  // Both models apply when the stages carry amounts. Above 20 万 a deal (playbook 3: large
+  // projects are the deals over 20 万) the amount model's gap is the verdict, whatever the
+  // count model says; at or below it, the count model's.
+  Snapshot snapshot = example();
+  for (auto& stage : snapshot.stages)
+    stage.amount = stage.count * 46.0;
+  snapshot.average_deal = std::nullopt;  // from the funnel: 46 万
+  const analysis::ForecastReport large = analysis::forecast_all(snapshot);
+  REQUIRE(large.amount_funnel);
+  CHECK(large.verdict.governed_by == "amount");
+  CHECK(large.verdict.gap == large.amount_funnel->amount_gap);
+  CHECK_THAT(large.verdict.reason, Catch::Contains("46.0 万 > 20 万"));
+  for (auto& stage : snapshot.stages)
+    stage.amount = stage.count * 2.0;
+  const analysis::ForecastReport small = analysis::forecast_all(snapshot);
+  CHECK(small.verdict.governed_by == "count");
+  CHECK(small.verdict.gap == small.funnel.amount_gap);
+  // The text prints exactly one verdict line.
+  const Outcome outcome = run_cli("forecast scenarios/snapshots/key-accounts-week7.yaml");
+  CHECK(outcome.exit_code == 0);
+  std::size_t lines = 0;
+  for (std::size_t at = outcome.output.find("Verdict:"); at != std::string::npos;
+       at = outcome.output.find("Verdict:", at + 1))
+    ++lines;
+  CHECK(lines == 1);
+  CHECK_THAT(outcome.output, Catch::Contains(", by the amount model"));
 }

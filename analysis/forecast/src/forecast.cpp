@@ -249,8 +249,8 @@ std::optional<GapLadder> forecast_gap_ladder(const Snapshot& snapshot) {
     return std::nullopt;
   }
   GapLadder ladder;
-  ladder.p1 = snapshot.gap_ladder.p1.value_or(snapshot.weights.committed);
-  ladder.p2 = snapshot.gap_ladder.p2.value_or(snapshot.weights.possible);
+  ladder.p1 = snapshot.gap_ladder.p1.value_or(COURSE_P1);
+  ladder.p2 = snapshot.gap_ladder.p2.value_or(COURSE_P2);
   ladder.p3 = snapshot.gap_ladder.p3.value_or(snapshot.stages.front().win_probability);
   ladder.p4 = snapshot.gap_ladder.p4.value_or(average_deal(snapshot));
   ladder.gap0 = snapshot.quota - snapshot.realized;
@@ -301,6 +301,47 @@ std::optional<Coverage> forecast_coverage(const Snapshot& snapshot) {
   return coverage;
 }
 
+GapVerdict forecast_verdict(const FunnelForecast& funnel,
+                            const std::optional<AmountFunnelForecast>& amount_funnel) {
+  GapVerdict verdict;
+  char text[200];
+  if (amount_funnel && funnel.average_deal > LARGE_PROJECT_DEAL) {
+    std::snprintf(text, sizeof text,
+                  "average deal %.1f 万 > %.0f 万: a large project, forecast by amount (4b)",
+                  funnel.average_deal, LARGE_PROJECT_DEAL);
+    verdict = {"amount", text, amount_funnel->amount_gap};
+  } else if (amount_funnel) {
+    std::snprintf(text, sizeof text,
+                  "average deal %.1f 万 <= %.0f 万: a small project, forecast by count (4a)",
+                  funnel.average_deal, LARGE_PROJECT_DEAL);
+    verdict = {"count", text, funnel.amount_gap};
+  } else {
+    verdict = {"count", "no stage amounts: only the count model applies",
+               funnel.amount_gap};
+  }
+  return verdict;
+}
+
+std::optional<ActionPlan> forecast_action_plan(const Snapshot& snapshot, const FunnelForecast& f) {
+  if (snapshot.weeks_remaining <= 0.0 || f.remaining_quota <= 0.0)
+    return std::nullopt;
+  ActionPlan plan;
+  const double wins_needed = f.remaining_quota / f.average_deal;
+  plan.wins_per_week = wins_needed / snapshot.weeks_remaining;
+  if (f.projection) {
+    const FunnelProjection& p = *f.projection;
+    plan.entry_window_weeks = p.entry_window_weeks;
+    if (p.entry_window_weeks > 0.0)
+      plan.new_opportunities_per_week = f.new_opportunities_needed / p.entry_window_weeks;
+    for (const SnapshotStage& stage : snapshot.stages) {
+      plan.funnel_by_now.push_back({stage.name,
+                                    *plan.wins_per_week * p.weeks_per_stage / stage.win_probability,
+                                    static_cast<double>(stage.count)});
+    }
+  }
+  return plan;
+}
+
 ForecastReport forecast_all(const Snapshot& snapshot) {
   ForecastReport report;
   report.funnel = forecast_funnel(snapshot);
@@ -309,6 +350,8 @@ ForecastReport forecast_all(const Snapshot& snapshot) {
   report.gap_ladder = forecast_gap_ladder(snapshot);
   report.run_rate = forecast_run_rate(snapshot);
   report.coverage = forecast_coverage(snapshot);
+  report.verdict = forecast_verdict(report.funnel, report.amount_funnel);
+  report.action_plan = forecast_action_plan(snapshot, report.funnel);
   return report;
 }
 

@@ -238,6 +238,45 @@ std::string forecast_report_text(const std::string& source, const Snapshot& snap
   }
   text += run_rate_text(snapshot, report.run_rate);
   text += coverage_text(snapshot, report.funnel, report.coverage);
+  if (const auto& plan = report.action_plan) {
+    text += "\nAction plan (playbook 4a)\n";
+    text += step("wins a week",
+                 amount(report.funnel.remaining_quota) +
+                     format_text(" / %.2f average deal / ", report.funnel.average_deal) +
+                     weeks(snapshot.weeks_remaining),
+                 format_text("%.1f a week", *plan->wins_per_week));
+    if (plan->new_opportunities_per_week) {
+      text += step("new opportunities",
+                   amount(report.funnel.new_opportunities_needed) + " / " +
+                       weeks(*plan->entry_window_weeks) + " of entry window",
+                   format_text("%.1f a week", *plan->new_opportunities_per_week));
+    } else if (plan->entry_window_weeks) {
+      text +=
+          "  new opportunities the entry window has closed: what enters now closes next "
+          "quarter\n";
+    }
+    if (!plan->funnel_by_now.empty()) {
+      text += "  funnel by now: on plan = wins a week x " +
+              weeks(report.funnel.projection->weeks_per_stage) + " per stage / win probability\n";
+      text += format_text("  %-17s %10s %8s\n", "stage", "on plan", "actual");
+      for (const ActionPlan::Stage& stage : plan->funnel_by_now)
+        text += format_text("  %-17s %10.1f %8.0f%s\n", stage.name.c_str(), stage.standard,
+                            stage.actual, stage.actual < stage.standard ? "  short" : "");
+    }
+  }
+  {
+    const GapVerdict& v = report.verdict;
+    text += "\nVerdict: " +
+            (v.gap > 0.0 ? "a gap of " + amount(v.gap) + " 万" : std::string("no gap")) +
+            ", by the " + v.governed_by + " model\n  (" + v.reason + ")\n";
+    if (report.amount_funnel) {
+      const bool amount_governs = v.governed_by == "amount";
+      const double other =
+          amount_governs ? report.funnel.amount_gap : report.amount_funnel->amount_gap;
+      text += std::string("  The ") + (amount_governs ? "count" : "amount") + " model's gap, " +
+              amount(other) + ", is shown above for reference only.\n";
+    }
+  }
   if (simulation) {
     text += "\nSimulation model: the rest of the quarter played " +
             format_text("%zu", simulation->outlook.samples) + " times with " +
@@ -436,6 +475,27 @@ std::string forecast_report_json(const std::string& source, const Snapshot& snap
   }
   if (report.gap_ladder) {
     json.add("gap_ladder", gap_ladder_json(*report.gap_ladder));
+  }
+  json.add("verdict", JsonObject()
+                          .add("governed_by", json_string(report.verdict.governed_by))
+                          .add("reason", json_string(report.verdict.reason))
+                          .number("gap", report.verdict.gap)
+                          .block(2));
+  if (const auto& plan = report.action_plan) {
+    std::vector<std::string> stages;
+    for (const ActionPlan::Stage& stage : plan->funnel_by_now)
+      stages.push_back(JsonObject()
+                           .add("name", json_string(stage.name))
+                           .number("standard", stage.standard)
+                           .number("actual", stage.actual)
+                           .line());
+    json.add("action_plan",
+             JsonObject()
+                 .add("wins_per_week", json_optional(plan->wins_per_week))
+                 .add("new_opportunities_per_week", json_optional(plan->new_opportunities_per_week))
+                 .add("entry_window_weeks", json_optional(plan->entry_window_weeks))
+                 .add("funnel_by_now", json_list(stages, 4))
+                 .block(2));
   }
   if (const auto& r = report.run_rate) {
     json.add("run_rate", JsonObject()

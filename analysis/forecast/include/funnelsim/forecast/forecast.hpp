@@ -143,6 +143,41 @@ struct Coverage {
 /// Unset when the quota is already met (nothing remains to cover).
 std::optional<Coverage> forecast_coverage(const Snapshot& snapshot);
 
+/// The course's gap ladder values (§4d): P1 70% of committed deals close, P2 25% of possible.
+inline constexpr double COURSE_P1 = 0.70;
+inline constexpr double COURSE_P2 = 0.25;
+/// Deals above this average size are large projects (§3: "over 20 万"), forecast by amount.
+inline constexpr double LARGE_PROJECT_DEAL = 20.0;
+
+/// One verdict on the gap when both the count model (§4a) and the amount model (§4b) apply:
+/// the amount model governs large projects, the count model small ones.
+struct GapVerdict {
+  std::string governed_by;  ///< "count" or "amount"
+  std::string reason;
+  double gap = 0.0;  ///< the governing model's amount gap, 万; <= 0: no gap
+};
+GapVerdict forecast_verdict(const FunnelForecast& funnel,
+                            const std::optional<AmountFunnelForecast>& amount_funnel);
+
+/// What the count model asks of the rest of the quarter (§4a), on the whiteboard as the course
+/// writes it: deals to win a week, new opportunities a week while they can still close, and the
+/// funnel a quarter on plan would hold now against the one there is.
+struct ActionPlan {
+  std::optional<double> wins_per_week;  ///< wins needed ÷ weeks remaining
+  /// New opportunities needed ÷ the weeks they can still enter and close this quarter; unset
+  /// when the entry window has closed or no weeks_per_stage is given.
+  std::optional<double> new_opportunities_per_week;
+  std::optional<double> entry_window_weeks;
+  struct Stage {
+    std::string name;
+    double standard = 0.0;  ///< wins a week × weeks per stage ÷ the stage's win probability
+    double actual = 0.0;    ///< open opportunities in the stage now
+  };
+  std::vector<Stage> funnel_by_now;  ///< with weeks_per_stage and a week left
+};
+/// Unset when the quota is already covered (no wins needed) or no week remains.
+std::optional<ActionPlan> forecast_action_plan(const Snapshot& snapshot, const FunnelForecast& f);
+
 /// Every model the snapshot allows.
 struct ForecastReport {
   FunnelForecast funnel;
@@ -151,6 +186,8 @@ struct ForecastReport {
   std::optional<GapLadder> gap_ladder;
   std::optional<RunRateForecast> run_rate;
   std::optional<Coverage> coverage;
+  GapVerdict verdict;
+  std::optional<ActionPlan> action_plan;
 };
 ForecastReport forecast_all(const Snapshot& snapshot);
 
