@@ -316,8 +316,7 @@ GapVerdict forecast_verdict(const FunnelForecast& funnel,
                   funnel.average_deal, LARGE_PROJECT_DEAL);
     verdict = {"count", text, funnel.amount_gap};
   } else {
-    verdict = {"count", "no stage amounts: only the count model applies",
-               funnel.amount_gap};
+    verdict = {"count", "no stage amounts: only the count model applies", funnel.amount_gap};
   }
   return verdict;
 }
