@@ -12,7 +12,7 @@ class CsvTrace final : public sim::TraceObserver {
  public:
   CsvTrace(std::FILE* file, const sim::Model& model) : file_(file), model_(model) {
     for (std::size_t t = 0; t < model.teams.size(); ++t) {
-      for (int r = 0; r < model.teams[t].headcount; ++r)
+      for (int r = 0; r < model.teams[t].territories(); ++r)  // tenured reps, then hires
         rep_team_.push_back(t);
     }
     std::fputs("time_days,week,rep,team,opportunity,event,segment,stage,amount\n", file_);

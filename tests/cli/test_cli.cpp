@@ -256,3 +256,25 @@ TEST_CASE("Option --precision stops once the interval is narrow enough", "[cli]"
   CHECK(shell(check) == 0);
   CHECK(run_cli("run " + BRANCH + " -o " + out + " --precision lots --force").exit_code == 2);
 }
+
+TEST_CASE("The trace names each rep's own team, hires included", "[cli]") {
+  // Reps are numbered team by team, each team's tenured reps then its hires (rep_team). The
+  // trace once looked a hire's team up past the end of its table (the key-account hire, rep
+  // 13 of every-feature.yaml, read as 'territory'). Each opportunity's team must sell its
+  // segment: territory the small deals, key-account the large.
+  Scratch scratch;
+  const std::string trace = scratch.file("trace.csv");
+  const std::string scenario = std::string(FUNNELSIM_SOURCE_DIR) + "/tests/data/every-feature.yaml";
+  REQUIRE(run_cli("run " + scenario + " -o " + scratch.file("r.h5") +
+                  " --replication 3 -q --trace " + trace)
+              .exit_code == 0);
+  const std::string check =
+      "/usr/bin/python3 -c \"import csv; rows=list(csv.DictReader(open('" + trace +
+      "'))); sells={'territory':'small','key-account':'large'}; "
+      "bad=[r for r in rows if r['segment'] and sells[r['team']]!=r['segment']]; "
+      "assert not bad, bad[:3]; reps={int(r['rep']) for r in rows}; "
+      "assert max(reps)==13, sorted(reps); print(len(rows))\"";
+  const Outcome outcome = ::funnelsim::testing::shell_output(check);
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 0);
+}
