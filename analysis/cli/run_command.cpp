@@ -3,6 +3,7 @@
 #include <malloc.h>
 #endif
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -58,7 +59,8 @@ struct RunArgs {
   std::string trace;
   std::size_t forecast_samples = 200;
   std::string crm_export;
-  std::size_t crm_replications = 3;
+  std::string crm_replications = "3";  ///< COUNT or FIRST:COUNT
+  bool crm_variants = false;
   bool force = false;
   bool quiet = false;
   bool replications_given = false;
@@ -143,6 +145,8 @@ struct Plan {
   std::size_t first = 0;
   std::size_t replications = 0;
   std::optional<double> precision;
+  std::size_t crm_first = 0;  ///< --crm-replications, resolved
+  std::size_t crm_count = 0;
 };
 
 /// Checks every path the run writes before the first replication: the results file, the
@@ -204,6 +208,29 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
   }
   if (!args.trace.empty() && plan.replications != 1) {
     throw UsageError("--trace records one replication: use it with --replication K");
+  }
+  if (!args.crm_export.empty()) {
+    // COUNT (the run's first COUNT replications) or FIRST:COUNT, 0-based replication numbers
+    // of this run.
+    const std::string& text = args.crm_replications;
+    const std::size_t colon = text.find(':');
+    const auto number = [&](const std::string& part) {
+      std::uint64_t value = 0;
+      const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
+      if (part.empty() || error != std::errc() || end != part.data() + part.size())
+        throw UsageError("--crm-replications: expected COUNT or FIRST:COUNT (0-based), got '" +
+                         text + "'");
+      return static_cast<std::size_t>(value);
+    };
+    plan.crm_first = colon == std::string::npos ? plan.first : number(text.substr(0, colon));
+    plan.crm_count = number(colon == std::string::npos ? text : text.substr(colon + 1));
+    if (colon == std::string::npos)
+      plan.crm_count = std::min(plan.crm_count, plan.replications);
+    if (plan.crm_first < plan.first || plan.crm_count > plan.replications ||
+        plan.crm_first - plan.first > plan.replications - plan.crm_count)
+      throw UsageError("--crm-replications: " + text + " is not within this run's replications " +
+                       std::to_string(plan.first) + ".." +
+                       std::to_string(plan.first + plan.replications - 1) + " (0-based)");
   }
   if (shard) {
     // The number of replications of an adaptive run depends on all of them: no shard knows
@@ -461,8 +488,14 @@ int run(const RunArgs& args) {
     write_trace_csv(args.trace, baseline, args.seed, plan.first, args.force, inputs);
   }
   if (!args.crm_export.empty() && !result.stopped_early) {
-    write_crm_export(args.crm_export, baseline, args.seed, plan.first,
-                     std::min(args.crm_replications, result.replications), args.force, inputs);
+    std::vector<CrmVariant> exported;
+    for (const analysis::ExperimentVariant& variant : plan.variants) {
+      exported.push_back({variant.name, variant.model});
+      if (!args.crm_variants)
+        break;  // the baseline only
+    }
+    write_crm_export(args.crm_export, exported, args.seed, plan.crm_first, plan.crm_count,
+                     args.force, inputs);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -517,10 +550,11 @@ Command add_run_command(CLI::App& app) {
   command->add_option("--shard", args->shard,
                       "Run shard K of N (K from 1): replications [(K-1)R/N, KR/N) of the -n R\n"
                       "replications, into a file that 'funnelsim merge' joins with the others");
-  command->add_option("--trace", args->trace,
-                      "With --replication K: write the baseline's events of that replication\n"
-                      "as CSV (time_days, week, rep, team, opportunity, event, segment, stage,\n"
-                      "amount)");
+  command->add_option(
+      "--trace", args->trace,
+      "With --replication K: write the baseline's events of that replication\n"
+      "as CSV (day, measured_week: 0-based from the first measured day; rep, team,\n"
+      "opportunity, event, segment, stage, amount, source, customer)");
   command
       ->add_option(
           "--forecast-samples", args->forecast_samples,
@@ -530,14 +564,20 @@ Command add_run_command(CLI::App& app) {
           "always recorded)")
       ->capture_default_str()
       ->check(integer_in(0, MAX_FORECAST_SAMPLES));
-  command->add_option("--crm-export", args->crm_export,
-                      "Also write what a CRM would hold for the baseline's first replications:\n"
-                      "DIR/snapshots.csv (every open opportunity at every week's end) and\n"
-                      "DIR/outcomes.csv (every closed one), for scoring outside models");
+  command->add_option(
+      "--crm-export", args->crm_export,
+      "Also write what a CRM would hold for some replications (analysis/\n"
+      "RESULTS.md, 'CRM export'): DIR/opportunities.csv (one row per opportunity),\n"
+      "DIR/stage_history.csv (one row per stage entered) and DIR/snapshots.csv\n"
+      "(every open opportunity at every week's end), for fitting and scoring\n"
+      "outside models");
   command
-      ->add_option("--crm-replications", args->crm_replications, "Replications in the CRM export")
-      ->capture_default_str()
-      ->check(integer_in(0, analysis::MAX_REPLICATIONS));
+      ->add_option("--crm-replications", args->crm_replications,
+                   "Replications in the CRM export: COUNT (the first ones) or FIRST:COUNT,\n"
+                   "0-based replication numbers")
+      ->capture_default_str();
+  command->add_flag("--crm-variants", args->crm_variants,
+                    "Export every variant, not only the baseline");
   command->add_flag("--force", args->force, "Replace the output file (and export) if they exist");
   command->add_flag("-q,--quiet", args->quiet, "No progress bar or closing report");
   command->callback([args, count] { args->replications_given = count->count() > 0; });

@@ -1,7 +1,9 @@
 #include "trace_csv.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "funnelsim/sim/runner.hpp"
 
@@ -15,7 +17,11 @@ class CsvTrace final : public sim::TraceObserver {
       for (int r = 0; r < model.teams[t].territories(); ++r)  // tenured reps, then hires
         rep_team_.push_back(t);
     }
-    std::fputs("time_days,week,rep,team,opportunity,event,segment,stage,amount\n", file_);
+    // analysis/RESULTS.md, "Numbering": days and weeks from the first measured day, 0-based,
+    // negative in the warm-up.
+    std::fputs(
+        "day,measured_week,rep,team,opportunity,event,segment,stage,amount,source,customer\n",
+        file_);
   }
 
   void record(const sim::TraceRecord& record) override {
@@ -28,12 +34,22 @@ class CsvTrace final : public sim::TraceObserver {
                                   .stages[static_cast<std::size_t>(record.stage)]
                                   .name.c_str()
                             : "";
-    // Weeks are numbered from 1; negative ones are warm-up.
-    const int week =
-        static_cast<int>(std::floor(record.time / 7.0)) + 1 - model_.calendar.warmup_weeks;
-    std::fprintf(file_, "%.4f,%d,%d,%s,%llu,%s,%s,%s,%.4f\n", record.time, week, record.rep,
+    const double day = record.time - model_.calendar.warmup_weeks * 7.0;
+    const int week = static_cast<int>(std::floor(day / 7.0));
+    const bool opportunity = record.opportunity != 0;
+    const std::string source = !opportunity ? ""
+                               : record.source < 0
+                                   ? "prospecting"
+                                   : model_.sources[static_cast<std::size_t>(record.source)].name;
+    char amount[32];
+    const auto written = std::to_chars(amount, amount + sizeof amount, record.amount);
+    *written.ptr = '\0';
+    std::fprintf(file_, "%.4f,%d,%d,%s,%llu,%s,%s,%s,%s,%s,%s\n", day, week, record.rep,
                  team.name.c_str(), static_cast<unsigned long long>(record.opportunity),
-                 sim::to_string(record.event), segment, stage, record.amount);
+                 sim::to_string(record.event), segment, stage, amount, source.c_str(),
+                 !opportunity      ? ""
+                 : record.existing ? "existing"
+                                   : "new");
   }
 
  private:

@@ -529,7 +529,7 @@ class Replication {
       const EntityKey key{teams_[territory.team].hash,
                           (static_cast<std::uint64_t>(territory.slot) << 40) |
                               (static_cast<std::uint64_t>(chunk_number) << 32) | point.index};
-      Opportunity opportunity = intake(index, key);
+      Opportunity opportunity = intake(index, key, PROSPECTING);
       start_path(opportunity, NO_SLOT);
     }
   }
@@ -572,7 +572,7 @@ class Replication {
           chosen = candidate.territory;
         }
       }
-      Opportunity opportunity = intake(chosen, key);
+      Opportunity opportunity = intake(chosen, key, static_cast<int>(source));
       start_path(opportunity, NO_SLOT);
     }
     schedule_source_point(source);
@@ -592,7 +592,7 @@ class Replication {
       for (int j = 0; j < count; ++j) {
         const EntityKey key{mix64(source_hashes_[s], won_key.hi),
                             mix64(won_key.lo, static_cast<std::uint64_t>(j))};
-        const std::uint32_t id = remember(intake(territory, key));
+        const std::uint32_t id = remember(intake(territory, key, static_cast<int>(s)));
         queue_.schedule(now_ + delay(stream), EventKind::opportunity_start, id,
                         opportunities_[id].generation);
       }
@@ -603,9 +603,13 @@ class Replication {
 
   static constexpr std::uint32_t NO_SLOT = 0xffffffff;
 
+  /// TraceRecord::source of a rep's own prospect.
+  static constexpr int PROSPECTING = -1;
+
   /// A new opportunity of the territory's rep, with its customer kind and deal size drawn; it
-  /// has no slot yet.
-  Opportunity intake(std::uint32_t territory_index, EntityKey key) {
+  /// has no slot yet. `source`: the index of the lead source it came from, or PROSPECTING
+  /// (kept for traces only: it draws nothing).
+  Opportunity intake(std::uint32_t territory_index, EntityKey key, int source) {
     const Territory& territory = territories_[territory_index];
     const std::size_t segment_index = model_.teams[territory.team].segment;
     const Segment& segment = model_.segments[segment_index];
@@ -617,6 +621,13 @@ class Replication {
     opportunity.segment = static_cast<std::uint16_t>(segment_index);
     opportunity.alive = true;
     opportunity.serial = static_cast<std::uint32_t>(++created_);
+    if constexpr (Traced) {
+      if (traced_source_.size() <= opportunity.serial)
+        traced_source_.resize(opportunity.serial + 1, PROSPECTING);
+      traced_source_[opportunity.serial] = static_cast<std::int32_t>(source);
+    } else {
+      (void)source;
+    }
     ++out_.segments[segment_index].opportunities;
 
     RandomStream intake(keys_, key, Purpose::intake);
@@ -844,13 +855,17 @@ class Replication {
     trace_->record(
         TraceRecord{now_, event, static_cast<int>(territories_[opportunity.territory].rep_index),
                     opportunity.serial, opportunity.segment,
-                    opportunity.stage == PENDING ? -1 : opportunity.stage, opportunity.amount()});
+                    opportunity.stage == PENDING ? -1 : opportunity.stage, opportunity.amount(),
+                    opportunity.serial < traced_source_.size() ? traced_source_[opportunity.serial]
+                                                               : PROSPECTING,
+                    opportunity.existing});
   }
 
   void trace_rep(TraceEvent event, const Territory& territory) const {
     if constexpr (!Traced)
       return;
-    trace_->record(TraceRecord{now_, event, static_cast<int>(territory.rep_index), 0, -1, -1, 0.0});
+    trace_->record(
+        TraceRecord{now_, event, static_cast<int>(territory.rep_index), 0, -1, -1, 0.0, -1, false});
   }
 
   // --- calendar -------------------------------------------------------------------------------
@@ -905,6 +920,8 @@ class Replication {
   ReplicationResult& out_;
   TraceObserver* const trace_;
   std::uint64_t created_ = 0;  ///< opportunities created so far: the next one's serial - 1
+  /// With a trace: [serial] -> the lead source each opportunity came from (PROSPECTING).
+  std::vector<std::int32_t> traced_source_;
 
   double now_ = 0.0;
   double end_ = 0.0;            ///< timeline_.end

@@ -231,10 +231,11 @@ TEST_CASE("Option --replication K reproduces replication K of a larger run", "[c
   // The trace's won amounts in measured weeks add up to the file's bookings.
   const std::string sum_wins =
       "/usr/bin/python3 -c \"import csv,h5py,sys; rows=[r for r in csv.DictReader(open('" + trace +
-      "')) if r['event']=='win' and int(r['week'])>0]; total=sum(float(r['amount']) for r in "
+      "')) if r['event']=='win' and int(r['measured_week'])>=0]; total=sum(float(r['amount']) for "
+      "r in "
       "rows); booked=h5py.File('" +
       one +
-      "')['variants/baseline/bookings'][0].sum(); sys.exit(0 if abs(total-booked)<1e-3 "
+      "')['variants/baseline/bookings'][0].sum(); sys.exit(0 if abs(total-booked)<1e-9*booked "
       "else 1)\"";
   CHECK(shell(sum_wins) == 0);
   CHECK(run_cli("run " + BRANCH + " -o " + scratch.file("x.h5") + " -n 3 --trace " + trace)

@@ -1,5 +1,7 @@
 #include "readers.hpp"
 
+#include <cstdio>
+
 namespace funnelsim::scenarios::detail {
 
 sim::Calendar read_calendar(const std::optional<Field>& field) {
@@ -7,7 +9,7 @@ sim::Calendar read_calendar(const std::optional<Field>& field) {
   if (!field) {
     return calendar;
   }
-  field->check_keys({"weeks_per_quarter", "quarters", "warmup_weeks"}, "calendar");
+  field->check_keys({"weeks_per_quarter", "quarters", "warmup_weeks", "start_date"}, "calendar");
   if (const auto weeks = field->get("weeks_per_quarter")) {
     calendar.weeks_per_quarter = weeks->integer(1, 52);
   }
@@ -16,6 +18,28 @@ sim::Calendar read_calendar(const std::optional<Field>& field) {
   }
   if (const auto warmup = field->get("warmup_weeks")) {
     calendar.warmup_weeks = warmup->integer(0, 5200);
+  }
+  if (const auto start = field->get("start_date")) {
+    // An ISO date, yyyy-mm-dd, of a year 1900..9999: the CRM export's calendar.
+    const std::string text = start->text();
+    int year = 0, month = 0, day = 0;
+    char dash1 = 0, dash2 = 0;
+    const bool shaped =
+        text.size() == 10 &&
+        std::sscanf(text.c_str(), "%4d%c%2d%c%2d", &year, &dash1, &month, &dash2, &day) == 5 &&
+        dash1 == '-' && dash2 == '-';
+    const auto leap = [](int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
+    const int days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!shaped || year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+        day > days_in_month[month - 1] + (month == 2 && leap(year) ? 1 : 0))
+      start->fail("must be a date yyyy-mm-dd of a year 1900..9999, got " + start->describe());
+    // Days since 1970-01-01 (the civil calendar, proleptic Gregorian).
+    const int y = year - (month <= 2 ? 1 : 0);
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    calendar.start_date = era * 146097 + doe - 719468;
   }
   return calendar;
 }

@@ -18,5 +18,5 @@ expect 0 -- funnelsim run "$REPO/scenarios/branch.yaml" -q -o out/r2.h5 --replic
 [ -f out/trace.csv ] && [ ! -L out/trace.csv ] || fail "the trace is not a regular file"
 expect 0 -- funnelsim run "$REPO/scenarios/branch.yaml" -q -o out/r.h5 --replication 1 \
   --trace out/trace.csv --force
-grep -q '^time_days,week' out/trace.csv || fail "the trace was not written"
+grep -q '^day,measured_week' out/trace.csv || fail "the trace was not written"
 expect 0 -- funnelsim report out/r.h5 -o out/page.html

@@ -228,6 +228,9 @@ struct Calendar {
   int weeks_per_quarter = 13;
   int quarters = 4;      ///< measured quarters
   int warmup_weeks = 0;  ///< simulated first and discarded
+  /// The date of the first measured day, as days since 1970-01-01 (2026-01-05, a Monday, by
+  /// default): only exports that write calendar dates read it.
+  std::int32_t start_date = 20458;
 
   int measured_weeks() const { return weeks_per_quarter * quarters; }
   int total_weeks() const { return warmup_weeks + measured_weeks(); }

@@ -28,6 +28,10 @@ struct TraceRecord {
   int segment = -1;               ///< -1 for rep events
   int stage = -1;                 ///< the stage left (or entered, for a lead); -1 for rep events
   double amount = 0.0;            ///< 万
+  /// Where the opportunity came from: the index of its lead source in Model::sources, or -1
+  /// for the rep's own prospecting (and for rep events).
+  int source = -1;
+  bool existing = false;  ///< with an existing customer (Segment::existing_share)
 };
 
 /// An open opportunity as a CRM holds it at a weekly snapshot.
