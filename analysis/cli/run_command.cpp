@@ -209,9 +209,9 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
   if (!args.trace.empty() && plan.replications != 1) {
     throw UsageError("--trace records one replication: use it with --replication K");
   }
-  if (!args.crm_export.empty()) {
+  {
     // COUNT (the run's first COUNT replications) or FIRST:COUNT, 0-based replication numbers
-    // of this run.
+    // of this run; checked whether or not there is an export to use it.
     const std::string& text = args.crm_replications;
     const std::size_t colon = text.find(':');
     const auto number = [&](const std::string& part) {
@@ -226,8 +226,9 @@ void prepare(const RunArgs& args, std::optional<analysis::ShardInfo> shard, Plan
     plan.crm_count = number(colon == std::string::npos ? text : text.substr(colon + 1));
     if (colon == std::string::npos)
       plan.crm_count = std::min(plan.crm_count, plan.replications);
-    if (plan.crm_first < plan.first || plan.crm_count > plan.replications ||
-        plan.crm_first - plan.first > plan.replications - plan.crm_count)
+    if (!args.crm_export.empty() &&
+        (plan.crm_first < plan.first || plan.crm_count > plan.replications ||
+         plan.crm_first - plan.first > plan.replications - plan.crm_count))
       throw UsageError("--crm-replications: " + text + " is not within this run's replications " +
                        std::to_string(plan.first) + ".." +
                        std::to_string(plan.first + plan.replications - 1) + " (0-based)");

@@ -250,16 +250,16 @@ TEST_CASE("exercise forecast: the key is the course's formulas on the printed sn
       read.calls = funnelsim::analysis::SnapshotCalls{number_in(calls.rows[0][0]),
                                                       number_in(calls.rows[0][1])};
       const ForecastReport expected = forecast_all(read);
-      CHECK(exercise.formulas.funnel.expected_amount ==
-            Approx(expected.funnel.expected_amount).epsilon(1e-12));
-      CHECK(exercise.formulas.funnel.new_opportunities_needed ==
-            Approx(expected.funnel.new_opportunities_needed).epsilon(1e-12));
+      CHECK(exercise.formulas.funnel->expected_amount ==
+            Approx(expected.funnel->expected_amount).epsilon(1e-12));
+      CHECK(exercise.formulas.funnel->new_opportunities_needed ==
+            Approx(expected.funnel->new_opportunities_needed).epsilon(1e-12));
       CHECK(exercise.formulas.commit->forecast == Approx(expected.commit->forecast).epsilon(1e-12));
       // The playbook's arithmetic, by hand: Σ count × p × average deal.
       double wins = 0.0;
       for (const auto& stage : read.stages)
         wins += stage.count * stage.win_probability;
-      CHECK(expected.funnel.expected_amount == Approx(wins * average_deal(read)).epsilon(1e-12));
+      CHECK(expected.funnel->expected_amount == Approx(wins * average_deal(read)).epsilon(1e-12));
     }
   }
 }
@@ -337,7 +337,7 @@ TEST_CASE("exercise check marks right answers right and explains each miss", "[e
             .correct() == 0);
 
   const ForecastCase forecast = make_forecast_case({7, Difficulty::normal});
-  const FunnelForecast& funnel = forecast.formulas.funnel;
+  const FunnelForecast& funnel = forecast.formulas.funnel.value();
   const double funnel_answer = forecast.snapshot.realized + funnel.expected_amount;
   auto forecast_marking = [&](double value, double needed) {
     return mark(forecast, answers_from("forecast: " + std::to_string(value) +

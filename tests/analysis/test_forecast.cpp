@@ -7,11 +7,13 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "funnelsim/forecast/forecast.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
 #include "support/shell.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace {
 
@@ -295,7 +297,9 @@ TEST_CASE("the models reject a snapshot built wrong in code", "[forecast]") {
   CHECK_THROWS_AS(analysis::forecast_funnel(snapshot), ForecastError);
   snapshot = small_funnel(1, 2, 3);
   snapshot.stages.clear();
-  CHECK_THROWS_AS(analysis::forecast_commit(snapshot), ForecastError);
+  // No stages: the funnel model cannot run; the others need no funnel (their own test below).
+  CHECK_THROWS_WITH(analysis::forecast_funnel(snapshot),
+                    "stages: the funnel model needs the funnel's stages");
   snapshot = small_funnel(1, 2, 3);
   snapshot.weeks_remaining = 14.0;
   CHECK_THROWS_AS(analysis::forecast_run_rate(snapshot), ForecastError);
@@ -474,6 +478,9 @@ const char* EXAMPLE_JSON = R"({
     "reason": "no stage amounts: only the count model applies",
     "gap": 76
   },
+  "skipped": [
+    {"model": "amount funnel", "missing": "stages' amount"}
+  ],
   "action_plan": {
     "wins_per_week": 15,
     "new_opportunities_per_week": 63.333333333333336,
@@ -516,7 +523,7 @@ TEST_CASE("forecast prints every model the snapshot allows", "[forecast][cli][pr
   CHECK(small.exit_code == 0);
   for (const char* line :
        {"Funnel model", "Commit model", "Gap ladder", "Run rate", "Coverage", "= 190.0", "= 177.6",
-        "= 612.5 of pipeline", "= 111.4", "Not computed: amount funnel"}) {
+        "= 612.5 of pipeline", "= 111.4", "  amount funnel (no stages' amount)"}) {
     CHECK(small.output.find(line) != std::string::npos);
   }
   const Outcome large = run_cli("forecast scenarios/snapshots/key-accounts-week7.yaml");
@@ -647,14 +654,14 @@ TEST_CASE("one verdict: the amount model governs large projects, the count model
   snapshot.average_deal = std::nullopt;  // from the funnel: 46 万
   const analysis::ForecastReport large = analysis::forecast_all(snapshot);
   REQUIRE(large.amount_funnel);
-  CHECK(large.verdict.governed_by == "amount");
-  CHECK(large.verdict.gap == large.amount_funnel->amount_gap);
-  CHECK_THAT(large.verdict.reason, Catch::Contains("46.0 万 > 20 万"));
+  CHECK(large.verdict->governed_by == "amount");
+  CHECK(large.verdict->gap == large.amount_funnel->amount_gap);
+  CHECK_THAT(large.verdict->reason, Catch::Contains("46.0 万 > 20 万"));
   for (auto& stage : snapshot.stages)
     stage.amount = stage.count * 2.0;
   const analysis::ForecastReport small = analysis::forecast_all(snapshot);
-  CHECK(small.verdict.governed_by == "count");
-  CHECK(small.verdict.gap == small.funnel.amount_gap);
+  CHECK(small.verdict->governed_by == "count");
+  CHECK(small.verdict->gap == small.funnel->amount_gap);
   // The text prints exactly one verdict line.
   const Outcome outcome = run_cli("forecast scenarios/snapshots/key-accounts-week7.yaml");
   CHECK(outcome.exit_code == 0);
@@ -664,4 +671,57 @@ TEST_CASE("one verdict: the amount model governs large projects, the count model
     ++lines;
   CHECK(lines == 1);
   CHECK_THAT(outcome.output, Catch::Contains(", by the amount model"));
+}
+
+TEST_CASE("each model needs only its own inputs: a commit from calls, a ladder without a funnel",
+          "[forecast]") {
+  // The playbook's illustrative ladder (4d): quota 50, finished 10, committed 20, uncommitted
+  // 40, P4 = 2 万: Gap0 40, Gap1 = 40 - 20 x 70% = 26, Gap2 = 26 - 40 x 25% = 16,
+  // Gap3 = 16 / 20% = 80, NA = 80 / 2 = 40 customers. No stages: P3 is the course's 20%.
+  Snapshot snapshot;
+  snapshot.quota = 50.0;
+  snapshot.realized = 10.0;
+  snapshot.weeks_remaining = 8.0;
+  snapshot.calls = analysis::Calls{20.0, 40.0};
+  snapshot.average_deal = 2.0;
+  const analysis::ForecastReport report = analysis::forecast_all(snapshot);
+  CHECK_FALSE(report.funnel);
+  CHECK_FALSE(report.amount_funnel);
+  CHECK_FALSE(report.coverage);
+  CHECK_FALSE(report.verdict);
+  CHECK_FALSE(report.action_plan);
+  REQUIRE(report.commit);
+  // 10 + 20 x 0.75 + 40 x 0.25 + 50 x 0.04 x 8 = 10 + 15 + 10 + 16 = 51
+  CHECK(report.commit->forecast == near(51.0));
+  REQUIRE(report.gap_ladder);
+  CHECK(report.gap_ladder->p3 == 0.20);
+  CHECK(report.gap_ladder->gap1 == near(26.0));
+  CHECK(report.gap_ladder->gap3 == near(80.0));
+  CHECK(report.gap_ladder->new_customers_needed == near(40.0));
+  // Without an average deal the ladder has no P4: skipped, the commit model still computed.
+  snapshot.average_deal = std::nullopt;
+  const analysis::ForecastReport calls_only = analysis::forecast_all(snapshot);
+  CHECK(calls_only.commit);
+  CHECK_FALSE(calls_only.gap_ladder);
+  snapshot.gap_ladder.p4 = 2.0;
+  CHECK(analysis::forecast_all(snapshot).gap_ladder);
+}
+
+TEST_CASE("a snapshot file with calls alone is forecast, naming what it skipped",
+          "[forecast][cli][process]") {
+  const funnelsim::testing::TemporaryDirectory directory;
+  const std::string file = (directory.path() / "calls.yaml").string();
+  {
+    std::ofstream out(file);
+    out << "quota: 50\nrealized: 10\nweeks_remaining: 8\ncalls: {committed: 20, possible: 40}\n";
+  }
+  const Outcome outcome = run_cli("forecast " + file);
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 0);
+  CHECK_THAT(outcome.output,
+             Catch::Contains("= 51.0") &&
+                 Catch::Contains("gap ladder (no average_deal or gap_ladder.p4)") &&
+                 Catch::Contains("funnel model, coverage, action plan (no stages)"));
+  const Outcome json = run_cli("forecast " + file + " --json");
+  CHECK_THAT(json.output, Catch::Contains("\"missing\": \"stages\""));
 }

@@ -38,7 +38,6 @@ TEST_CASE("out-of-range, negative and non-decimal integers are refused with the 
       {run + "--forecast-samples -1", "0..10000"},
       {run + "--forecast-samples 99999999999", "0..10000"},
       {run + "--replication -1", "0..9223372036854775807"},
-      {run + "--crm-replications -3", "0..100000000"},
       {plan + "--seed 18446744073709551616", "0..18446744073709551615"},
       {plan + "--threads 100000", "0..256"},
       {plan + "-n -1", "1..100000000"},

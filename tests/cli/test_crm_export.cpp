@@ -131,9 +131,9 @@ PY)";
   CHECK(outcome.exit_code == 0);
 }
 
-TEST_CASE("--crm-replications outside the run is refused before it", "[crm][process]") {
+TEST_CASE("A CRM export of replications outside the run is refused before it", "[crm][process]") {
   const funnelsim::testing::TemporaryDirectory directory;
-  for (const char* bad : {"4:2", "x", "1:", ":2", "-1:2"}) {
+  for (const char* bad : {"4:2", "x", "1:", ":2", "-1:2", "-3", "0:6"}) {
     INFO(bad);
     const auto outcome = funnelsim::testing::shell_output(
         CLI + " run " + SOURCE + "/scenarios/branch.yaml -n 5 -q -o " +
@@ -176,4 +176,13 @@ PY)";
   INFO(outcome.output);
   CHECK(outcome.exit_code == 0);
   CHECK_THAT(outcome.output, Catch::Contains("wins "));
+}
+
+TEST_CASE("A malformed --crm-replications is refused even without an export", "[crm][process]") {
+  const funnelsim::testing::TemporaryDirectory directory;
+  const auto outcome = funnelsim::testing::shell_output(
+      CLI + " run " + SOURCE + "/scenarios/branch.yaml -n 5 -q -o " +
+      (directory.path() / "r.h5").string() + " --crm-replications -3 2>&1");
+  CHECK(outcome.exit_code == 2);
+  CHECK_THAT(outcome.output, Catch::Contains("--crm-replications: expected COUNT or FIRST:COUNT"));
 }

@@ -349,7 +349,7 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
   if (!answers)
     return text;
 
-  const FunnelForecast& funnel = exercise.formulas.funnel;
+  const FunnelForecast& funnel = exercise.formulas.funnel.value();  // a case always has stages
   text += "\n## Answer key\n\n### The funnel model (§4a)\n\n";
   std::string sum;
   for (std::size_t i = 0; i < snapshot.stages.size(); ++i) {
@@ -548,7 +548,7 @@ Marking mark(const DiagnoseCase& exercise, const std::vector<GivenAnswer>& answe
 
 Marking mark(const ForecastCase& exercise, const std::vector<GivenAnswer>& answers) {
   const Snapshot& snapshot = exercise.snapshot;
-  const FunnelForecast& funnel = exercise.formulas.funnel;
+  const FunnelForecast& funnel = exercise.formulas.funnel.value();  // a case always has stages
   const double funnel_forecast = snapshot.realized + funnel.expected_amount;
   Marking marking;
   MarkedAnswer forecast = mark_number(

@@ -38,7 +38,7 @@ void require_probability(const std::string& what, double value) {
 }
 
 bool has_amounts(const Snapshot& snapshot) {
-  return snapshot.stages.front().amount.has_value();
+  return !snapshot.stages.empty() && snapshot.stages.front().amount.has_value();
 }
 
 double total_count(const Snapshot& snapshot) {
@@ -116,9 +116,6 @@ void check_snapshot(const Snapshot& snapshot) {
   require(std::isfinite(snapshot.weeks_remaining) && snapshot.weeks_remaining >= 0.0 &&
               snapshot.weeks_remaining <= snapshot.weeks_in_quarter,
           "weeks_remaining", "in [0, weeks_in_quarter]", snapshot.weeks_remaining);
-  if (snapshot.stages.empty()) {
-    throw ForecastError("stages: at least one stage is needed");
-  }
   const bool amounts = has_amounts(snapshot);
   for (const SnapshotStage& stage : snapshot.stages) {
     const std::string what = "stages." + stage.name;
@@ -133,7 +130,8 @@ void check_snapshot(const Snapshot& snapshot) {
   }
   if (snapshot.average_deal) {
     require_positive("average_deal", *snapshot.average_deal);
-  } else if (!amounts || total_count(snapshot) == 0.0 || total_amount(snapshot) == 0.0) {
+  } else if (!snapshot.stages.empty() &&
+             (!amounts || total_count(snapshot) == 0.0 || total_amount(snapshot) == 0.0)) {
     throw ForecastError("average_deal: not given, and the funnel has no amount to derive it");
   }
   if (snapshot.weeks_per_stage) {
@@ -177,10 +175,18 @@ double average_deal(const Snapshot& snapshot) {
   if (snapshot.average_deal) {
     return *snapshot.average_deal;
   }
+  if (snapshot.stages.empty())
+    throw ForecastError("average_deal: not given, and there is no funnel to derive it from");
   return total_amount(snapshot) / total_count(snapshot);
 }
 
+static bool knows_average_deal(const Snapshot& snapshot) {
+  return snapshot.average_deal.has_value() || has_amounts(snapshot);
+}
+
 FunnelForecast forecast_funnel(const Snapshot& snapshot) {
+  if (snapshot.stages.empty())
+    throw ForecastError("stages: the funnel model needs the funnel's stages");
   FunnelForecast funnel;
   funnel.average_deal = average_deal(snapshot);
   funnel.average_deal_source = average_deal_source(snapshot);
@@ -248,11 +254,15 @@ std::optional<GapLadder> forecast_gap_ladder(const Snapshot& snapshot) {
   if (!snapshot.calls) {
     return std::nullopt;
   }
+  if (!snapshot.gap_ladder.p4 && !knows_average_deal(snapshot)) {
+    return std::nullopt;  // P4 is the average deal: given, or from the funnel
+  }
   GapLadder ladder;
   ladder.p1 = snapshot.gap_ladder.p1.value_or(COURSE_P1);
   ladder.p2 = snapshot.gap_ladder.p2.value_or(COURSE_P2);
-  ladder.p3 = snapshot.gap_ladder.p3.value_or(snapshot.stages.front().win_probability);
-  ladder.p4 = snapshot.gap_ladder.p4.value_or(average_deal(snapshot));
+  ladder.p3 = snapshot.gap_ladder.p3.value_or(
+      snapshot.stages.empty() ? COURSE_P3 : snapshot.stages.front().win_probability);
+  ladder.p4 = snapshot.gap_ladder.p4 ? *snapshot.gap_ladder.p4 : average_deal(snapshot);
   ladder.gap0 = snapshot.quota - snapshot.realized;
   ladder.gap1 = ladder.gap0 - snapshot.calls->committed * ladder.p1;
   ladder.gap2 = ladder.gap1 - snapshot.calls->possible * ladder.p2;
@@ -279,6 +289,8 @@ std::optional<RunRateForecast> forecast_run_rate(const Snapshot& snapshot) {
 }
 
 std::optional<Coverage> forecast_coverage(const Snapshot& snapshot) {
+  if (snapshot.stages.empty())
+    return std::nullopt;  // no pipeline to cover with
   const double deal = average_deal(snapshot);
   Coverage coverage;
   coverage.remaining_quota = snapshot.quota - snapshot.realized;
@@ -343,14 +355,18 @@ std::optional<ActionPlan> forecast_action_plan(const Snapshot& snapshot, const F
 
 ForecastReport forecast_all(const Snapshot& snapshot) {
   ForecastReport report;
-  report.funnel = forecast_funnel(snapshot);
+  check_snapshot(snapshot);
+  if (!snapshot.stages.empty())
+    report.funnel = forecast_funnel(snapshot);
   report.amount_funnel = forecast_amount_funnel(snapshot);
   report.commit = forecast_commit(snapshot);
   report.gap_ladder = forecast_gap_ladder(snapshot);
   report.run_rate = forecast_run_rate(snapshot);
   report.coverage = forecast_coverage(snapshot);
-  report.verdict = forecast_verdict(report.funnel, report.amount_funnel);
-  report.action_plan = forecast_action_plan(snapshot, report.funnel);
+  if (report.funnel) {
+    report.verdict = forecast_verdict(*report.funnel, report.amount_funnel);
+    report.action_plan = forecast_action_plan(snapshot, *report.funnel);
+  }
   return report;
 }
 

@@ -218,6 +218,21 @@ std::string coverage_text(const Snapshot& snapshot, const FunnelForecast& f,
 
 }  // namespace
 
+/// The models a snapshot lacks the inputs for, each with the key it would need.
+std::vector<std::pair<std::string, std::string>> skipped_models(const Snapshot& snapshot,
+                                                                const ForecastReport& report) {
+  std::vector<std::pair<std::string, std::string>> skipped;
+  if (!report.funnel)
+    skipped.emplace_back("funnel model, coverage, action plan", "stages");
+  if (!report.amount_funnel)
+    skipped.emplace_back("amount funnel", snapshot.stages.empty() ? "stages" : "stages' amount");
+  if (!report.commit)
+    skipped.emplace_back("commit model", "calls");
+  if (!report.gap_ladder)
+    skipped.emplace_back("gap ladder", !snapshot.calls ? "calls" : "average_deal or gap_ladder.p4");
+  return skipped;
+}
+
 std::string forecast_report_text(const std::string& source, const Snapshot& snapshot,
                                  const ForecastReport& report,
                                  const std::optional<ScenarioOutlook>& simulation) {
@@ -226,7 +241,8 @@ std::string forecast_report_text(const std::string& source, const Snapshot& snap
           percent(snapshot.realized / snapshot.quota) + "), " +
           format_text("%g", snapshot.weeks_remaining) + " of " + weeks(snapshot.weeks_in_quarter) +
           " remaining\n\n";
-  text += funnel_text(snapshot, report.funnel);
+  if (report.funnel)
+    text += funnel_text(snapshot, *report.funnel);
   if (report.amount_funnel) {
     text += amount_funnel_text(snapshot, *report.amount_funnel);
   }
@@ -237,17 +253,18 @@ std::string forecast_report_text(const std::string& source, const Snapshot& snap
     text += gap_ladder_text(snapshot, *report.gap_ladder);
   }
   text += run_rate_text(snapshot, report.run_rate);
-  text += coverage_text(snapshot, report.funnel, report.coverage);
+  if (report.funnel)
+    text += coverage_text(snapshot, *report.funnel, report.coverage);
   if (const auto& plan = report.action_plan) {
     text += "\nAction plan (playbook 4a)\n";
     text += step("wins a week",
-                 amount(report.funnel.remaining_quota) +
-                     format_text(" / %.2f average deal / ", report.funnel.average_deal) +
+                 amount(report.funnel->remaining_quota) +
+                     format_text(" / %.2f average deal / ", report.funnel->average_deal) +
                      weeks(snapshot.weeks_remaining),
                  format_text("%.1f a week", *plan->wins_per_week));
     if (plan->new_opportunities_per_week) {
       text += step("new opportunities",
-                   amount(report.funnel.new_opportunities_needed) + " / " +
+                   amount(report.funnel->new_opportunities_needed) + " / " +
                        weeks(*plan->entry_window_weeks) + " of entry window",
                    format_text("%.1f a week", *plan->new_opportunities_per_week));
     } else if (plan->entry_window_weeks) {
@@ -257,22 +274,22 @@ std::string forecast_report_text(const std::string& source, const Snapshot& snap
     }
     if (!plan->funnel_by_now.empty()) {
       text += "  funnel by now: on plan = wins a week x " +
-              weeks(report.funnel.projection->weeks_per_stage) + " per stage / win probability\n";
+              weeks(report.funnel->projection->weeks_per_stage) + " per stage / win probability\n";
       text += format_text("  %-17s %10s %8s\n", "stage", "on plan", "actual");
       for (const ActionPlan::Stage& stage : plan->funnel_by_now)
         text += format_text("  %-17s %10.1f %8.0f%s\n", stage.name.c_str(), stage.standard,
                             stage.actual, stage.actual < stage.standard ? "  short" : "");
     }
   }
-  {
-    const GapVerdict& v = report.verdict;
+  if (report.verdict) {
+    const GapVerdict& v = *report.verdict;
     text += "\nVerdict: " +
             (v.gap > 0.0 ? "a gap of " + amount(v.gap) + " 万" : std::string("no gap")) +
             ", by the " + v.governed_by + " model\n  (" + v.reason + ")\n";
     if (report.amount_funnel) {
       const bool amount_governs = v.governed_by == "amount";
       const double other =
-          amount_governs ? report.funnel.amount_gap : report.amount_funnel->amount_gap;
+          amount_governs ? report.funnel->amount_gap : report.amount_funnel->amount_gap;
       text += std::string("  The ") + (amount_governs ? "count" : "amount") + " model's gap, " +
               amount(other) + ", is shown above for reference only.\n";
     }
@@ -288,18 +305,12 @@ std::string forecast_report_text(const std::string& source, const Snapshot& snap
         percent(simulation->outlook.mean / snapshot.quota).c_str());
   }
   std::vector<std::string> skipped;
-  if (!report.amount_funnel) {
-    skipped.push_back("amount funnel (no stage amounts)");
-  }
-  if (!report.commit) {
-    skipped.push_back("commit model and gap ladder (no calls)");
-  }
+  for (const auto& [model, missing] : skipped_models(snapshot, report))
+    skipped.push_back(model + " (no " + missing + ")");
   if (!skipped.empty()) {
-    text += "\nNot computed:";
-    for (std::size_t i = 0; i < skipped.size(); ++i) {
-      text += (i == 0 ? " " : "; ") + skipped[i];
-    }
-    text += "\n";
+    text += "\nNot computed (each model needs only its own inputs):\n";
+    for (const std::string& line : skipped)
+      text += "  " + line + "\n";
   }
   return text;
 }
@@ -465,8 +476,9 @@ std::string forecast_report_json(const std::string& source, const Snapshot& snap
       .number("quota", snapshot.quota)
       .number("realized", snapshot.realized)
       .number("weeks_remaining", snapshot.weeks_remaining)
-      .number("weeks_in_quarter", snapshot.weeks_in_quarter)
-      .add("funnel", funnel_json(snapshot, report.funnel));
+      .number("weeks_in_quarter", snapshot.weeks_in_quarter);
+  if (report.funnel)
+    json.add("funnel", funnel_json(snapshot, *report.funnel));
   if (report.amount_funnel) {
     json.add("amount_funnel", amount_funnel_json(snapshot, *report.amount_funnel));
   }
@@ -476,11 +488,21 @@ std::string forecast_report_json(const std::string& source, const Snapshot& snap
   if (report.gap_ladder) {
     json.add("gap_ladder", gap_ladder_json(*report.gap_ladder));
   }
-  json.add("verdict", JsonObject()
-                          .add("governed_by", json_string(report.verdict.governed_by))
-                          .add("reason", json_string(report.verdict.reason))
-                          .number("gap", report.verdict.gap)
-                          .block(2));
+  if (const auto& verdict = report.verdict)
+    json.add("verdict", JsonObject()
+                            .add("governed_by", json_string(verdict->governed_by))
+                            .add("reason", json_string(verdict->reason))
+                            .number("gap", verdict->gap)
+                            .block(2));
+  {
+    std::vector<std::string> skipped;
+    for (const auto& [model, missing] : skipped_models(snapshot, report))
+      skipped.push_back(JsonObject()
+                            .add("model", json_string(model))
+                            .add("missing", json_string(missing))
+                            .line());
+    json.add("skipped", json_list(skipped, 2));
+  }
   if (const auto& plan = report.action_plan) {
     std::vector<std::string> stages;
     for (const ActionPlan::Stage& stage : plan->funnel_by_now)

@@ -161,9 +161,13 @@ Snapshot read_snapshot(const Field& root) {
   if (const auto probability = root.get("new_opportunity_win_probability")) {
     snapshot.new_opportunity_win_probability = probability->number(probability_range);
   }
-  const Field stages = root.at("stages");
-  snapshot.stages = read_stages(stages);
-  if (!snapshot.average_deal) {
+  // Each model needs only its own inputs: without stages, the commit model and the run rate
+  // (and the gap ladder, with an average deal or gap_ladder.p4) still apply.
+  const std::optional<Field> stages_field = root.get("stages");
+  if (stages_field)
+    snapshot.stages = read_stages(*stages_field);
+  if (stages_field && !snapshot.average_deal) {
+    const Field& stages = *stages_field;
     // The playbook's "unit output" (§4a): funnel amount ÷ funnel count, when amounts are given.
     if (!snapshot.stages.front().amount) {
       root.renamed("average_deal")

@@ -115,7 +115,7 @@ struct GapLadder {
   /// new_customers_needed ÷ weeks_remaining; unset when no week remains.
   std::optional<double> weekly_prospecting_target;
 };
-/// Unset without calls.
+/// Unset without calls, or without an average deal (given, from the funnel's amounts, or P4).
 std::optional<GapLadder> forecast_gap_ladder(const Snapshot& snapshot);
 
 /// Straight-line extrapolation of what is booked so far.
@@ -146,6 +146,8 @@ std::optional<Coverage> forecast_coverage(const Snapshot& snapshot);
 /// The course's gap ladder values (§4d): P1 70% of committed deals close, P2 25% of possible.
 inline constexpr double COURSE_P1 = 0.70;
 inline constexpr double COURSE_P2 = 0.25;
+/// P3 when the snapshot has no funnel to take the first stage's probability from (§4d: 20%).
+inline constexpr double COURSE_P3 = 0.20;
 /// Deals above this average size are large projects (§3: "over 20 万"), forecast by amount.
 inline constexpr double LARGE_PROJECT_DEAL = 20.0;
 
@@ -179,14 +181,17 @@ struct ActionPlan {
 std::optional<ActionPlan> forecast_action_plan(const Snapshot& snapshot, const FunnelForecast& f);
 
 /// Every model the snapshot allows.
+/// Each model needs only its own inputs: without stages there is no funnel model, amount
+/// funnel, coverage, verdict or action plan; the commit model needs calls; the gap ladder needs
+/// calls and an average deal (given, from the funnel's amounts, or as gap_ladder.p4).
 struct ForecastReport {
-  FunnelForecast funnel;
+  std::optional<FunnelForecast> funnel;  ///< unset without stages
   std::optional<AmountFunnelForecast> amount_funnel;
   std::optional<CommitForecast> commit;
   std::optional<GapLadder> gap_ladder;
   std::optional<RunRateForecast> run_rate;
   std::optional<Coverage> coverage;
-  GapVerdict verdict;
+  std::optional<GapVerdict> verdict;  ///< with a funnel
   std::optional<ActionPlan> action_plan;
 };
 ForecastReport forecast_all(const Snapshot& snapshot);
