@@ -182,7 +182,7 @@ class CrmWriter final : public sim::TraceObserver {
   }
   std::string date_text(double time) const {
     return civil_date(model_.calendar.start_date +
-                      static_cast<std::int64_t>(std::floor((time - start_) / 1.0)));
+                      static_cast<std::int64_t>(std::floor(time - start_)));
   }
 
   void write(std::uint64_t serial, const Opportunity& o, int rep, sim::TraceEvent event,
