@@ -329,6 +329,10 @@ std::string_view to_string(Difficulty difficulty) {
   return "normal";
 }
 
+std::string_view to_string(Language language) {
+  return language == Language::zh ? "zh" : "en";
+}
+
 DiagnoseCase make_diagnose_case(const CaseOptions& options) {
   CaseRandom random(options.seed, DIAGNOSE);
   const Effects effects = effects_for(options.difficulty);

@@ -8,6 +8,7 @@
 /// diagnosis rules below read the same numbers a trainee reads.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,15 +16,26 @@
 
 #include "funnelsim/forecast/forecast.hpp"
 #include "funnelsim/scenarios/answers.hpp"
+#include "funnelsim/sim/model.hpp"
 
 namespace funnelsim::analysis::exercise {
 
 enum class Difficulty { easy, normal, hard };
 std::string_view to_string(Difficulty difficulty);
 
+/// The language a handout and its key are written in: English, or the course's own Simplified
+/// Chinese (its terms from shared/domain/glossary-zh.md).
+enum class Language { en, zh };
+std::string_view to_string(Language language);
+
 struct CaseOptions {
   std::uint64_t seed = 1;
   Difficulty difficulty = Difficulty::normal;
+  Language language = Language::en;
+  /// A trainer's own scenario (`--scenario`): the case reads its funnel (stages, win
+  /// probabilities, days, deal sizes, prospecting) instead of the playbook's small-project
+  /// funnel. Null for the playbook's.
+  std::shared_ptr<const sim::Model> scenario;
 };
 
 // --- diagnose -----------------------------------------------------------------------------
