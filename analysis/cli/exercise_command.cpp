@@ -1,4 +1,5 @@
-// 'funnelsim exercise': training cases for new sales managers, with answer keys and marking.
+// 'funnelsim exercise': training cases for new sales managers, with answer keys and marking,
+// one trainee at a time or a whole class (exercise_class.cpp).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -8,8 +9,7 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "funnelsim/exercise/exercise.hpp"
-#include "funnelsim/scenarios/answers.hpp"
+#include "exercise_cases.hpp"
 #include "handout_html.hpp"
 #include "options.hpp"
 #include "output_file.hpp"
@@ -19,16 +19,13 @@ namespace {
 
 namespace exercise = analysis::exercise;
 
-const std::map<std::string, exercise::Difficulty> DIFFICULTIES = {
-    {"easy", exercise::Difficulty::easy},
-    {"normal", exercise::Difficulty::normal},
-    {"hard", exercise::Difficulty::hard}};
-
 struct HandoutArgs {
   std::string kind;
   std::uint64_t seed = 0;
   std::string difficulty = "normal";
+  std::string language = "en";
   bool answers = false;
+  bool json = false;
   std::string output = "-";
   bool force = false;
 };
@@ -36,103 +33,79 @@ struct HandoutArgs {
 struct CheckArgs {
   std::string kind;
   std::uint64_t seed = 0;
+  std::string code;
+  std::string secret;
   std::string difficulty = "normal";
+  std::string language = "en";
   std::string answers;
 };
-
-exercise::CaseOptions case_options(std::uint64_t seed, const std::string& difficulty) {
-  return {seed, DIFFICULTIES.at(difficulty)};
-}
-
-std::string handout(const HandoutArgs& args) {
-  const exercise::CaseOptions options = case_options(args.seed, args.difficulty);
-  if (args.kind == "diagnose")
-    return exercise::render_handout(exercise::make_diagnose_case(options), args.answers);
-  if (args.kind == "forecast")
-    return exercise::render_handout(exercise::make_forecast_case(options), args.answers);
-  return exercise::render_handout(exercise::make_gap_case(options), args.answers);
-}
-
-bool is_html(const std::string& path) {
-  const auto dot = path.rfind('.');
-  if (dot == std::string::npos)
-    return false;
-  const std::string extension = path.substr(dot);
-  return extension == ".html" || extension == ".htm";
-}
 
 int write_handout(const HandoutArgs& args) {
   if (args.output != "-")
     check_output_target(args.output, args.force);
-  const std::string markdown = handout(args);
+  const ExerciseCase exercise_case =
+      make_exercise_case(args.kind, case_options(args.seed, args.difficulty, args.language));
+  std::string content;
+  if (args.json) {
+    content = exercise_case.json(args.answers);
+  } else {
+    content = exercise_case.markdown(args.answers);
+    if (args.output != "-")
+      content = render_handout_file(content, args.output, args.language == "zh");
+  }
   if (args.output == "-") {
-    std::fwrite(markdown.data(), 1, markdown.size(), stdout);
+    std::fwrite(content.data(), 1, content.size(), stdout);
     return SUCCESS;
   }
-  write_atomically(args.output, is_html(args.output) ? handout_html(markdown) : markdown,
-                   args.force);
+  write_atomically(args.output, content, args.force);
   return SUCCESS;
 }
 
-template <class Case>
-exercise::Marking mark_case(const Case& exercise_case, const std::string& answers_file) {
-  const auto answers =
-      scenarios::load_answers_file(answers_file, exercise::answer_spec(exercise_case));
-  return exercise::mark(exercise_case, answers);
-}
-
-int check(const CheckArgs& args) {
-  const exercise::CaseOptions options = case_options(args.seed, args.difficulty);
-  exercise::Marking marking;
-  if (args.kind == "diagnose") {
-    marking = mark_case(exercise::make_diagnose_case(options), args.answers);
-  } else if (args.kind == "forecast") {
-    marking = mark_case(exercise::make_forecast_case(options), args.answers);
-  } else {
-    marking = mark_case(exercise::make_gap_case(options), args.answers);
-  }
-  std::printf("%s case %llu (%s): %d of %zu right\n\n", args.kind.c_str(),
-              static_cast<unsigned long long>(args.seed), args.difficulty.c_str(),
-              marking.correct(), marking.answers.size());
+void print_marking(const exercise::Marking& marking) {
   for (const exercise::MarkedAnswer& answer : marking.answers) {
     std::printf("%s %s: %s", answer.correct ? "✓" : "✗", answer.key.c_str(), answer.given.c_str());
     if (!answer.correct)
       std::printf(" (key: %s)", answer.expected.c_str());
     std::printf("\n    %s\n", answer.explanation.c_str());
   }
-  return SUCCESS;
 }
 
-constexpr const char* KINDS_HELP =
-    "Kinds:\n"
-    "  diagnose  a team after a quarter; name each rep's problem (too few prospects, low win\n"
-    "            rate, low deal value, stalled opportunities, or healthy) from Yield, Balance\n"
-    "            and Time-in-Step (playbook §5)\n"
-    "  forecast  a branch's funnel at week W; forecast the quarter and the new opportunities\n"
-    "            it needs (§4a, §4c); the key adds what the simulation says happened next\n"
-    "  gap       one rep's P1-P4 gap ladder and weekly prospecting target (§4d)\n";
-
-void add_case_options(CLI::App& command, std::uint64_t& seed, std::string& difficulty) {
-  command.add_option("--seed", seed, "Case number: the same seed gives the same case")
-      ->required()
-      ->check(integer_in(0, MAX_SEED));
-  command
-      .add_option("--difficulty", difficulty,
-                  "easy: strong signals, round numbers; hard: subtle signals, more reps, tight "
-                  "tolerances")
-      ->check(CLI::IsMember({"easy", "normal", "hard"}))
-      ->default_str("normal");
+int check(const CheckArgs& args) {
+  if (args.code.empty() != args.secret.empty())
+    throw UsageError("--code and --secret go together (a class's case)");
+  if (!args.code.empty() && args.seed != 0)
+    throw UsageError("give --seed, or --code with --secret, not both");
+  exercise::CaseOptions options = case_options(args.seed, args.difficulty, args.language);
+  if (!args.code.empty()) {
+    options.seed = class_case_seed(read_class_secret(args.secret), args.code);
+    options.code = args.code;
+  }
+  const ExerciseCase exercise_case = make_exercise_case(args.kind, options);
+  const exercise::Marking marking = exercise_case.mark(args.answers);
+  std::printf("%s case %s (%s): %d of %zu right\n\n", args.kind.c_str(),
+              args.code.empty() ? std::to_string(args.seed).c_str() : args.code.c_str(),
+              args.difficulty.c_str(), marking.correct(), marking.answers.size());
+  print_marking(marking);
+  // A script marking a trainee reads the status: 0 only when every answer is right.
+  return marking.all_correct() ? SUCCESS : RUNTIME_FAILURE;
 }
 
 Command add_handout_command(CLI::App& parent, const std::string& kind, const std::string& about) {
   auto args = std::make_shared<HandoutArgs>();
   args->kind = kind;
   CLI::App* command = parent.add_subcommand(kind, about);
-  add_case_options(*command, args->seed, args->difficulty);
+  command->add_option("--seed", args->seed, "Case number: the same seed gives the same case")
+      ->required()
+      ->check(integer_in(0, MAX_SEED));
+  add_case_options(*command, args->difficulty, args->language);
   command->add_flag("--answers", args->answers, "Append the answer key (for the trainer)");
+  command->add_flag("--json", args->json,
+                    "The case as JSON: every number the handout prints (givens), its rules and "
+                    "tolerances; with --answers, the key");
   command
       ->add_option("-o,--output", args->output,
-                   "Handout file: Markdown, or HTML when the name ends in .html; - for stdout")
+                   "Handout file: Markdown, HTML when the name ends in .html, PDF (A4, headless "
+                   "Chromium) when it ends in .pdf; - for stdout")
       ->default_str("-");
   command->add_flag("--force", args->force, "Overwrite an existing output file");
   return {command, [args] { return write_handout(*args); }};
@@ -140,12 +113,18 @@ Command add_handout_command(CLI::App& parent, const std::string& kind, const std
 
 Command add_check_command(CLI::App& parent) {
   auto args = std::make_shared<CheckArgs>();
-  CLI::App* command =
-      parent.add_subcommand("check", "Mark a trainee's answers file and explain each miss");
-  command->add_option("kind", args->kind, "diagnose, forecast or gap")
+  CLI::App* command = parent.add_subcommand(
+      "check",
+      "Mark a trainee's answers file and explain each miss; exit status 0 only when every "
+      "answer is right, 1 otherwise");
+  command->add_option("kind", args->kind, exercise_kinds_text())
       ->required()
-      ->check(CLI::IsMember({"diagnose", "forecast", "gap"}));
-  add_case_options(*command, args->seed, args->difficulty);
+      ->check(CLI::IsMember(exercise_kinds()));
+  command->add_option("--seed", args->seed, "Case number, as the handout prints it")
+      ->check(integer_in(0, MAX_SEED));
+  command->add_option("--code", args->code, "A class's case code, as the handout prints it");
+  command->add_option("--secret", args->secret, "The class's secret file (with --code)");
+  add_case_options(*command, args->difficulty, args->language);
   command
       ->add_option("answers", args->answers, "The trainee's answers (YAML, as the handout shows)")
       ->required()
@@ -155,25 +134,44 @@ Command add_check_command(CLI::App& parent) {
 
 }  // namespace
 
+void add_case_options(CLI::App& command, std::string& difficulty, std::string& language) {
+  command
+      .add_option("--difficulty", difficulty,
+                  "easy: strong signals, round numbers; hard: subtle signals, more reps, the unit "
+                  "output to derive")
+      ->check(CLI::IsMember({"easy", "normal", "hard"}))
+      ->default_str("normal");
+  command
+      .add_option("--lang", language,
+                  "en: English; zh: the course's Simplified Chinese (its terms, Chinese names)")
+      ->check(CLI::IsMember({"en", "zh"}))
+      ->default_str("en");
+}
+
 Command add_exercise_command(CLI::App& app) {
   CLI::App* parent = app.add_subcommand(
       "exercise", "Training cases for new sales managers, with answer keys and marking");
   parent->require_subcommand(1);
   parent->footer(
-      std::string(KINDS_HELP) +
+      std::string(EXERCISE_KINDS_HELP) +
+      "\nEvery key follows from the handout: its labels are the printed rules applied to the\n"
+      "printed figures, its numbers the course's formulas on the printed numbers, with the\n"
+      "factors (α, β, γ, P1-P4) and the marking tolerances the handout states.\n"
       "\nExamples:\n"
-      "  funnelsim exercise diagnose --seed 7 -o case7.md         # the trainee's handout\n"
+      "  funnelsim exercise diagnose --seed 7 -o case7.md         # a trainee's handout\n"
+      "  funnelsim exercise gap --seed 7 --lang zh -o case7.pdf   # in Chinese, A4 PDF\n"
       "  funnelsim exercise diagnose --seed 7 --answers -o key7.html\n"
+      "  funnelsim exercise gap --seed 7 --answers --json         # givens and key, for scripts\n"
       "  funnelsim exercise check diagnose --seed 7 answers.yaml  # mark the answers\n"
-      "Give every trainee a different seed; the same seed and difficulty give a\n"
-      "byte-identical handout.");
-  const std::vector<Command> kinds = {
-      add_handout_command(*parent, "diagnose", "A team after a quarter: name each rep's problem"),
-      add_handout_command(*parent, "forecast",
-                          "A branch at week W: forecast the quarter and the new opportunities"),
-      add_handout_command(*parent, "gap", "One rep's P1-P4 gap ladder to fill in"),
-      add_check_command(*parent),
-  };
+      "  funnelsim exercise class gap --roster class.txt --secret secret.txt -o class/\n"
+      "  funnelsim exercise grade class/ answers/ -o gradebook.csv\n"
+      "The same seed, difficulty and language give a byte-identical handout.");
+  std::vector<Command> kinds;
+  for (const ExerciseKind& kind : exercise_kind_table())
+    kinds.push_back(add_handout_command(*parent, kind.name, kind.about));
+  kinds.push_back(add_check_command(*parent));
+  kinds.push_back(add_class_command(*parent));
+  kinds.push_back(add_grade_command(*parent));
   return {parent, [kinds] {
             for (const Command& kind : kinds) {
               if (kind.parser->parsed())

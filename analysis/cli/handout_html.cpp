@@ -11,8 +11,9 @@ namespace funnelsim::cli {
 namespace {
 
 constexpr const char* STYLE = R"(<style>
-body { font: 15px/1.5 system-ui, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em;
-       color: #222; }
+body { font: 15px/1.5 system-ui, "Noto Sans CJK SC", "Noto Sans SC", sans-serif; max-width: 60em;
+       margin: 2em auto; padding: 0 1em; color: #222; }
+:lang(zh) body, body:lang(zh) { font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; }
 h1 { font-size: 1.6em; border-bottom: 2px solid #4c78a8; padding-bottom: .2em; }
 h2 { font-size: 1.2em; margin-top: 1.6em; color: #4c78a8; }
 table { border-collapse: collapse; margin: .6em 0; }
@@ -20,7 +21,8 @@ th, td { border: 1px solid #ccc; padding: .25em .6em; vertical-align: top; }
 th { background: #eef3f8; text-align: left; }
 td { font-variant-numeric: tabular-nums; }
 pre { background: #f6f6f6; padding: .6em; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
+@page { size: A4; margin: 15mm; }
+@media print { body { margin: 0; max-width: none; font-size: 12px; } h2 { break-after: avoid; }
                table { break-inside: avoid; } }
 </style>)";
 
@@ -38,7 +40,7 @@ std::string title_of(const std::string& markdown) {
 
 }  // namespace
 
-std::string handout_html(const std::string& markdown) {
+std::string handout_html(const std::string& markdown, bool chinese) {
   cmark_gfm_core_extensions_ensure_registered();
   const std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser(
       cmark_parser_new(CMARK_OPT_DEFAULT), &cmark_parser_free);
@@ -51,10 +53,9 @@ std::string handout_html(const std::string& markdown) {
                                  cmark_parser_get_syntax_extensions(parser.get()));
   if (body == nullptr)
     throw std::runtime_error("cannot render the handout as HTML");
-  std::string page =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-      title_of(markdown) + "</title>\n" + STYLE + "\n</head>\n<body>\n" + body +
-      "</body>\n</html>\n";
+  std::string page = std::string("<!DOCTYPE html>\n<html lang=\"") + (chinese ? "zh-CN" : "en") +
+                     "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + title_of(markdown) +
+                     "</title>\n" + STYLE + "\n</head>\n<body>\n" + body + "</body>\n</html>\n";
   std::free(body);
   return page;
 }

@@ -6,7 +6,8 @@
 namespace funnelsim::cli {
 
 /// Renders GitHub-flavoured Markdown (tables included) with cmark-gfm, in a page styled for
-/// reading on screen and printing on A4.
-std::string handout_html(const std::string& markdown);
+/// reading on screen and printing on A4. A Chinese handout is marked lang="zh-CN" and set in
+/// Noto Sans CJK SC (Debian's fonts-noto-cjk, which scripts/setup installs).
+std::string handout_html(const std::string& markdown, bool chinese = false);
 
 }  // namespace funnelsim::cli

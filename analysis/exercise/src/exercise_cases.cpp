@@ -76,10 +76,21 @@ class CaseRandom {
   boost::random::mt19937_64 engine_;
 };
 
-std::vector<std::string> pick_names(CaseRandom& random, int count) {
-  std::vector<std::string> names(SURNAMES.begin(), SURNAMES.end());
-  random.shuffle(names);
-  names.resize(static_cast<std::size_t>(count));
+/// The same reps in a Chinese handout: the draw is the same, only the names differ.
+constexpr std::array<std::string_view, 24> CHINESE_NAMES = {
+    "陈明", "李娜", "王强", "张伟", "刘洋", "杨静", "赵磊", "黄敏", "周杰", "吴芳", "徐涛", "孙丽",
+    "马超", "朱琳", "胡斌", "郭燕", "何勇", "林峰", "罗佳", "高翔", "宋雪", "唐亮", "邓辉", "冯莉"};
+
+std::vector<std::string> pick_names(CaseRandom& random, int count, Language language) {
+  std::vector<std::size_t> order(SURNAMES.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  random.shuffle(order);
+  std::vector<std::string> names;
+  for (int i = 0; i < count; ++i) {
+    const std::size_t index = order[static_cast<std::size_t>(i)];
+    names.emplace_back(language == Language::zh ? CHINESE_NAMES[index] : SURNAMES[index]);
+  }
   return names;
 }
 
@@ -288,8 +299,25 @@ int case_week(CaseRandom& random, Difficulty difficulty) {
   return 7;
 }
 
-double by_difficulty(Difficulty difficulty, double easy, double normal, double hard) {
-  return difficulty == Difficulty::easy ? easy : difficulty == Difficulty::normal ? normal : hard;
+// The course's worked table (§4c, §4d): committed deals at 70%, possible ones at 25%, and 4% of
+// the quota a week arriving unforecast.
+constexpr double COURSE_ALPHA = 0.70;
+constexpr double COURSE_BETA = 0.25;
+constexpr double COURSE_GAMMA = 0.04;
+
+/// The quarter's quota: the drawn one, raised where needed so that at least a third of it is
+/// still open, as a manager meets it mid-quarter (and a wrong P1 or α shows in the answer).
+double quota_above(double drawn, double booked) {
+  return std::round(std::max(drawn, booked * 1.5));
+}
+
+/// The reps' calls in the proportions a manager meets (the course's table has committed about
+/// half of the remaining quota at mid-quarter), rounded as printed.
+Calls reps_calls(const Snapshot& snapshot, double committed_share, double possible_share,
+                 int decimals) {
+  const double remaining = snapshot.quota - snapshot.realized;
+  return Calls{round_to(committed_share * remaining, decimals),
+               round_to(possible_share * remaining, decimals)};
 }
 
 /// The figures the forecast and gap exercises read off a one-segment simulation at the end of
@@ -310,8 +338,6 @@ Snapshot snapshot_at(const sim::SegmentResult& segment, int week, double quota, 
     stage.amount = round_to(segment.funnel_amount[w * STAGE_NAMES.size() + i], decimals);
     snapshot.stages.push_back(stage);
   }
-  snapshot.calls = Calls{round_to(segment.calls_committed[w], decimals),
-                         round_to(segment.calls_possible[w], decimals)};
   return snapshot;
 }
 
@@ -353,7 +379,7 @@ DiagnoseCase make_diagnose_case(const CaseOptions& options) {
               : kinds[static_cast<std::size_t>(random.integer(0, 3))];
   }
   random.shuffle(planted);
-  const std::vector<std::string> names = pick_names(random, reps);
+  const std::vector<std::string> names = pick_names(random, reps, options.language);
 
   std::vector<RepPlan> plans;
   for (int i = 0; i < reps; ++i) {
@@ -394,6 +420,9 @@ DiagnoseCase make_diagnose_case(const CaseOptions& options) {
     exercise.reps.push_back(
         reader.figures(static_cast<std::size_t>(i), names[static_cast<std::size_t>(i)]));
   exercise.planted = planted;
+  // The key is what the handout shows: the printed rules on the printed figures.
+  for (const RepFigures& rep : exercise.reps)
+    exercise.key.push_back(diagnose_rep(rep, exercise.standard).weakness);
   return exercise;
 }
 
@@ -404,7 +433,6 @@ ForecastCase make_forecast_case(const CaseOptions& options) {
   exercise.reps = random.integer(8, 12);
   exercise.week = case_week(random, options.difficulty);
   const int decimals = options.difficulty == Difficulty::easy ? 0 : 1;
-  exercise.tolerance = by_difficulty(options.difficulty, 0.10, 0.05, 0.02);
   std::vector<RepPlan> plans(1);
   plans[0].name = "branch";
   // One segment for the branch's small projects: the reps are alike, the team is one funnel.
@@ -413,15 +441,28 @@ ForecastCase make_forecast_case(const CaseOptions& options) {
   yaml.replace(yaml.find(one_rep), one_rep.size(), "headcount: " + std::to_string(exercise.reps));
   const sim::Model model = scenarios::load_scenario_text(yaml, "<exercise forecast>", {}).model;
   const RepStandard standard = small_project_standard(model);
-  const double quota = std::round(exercise.reps * standard.quota * random.real(0.9, 1.25));
+  const double drawn_quota = exercise.reps * standard.quota * random.real(0.9, 1.25);
+  const double committed_share = random.real(0.4, 0.6);
+  const double possible_share = random.real(0.3, 0.6);
 
   sim::ReplicationResult result;
   sim::simulate_replication(model, options.seed, 0, result);
-  exercise.snapshot = snapshot_at(result.segments.front(), exercise.week, quota, decimals);
+  const sim::SegmentResult& segment = result.segments.front();
+  const double booked = segment.realized[static_cast<std::size_t>(exercise.week - 1)];
+  exercise.snapshot =
+      snapshot_at(segment, exercise.week, quota_above(drawn_quota, booked), decimals);
+  exercise.snapshot.calls =
+      reps_calls(exercise.snapshot, committed_share, possible_share, decimals);
+  // The course's worked table (§4c) weighs committed deals at 70%; the handout says so.
+  exercise.snapshot.weights = {COURSE_ALPHA, COURSE_BETA, COURSE_GAMMA};
   // Hard cases leave the unit output to the trainee: funnel amount ÷ funnel count (§4a).
   if (options.difficulty != Difficulty::hard)
     exercise.snapshot.average_deal = standard.average_deal;
   exercise.formulas = forecast_all(exercise.snapshot);
+  const FunnelForecast& funnel = exercise.formulas.funnel.value();
+  exercise.funnel_forecast = exercise.snapshot.realized + funnel.expected_amount;
+  exercise.calls_forecast = exercise.formulas.commit.value().forecast;
+  exercise.new_opportunities = funnel.new_opportunities_needed;
   exercise.actual = round_to(result.segments.front().bookings.front(), 1);
 
   // What the quarter could still bring from this funnel: the simulation model's plays.
@@ -451,21 +492,28 @@ GapCase make_gap_case(const CaseOptions& options) {
   CaseRandom random(options.seed, GAP);
   GapCase exercise;
   exercise.options = options;
-  exercise.rep = pick_names(random, 1).front();
+  exercise.rep = pick_names(random, 1, options.language).front();
   exercise.week = case_week(random, options.difficulty);
   const int decimals = options.difficulty == Difficulty::easy ? 0 : 1;
-  exercise.tolerance = by_difficulty(options.difficulty, 0.05, 0.02, 0.01);
   std::vector<RepPlan> plans(1);
   plans[0].name = exercise.rep;
   plans[0].prospects_per_week = round_to(5.0 * random.real(0.6, 1.2), 1);
   const sim::Model model = load_case_model("gap", plans);
   const RepStandard standard = small_project_standard(model);
-  const double quota = std::round(standard.quota * random.real(0.9, 1.3));
+  const double drawn_quota = standard.quota * random.real(0.9, 1.3);
+  const double committed_share = random.real(0.4, 0.6);
+  const double possible_share = random.real(0.3, 0.6);
 
   sim::ReplicationResult result;
   sim::simulate_replication(model, options.seed, 0, result);
-  exercise.snapshot = snapshot_at(result.segments.front(), exercise.week, quota, decimals);
-  exercise.snapshot.gap_ladder = {0.70, 0.25, 0.20, standard.average_deal};
+  const sim::SegmentResult& segment = result.segments.front();
+  const double booked = segment.realized[static_cast<std::size_t>(exercise.week - 1)];
+  exercise.snapshot =
+      snapshot_at(segment, exercise.week, quota_above(drawn_quota, booked), decimals);
+  exercise.snapshot.calls =
+      reps_calls(exercise.snapshot, committed_share, possible_share, decimals);
+  exercise.snapshot.gap_ladder = {COURSE_ALPHA, COURSE_BETA, 0.20, standard.average_deal};
+  exercise.snapshot.average_deal = standard.average_deal;  // a rep's funnel may be empty
   exercise.ladder = *forecast_gap_ladder(exercise.snapshot);
   exercise.actual = round_to(result.segments.front().bookings.front(), 1);
   return exercise;

@@ -29,6 +29,10 @@ enum class Language { en, zh };
 std::string_view to_string(Language language);
 
 struct CaseOptions {
+  CaseOptions() = default;
+  CaseOptions(std::uint64_t seed_, Difficulty difficulty_, Language language_ = Language::en)
+      : seed(seed_), difficulty(difficulty_), language(language_) {}
+
   std::uint64_t seed = 1;
   Difficulty difficulty = Difficulty::normal;
   Language language = Language::en;
@@ -36,6 +40,16 @@ struct CaseOptions {
   /// probabilities, days, deal sizes, prospecting) instead of the playbook's small-project
   /// funnel. Null for the playbook's.
   std::shared_ptr<const sim::Model> scenario;
+  /// A class's opaque case code (`exercise class`): printed instead of the seed, which a
+  /// trainee must not learn, since the seed regenerates the key.
+  std::string code;
+};
+
+/// How close a number must be to the key to be marked right: within `relative` of the key or
+/// within `floor` (in the answer's unit), whichever is wider. Printed on every handout.
+struct Tolerance {
+  double relative = 0.01;
+  double floor = 0.1;
 };
 
 // --- diagnose -----------------------------------------------------------------------------
@@ -76,11 +90,31 @@ struct RepFigures {
   double average_opportunity = 0.0;  ///< 万 per opportunity opened this quarter, 2 decimals
 };
 
+/// One row of the diagnosis rules the handout prints. A rep's label is the first rule, in
+/// this order, that its printed figure meets; a rep that meets none is healthy.
+enum class Comparison { below, above };
+struct DiagnosisRule {
+  Weakness label = Weakness::healthy;
+  std::string figure;  ///< the printed figure it reads: "days_in_step.solution", "new_per_week"
+  Comparison comparison = Comparison::below;
+  double ratio = 1.0;      ///< the threshold as a share of the standard
+  double standard = 0.0;   ///< the standard's value of the figure
+  double threshold = 0.0;  ///< ratio × standard, rounded to two decimals as printed
+};
+std::vector<DiagnosisRule> diagnosis_rules(const RepStandard& standard);
+
+/// A rep's figures by name, exactly as the handout prints them (the names `rules` use).
+std::vector<std::pair<std::string, double>> printed_figures(const RepFigures& rep,
+                                                            const RepStandard& standard);
+
 struct DiagnoseCase {
   CaseOptions options;
   RepStandard standard;
   std::vector<RepFigures> reps;
-  std::vector<Weakness> planted;  ///< per rep
+  /// What the case's simulation gave each rep: the generator's intent, which the handout may
+  /// not show (a weak rep can have a good quarter). Not the key.
+  std::vector<Weakness> planted;
+  std::vector<Weakness> key;  ///< per rep: the rules applied to the printed figures
 };
 
 DiagnoseCase make_diagnose_case(const CaseOptions& options);
@@ -108,7 +142,11 @@ struct ForecastCase {
   /// The simulation model's distribution of the quarter's bookings from this funnel.
   double simulated_mean = 0.0, simulated_p10 = 0.0, simulated_p50 = 0.0, simulated_p90 = 0.0;
   std::size_t simulated_samples = 0;
-  double tolerance = 0.05;  ///< relative tolerance for marking numbers
+  /// The key, from the printed numbers: the funnel model (§4a), the reps' calls (§4c) at the
+  /// printed α, β, γ, and the new opportunities the funnel model's gap needs.
+  double funnel_forecast = 0.0, calls_forecast = 0.0, new_opportunities = 0.0;
+  Tolerance amount_tolerance{0.005, 0.5};  ///< the two forecasts, 万
+  Tolerance count_tolerance{0.02, 1.0};    ///< new opportunities
 };
 ForecastCase make_forecast_case(const CaseOptions& options);
 
@@ -119,19 +157,31 @@ struct GapCase {
   CaseOptions options;
   std::string rep;
   int week = 0;
-  Snapshot snapshot;    ///< quota, realized, calls, weeks remaining, P1–P4
-  GapLadder ladder;     ///< the key
-  double actual = 0.0;  ///< 万 the rep actually booked by the quarter's end
-  double tolerance = 0.05;
+  Snapshot snapshot;                      ///< quota, realized, calls, weeks remaining, P1–P4
+  GapLadder ladder;                       ///< the key
+  double actual = 0.0;                    ///< 万 the rep actually booked by the quarter's end
+  Tolerance amount_tolerance{0.01, 0.1};  ///< Gap0-Gap2, 万
+  // The floors absorb a trainee's rounding to one decimal at every step, carried on: Gap1 and
+  // Gap2 by 0.05 each, Gap3 by (0.1 ÷ P3 = 0.5) + 0.05, NA by 0.55 ÷ P4 + 0.05, the weekly
+  // target by NA's ÷ the weeks left (at least 2) + 0.05.
+  Tolerance pipeline_tolerance{0.01, 0.6};    ///< Gap3, 万
+  Tolerance customers_tolerance{0.01, 0.35};  ///< NA
+  Tolerance weekly_tolerance{0.01, 0.25};     ///< the weekly target
 };
 GapCase make_gap_case(const CaseOptions& options);
 
 // --- handouts -----------------------------------------------------------------------------
 
-/// The Markdown handout; with `answers`, followed by the answer key.
+/// The Markdown handout in the case's language; with `answers`, followed by the answer key.
 std::string render_handout(const DiagnoseCase& exercise, bool answers);
 std::string render_handout(const ForecastCase& exercise, bool answers);
 std::string render_handout(const GapCase& exercise, bool answers);
+
+/// The case as JSON: `givens`, every number the handout prints, as printed, and the rules and
+/// tolerances it states; with `answers`, `key` too.
+std::string case_json(const DiagnoseCase& exercise, bool answers);
+std::string case_json(const ForecastCase& exercise, bool answers);
+std::string case_json(const GapCase& exercise, bool answers);
 
 // --- marking ------------------------------------------------------------------------------
 
@@ -148,6 +198,7 @@ struct MarkedAnswer {
 struct Marking {
   std::vector<MarkedAnswer> answers;
   int correct() const;
+  bool all_correct() const { return correct() == static_cast<int>(answers.size()); }
 };
 
 /// What a kind's answers file may hold: rep names with a weakness each for diagnose, named

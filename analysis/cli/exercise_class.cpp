@@ -1,0 +1,591 @@
+// The exercise kinds behind one interface, and a whole class at once: `exercise class` writes a
+// handout per trainee (each a different case, named by an opaque code) and the trainer's key;
+// `exercise grade` marks a folder of answers files into a gradebook.
+//
+// A case's seed is a keyed hash (BLAKE2b, libsodium) of its code under the trainer's secret, so
+// a trainee who has funnelsim and their handout still cannot print the key.
+#include <sodium.h>
+#include <tbb/parallel_for.h>
+#include <yaml-cpp/yaml.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "exercise_cases.hpp"
+#include "funnelsim/exercise/exercise.hpp"
+#include "funnelsim/results/output_path.hpp"
+#include "funnelsim/scenarios/answers.hpp"
+#include "funnelsim/scenarios/error.hpp"
+#include "funnelsim/stats/csv.hpp"
+#include "funnelsim/stats/json.hpp"
+#include "funnelsim/stats/text_format.hpp"
+#include "handout_html.hpp"
+#include "handout_pdf.hpp"
+#include "options.hpp"
+#include "output_file.hpp"
+
+namespace funnelsim::cli {
+
+namespace exercise = analysis::exercise;
+using analysis::format_text;
+
+namespace {
+
+template <class Case>
+ExerciseCase wrap(Case made) {
+  auto shared = std::make_shared<const Case>(std::move(made));
+  return {[shared](bool answers) { return exercise::render_handout(*shared, answers); },
+          [shared](bool answers) { return exercise::case_json(*shared, answers); },
+          [shared](const std::string& file) {
+            return exercise::mark(
+                *shared, scenarios::load_answers_file(file, exercise::answer_spec(*shared)));
+          },
+          [shared] { return exercise::mark(*shared, {}); }};
+}
+
+constexpr std::size_t MAX_TRAINEES = 1000;
+constexpr std::size_t MAX_NAME_BYTES = 64;
+constexpr std::uintmax_t MAX_INPUT_BYTES = 1 << 20;
+
+}  // namespace
+
+const char* const EXERCISE_KINDS_HELP =
+    "Kinds:\n"
+    "  diagnose  a team after a quarter; label each rep (too few prospects, low win rate, low\n"
+    "            deal value, stalled, or healthy) from Yield, Balance and Time-in-Step by the\n"
+    "            rules the handout prints (playbook §5)\n"
+    "  forecast  a branch's funnel and the reps' calls at week W; forecast the quarter by the\n"
+    "            funnel model (§4a) and by the calls (§4c), and the new opportunities needed\n"
+    "  gap       one rep's P1-P4 gap ladder and weekly prospecting target (§4d)\n";
+
+const std::vector<ExerciseKind>& exercise_kind_table() {
+  static const std::vector<ExerciseKind> kinds = {
+      {"diagnose", "A team after a quarter: label each rep's funnel by the printed rules",
+       [](const exercise::CaseOptions& options) {
+         return wrap(exercise::make_diagnose_case(options));
+       }},
+      {"forecast", "A branch at week W: forecast the quarter two ways, and the new opportunities",
+       [](const exercise::CaseOptions& options) {
+         return wrap(exercise::make_forecast_case(options));
+       }},
+      {"gap", "One rep's P1-P4 gap ladder to fill in",
+       [](const exercise::CaseOptions& options) { return wrap(exercise::make_gap_case(options)); }},
+  };
+  return kinds;
+}
+
+std::vector<std::string> exercise_kinds() {
+  std::vector<std::string> names;
+  for (const ExerciseKind& kind : exercise_kind_table())
+    names.emplace_back(kind.name);
+  return names;
+}
+
+std::string exercise_kinds_text() {
+  std::string text;
+  for (const std::string& name : exercise_kinds())
+    text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+ExerciseCase make_exercise_case(const std::string& kind, const exercise::CaseOptions& options) {
+  for (const ExerciseKind& entry : exercise_kind_table()) {
+    if (kind == entry.name)
+      return entry.make(options);
+  }
+  throw UsageError("unknown exercise kind '" + kind + "'; the kinds are " + exercise_kinds_text());
+}
+
+exercise::CaseOptions case_options(std::uint64_t seed, const std::string& difficulty,
+                                   const std::string& language) {
+  exercise::CaseOptions options;
+  options.seed = seed;
+  options.difficulty = difficulty == "easy"   ? exercise::Difficulty::easy
+                       : difficulty == "hard" ? exercise::Difficulty::hard
+                                              : exercise::Difficulty::normal;
+  options.language = language == "zh" ? exercise::Language::zh : exercise::Language::en;
+  return options;
+}
+
+namespace {
+
+std::string extension_of(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  const auto dot = name.rfind('.');
+  std::string extension = dot == std::string::npos ? "" : name.substr(dot);
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension;
+}
+
+}  // namespace
+
+std::string render_handout_file(const std::string& markdown, const std::string& path,
+                                bool chinese) {
+  const std::string extension = extension_of(path);
+  if (extension == ".html" || extension == ".htm")
+    return handout_html(markdown, chinese);
+  if (extension == ".pdf")
+    return handout_pdf(handout_html(markdown, chinese));
+  return markdown;
+}
+
+// --- the class's secret and codes -------------------------------------------------------------
+
+namespace {
+
+void need_sodium() {
+  if (sodium_init() < 0)
+    throw std::runtime_error("libsodium could not start");
+}
+
+/// A small file's bytes: a regular file, at most `limit` bytes.
+std::string read_small_file(const std::string& path, std::uintmax_t limit, const char* what) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::is_regular_file(status))
+    throw scenarios::InputError(path, 0, 0, "", std::string(what) + " must be a regular file");
+  if (std::filesystem::file_size(path, error) > limit || error) {
+    throw scenarios::InputError(path, 0, 0, "",
+                                format_text("%s is larger than %ju bytes", what, limit));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw scenarios::InputError(path, 0, 0, "", std::string("cannot read the ") + what);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos)
+    return "";
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+std::array<unsigned char, 32> keyed_hash(const std::array<unsigned char, 32>& key,
+                                         const std::string& message) {
+  std::array<unsigned char, 32> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size(), key.data(), key.size());
+  return out;
+}
+
+/// Crockford's base32: no I, L, O or U, so a code read aloud or retyped is not misread.
+constexpr char BASE32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The opaque code of a trainee's case: 80 bits of a keyed hash, as XXXX-XXXX-XXXX-XXXX.
+std::string case_code(const std::array<unsigned char, 32>& secret, const std::string& what) {
+  const auto hash = keyed_hash(secret, "funnelsim class code\n" + what);
+  std::string code;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < 10; ++i) {
+    buffer = (buffer << 8) | hash[i];
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      if (code.size() % 5 == 4)
+        code += '-';
+      code += BASE32[(buffer >> bits) & 31U];
+    }
+  }
+  return code;
+}
+
+}  // namespace
+
+std::array<unsigned char, 32> read_class_secret(const std::string& path) {
+  need_sodium();
+  const std::string secret = trimmed(read_small_file(path, 4096, "the secret file"));
+  if (secret.size() < 16) {
+    throw scenarios::InputError(path, 0, 0, "",
+                                "the secret must be at least 16 characters (for example: head "
+                                "-c 24 /dev/urandom | base64 > secret.txt)");
+  }
+  std::array<unsigned char, 32> key{};
+  const std::string message = "funnelsim class secret\n" + secret;
+  crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size(), nullptr, 0);
+  return key;
+}
+
+std::uint64_t class_case_seed(const std::array<unsigned char, 32>& secret,
+                              const std::string& code) {
+  const auto hash = keyed_hash(secret, "funnelsim class seed\n" + code);
+  std::uint64_t seed = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    seed = (seed << 8) | hash[i];
+  return seed;
+}
+
+// --- exercise class ---------------------------------------------------------------------------
+
+namespace {
+
+/// Whether `text` is well-formed UTF-8 without control characters.
+bool printable_utf8(const std::string& text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = byte < 0x80         ? 1
+                         : (byte >> 5) == 6  ? 2
+                         : (byte >> 4) == 14 ? 3
+                         : (byte >> 3) == 30 ? 4
+                                             : 0;
+    if (length == 0 || i + length > text.size())
+      return false;
+    if (length == 1 && (byte < 0x20 || byte == 0x7f))
+      return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 2)
+        return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+struct Trainee {
+  std::string name;
+  std::string code;
+  std::uint64_t seed = 0;
+  std::string stem;  ///< "07-Wang Wei": the handout's and the answers file's name
+};
+
+/// The roster: one trainee a line; blank lines and lines starting with '#' are skipped.
+std::vector<std::string> read_roster(const std::string& path) {
+  const std::string text = read_small_file(path, MAX_INPUT_BYTES, "the roster");
+  std::vector<std::string> names;
+  std::istringstream in(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0)
+      line.erase(0, 3);
+    const std::string name = trimmed(line);
+    if (name.empty() || name[0] == '#')
+      continue;
+    auto fail = [&](const std::string& message) {
+      throw scenarios::InputError(path, number, 1, "", message);
+    };
+    if (!printable_utf8(name))
+      fail("a trainee's name must be UTF-8 text without control characters");
+    if (name.size() > MAX_NAME_BYTES)
+      fail(format_text("a trainee's name may have at most %zu bytes", MAX_NAME_BYTES));
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      fail("'" + name + "' is on the roster twice; names must be unique");
+    if (names.size() == MAX_TRAINEES)
+      fail(format_text("a class has at most %zu trainees", MAX_TRAINEES));
+    names.push_back(name);
+  }
+  if (names.empty())
+    throw scenarios::InputError(path, 0, 0, "", "the roster names no trainee");
+  return names;
+}
+
+/// A file name from a trainee's name: characters that file systems or shells treat specially
+/// become '_'; the number in front keeps names apart and in roster order.
+std::string file_stem(std::size_t index, const std::string& name, std::size_t count) {
+  std::string safe;
+  for (const char c : name) {
+    const bool special = std::string_view("/\\:*?\"<>| '`$&;").find(c) != std::string_view::npos;
+    safe += special ? '_' : c;
+  }
+  const int width = count < 100 ? 2 : count < 1000 ? 3 : 4;
+  return format_text("%0*zu-", width, index + 1) + safe;
+}
+
+std::string handout_extension(const std::string& format) {
+  return format == "html" ? ".html" : format == "pdf" ? ".pdf" : ".md";
+}
+
+struct ClassArgs {
+  std::string kind;
+  std::string roster;
+  std::string secret;
+  std::string difficulty = "normal";
+  std::string language = "en";
+  std::string format = "md";
+  std::string output;
+  bool force = false;
+};
+
+std::string yaml_text(const std::string& text) {
+  return analysis::json_string(text);  // a JSON string is a YAML double-quoted scalar
+}
+
+int make_class(const ClassArgs& args) {
+  const std::vector<std::string> names = read_roster(args.roster);
+  const auto secret = read_class_secret(args.secret);
+  std::vector<Trainee> trainees;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    Trainee trainee;
+    trainee.name = names[i];
+    trainee.code = case_code(
+        secret, args.kind + "\n" + args.difficulty + "\n" + args.language + "\n" + names[i]);
+    trainee.seed = class_case_seed(secret, trainee.code);
+    trainee.stem = file_stem(i, names[i], names.size());
+    trainees.push_back(trainee);
+  }
+  const std::string extension = handout_extension(args.format);
+  std::vector<std::string> files = {"class.yaml", "roster.csv", "key" + extension};
+  for (const Trainee& trainee : trainees)
+    files.push_back(trainee.stem + extension);
+  const std::filesystem::path folder(args.output);
+  const std::vector<analysis::FileIdentity> inputs =
+      analysis::identify_inputs({args.roster, args.secret});
+  analysis::check_output_directory(folder, args.force, files, inputs);
+
+  // The cases, in parallel: each is a pure function of its options.
+  const bool chinese = args.language == "zh";
+  std::vector<std::string> handouts(trainees.size()), keys(trainees.size());
+  tbb::parallel_for(std::size_t{0}, trainees.size(), [&](std::size_t i) {
+    exercise::CaseOptions options = case_options(trainees[i].seed, args.difficulty, args.language);
+    options.code = trainees[i].code;
+    const ExerciseCase made = make_exercise_case(args.kind, options);
+    handouts[i] = made.markdown(false);
+    keys[i] = made.markdown(true);
+  });
+  std::string key_text;
+  for (std::size_t i = 0; i < trainees.size(); ++i) {
+    key_text += (i == 0 ? "" : "\n---\n\n") + std::string(chinese ? "# 学员：" : "# Trainee: ") +
+                trainees[i].name + "\n\n" + keys[i];
+  }
+  std::string class_yaml = format_text(
+      "# funnelsim exercise class: the trainer's file. It holds each case's seed, from which the "
+      "key\n# can be regenerated: do not hand it to trainees. `funnelsim exercise grade` reads "
+      "it.\nkind: %s\ndifficulty: %s\nlanguage: %s\ntrainees:\n",
+      args.kind.c_str(), args.difficulty.c_str(), args.language.c_str());
+  std::string roster_csv = "trainee,code,handout,answers_file\n";
+  for (const Trainee& trainee : trainees) {
+    class_yaml += format_text("  - {name: %s, code: %s, seed: %llu, handout: %s, answers: %s}\n",
+                              yaml_text(trainee.name).c_str(), trainee.code.c_str(),
+                              static_cast<unsigned long long>(trainee.seed),
+                              yaml_text(trainee.stem + extension).c_str(),
+                              yaml_text(trainee.stem + ".yaml").c_str());
+    roster_csv += analysis::csv_text(trainee.name) + "," + trainee.code + "," +
+                  analysis::csv_text(trainee.stem + extension) + "," +
+                  analysis::csv_text(trainee.stem + ".yaml") + "\n";
+  }
+
+  const bool created = analysis::make_output_directory(folder, args.force);
+  try {
+    // Every file through the output writer; all are published once all are complete.
+    std::vector<std::unique_ptr<analysis::OutputFile>> outputs;
+    auto add = [&](const std::string& name, const std::string& content) {
+      outputs.push_back(std::make_unique<analysis::OutputFile>(folder / name, args.force, inputs));
+      outputs.back()->write(content);
+    };
+    add("class.yaml", class_yaml);
+    add("roster.csv", roster_csv);
+    add("key" + extension, render_handout_file(key_text, "key" + extension, chinese));
+    for (std::size_t i = 0; i < trainees.size(); ++i) {
+      add(trainees[i].stem + extension,
+          render_handout_file(handouts[i], trainees[i].stem + extension, chinese));
+    }
+    for (const auto& output : outputs)
+      output->commit();
+  } catch (...) {
+    if (created)
+      std::filesystem::remove(folder);  // only while empty: remove() fails on a full folder
+    throw;
+  }
+  std::printf(
+      "%zu handouts (%s, %s, %s) in %s, the key in %s; hand each trainee only their "
+      "own handout.\nAnswers files go in one folder, named as roster.csv says; then: "
+      "funnelsim exercise grade %s ANSWERS_DIR -o gradebook.csv\n",
+      trainees.size(), args.kind.c_str(), args.difficulty.c_str(), args.language.c_str(),
+      args.output.c_str(), (folder / ("key" + extension)).c_str(), args.output.c_str());
+  return SUCCESS;
+}
+
+// --- exercise grade ---------------------------------------------------------------------------
+
+struct ClassFile {
+  std::string kind, difficulty, language;
+  std::vector<Trainee> trainees;
+  std::vector<std::string> answers_files;
+};
+
+ClassFile read_class_file(const std::string& path) {
+  const std::string text = read_small_file(path, MAX_INPUT_BYTES, "the class file");
+  auto fail = [&](const YAML::Mark& mark, const std::string& key, const std::string& message) {
+    throw scenarios::InputError(path, mark.line + 1, mark.column + 1, key, message);
+  };
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    throw scenarios::InputError(path, error.mark.line + 1, error.mark.column + 1, "", error.msg);
+  }
+  if (!root.IsMap())
+    fail(root.Mark(), "", "a class file is a mapping, as `exercise class` writes it");
+  ClassFile file;
+  auto text_of = [&](const YAML::Node& node, const std::string& key) {
+    if (!node || !node.IsScalar())
+      fail(node ? node.Mark() : root.Mark(), key, "missing, or not a text");
+    return node.as<std::string>();
+  };
+  file.kind = text_of(root["kind"], "kind");
+  const std::vector<std::string> kinds = exercise_kinds();
+  if (std::find(kinds.begin(), kinds.end(), file.kind) == kinds.end())
+    fail(root["kind"].Mark(), "kind", "not one of " + exercise_kinds_text());
+  file.difficulty = text_of(root["difficulty"], "difficulty");
+  if (file.difficulty != "easy" && file.difficulty != "normal" && file.difficulty != "hard")
+    fail(root["difficulty"].Mark(), "difficulty", "must be easy, normal or hard");
+  file.language = text_of(root["language"], "language");
+  if (file.language != "en" && file.language != "zh")
+    fail(root["language"].Mark(), "language", "must be en or zh");
+  const YAML::Node trainees = root["trainees"];
+  if (!trainees || !trainees.IsSequence() || trainees.size() == 0 || trainees.size() > MAX_TRAINEES)
+    fail(trainees ? trainees.Mark() : root.Mark(), "trainees",
+         format_text("must be a list of 1 to %zu trainees", MAX_TRAINEES));
+  for (std::size_t i = 0; i < trainees.size(); ++i) {
+    const YAML::Node entry = trainees[i];
+    const std::string where = format_text("trainees[%zu]", i);
+    if (!entry.IsMap())
+      fail(entry.Mark(), where, "must be a mapping");
+    Trainee trainee;
+    trainee.name = text_of(entry["name"], where + ".name");
+    trainee.code = text_of(entry["code"], where + ".code");
+    try {
+      trainee.seed = entry["seed"].as<std::uint64_t>();
+    } catch (const YAML::Exception&) {
+      fail(entry["seed"] ? entry["seed"].Mark() : entry.Mark(), where + ".seed",
+           "must be a whole number from 0 to 18446744073709551615");
+    }
+    const std::string answers = text_of(entry["answers"], where + ".answers");
+    if (answers.empty() || answers.find('/') != std::string::npos || answers[0] == '.')
+      fail(entry["answers"].Mark(), where + ".answers", "must be a plain file name");
+    file.trainees.push_back(trainee);
+    file.answers_files.push_back(answers);
+  }
+  return file;
+}
+
+struct GradeArgs {
+  std::string class_dir;
+  std::string answers_dir;
+  std::string output;
+  bool force = false;
+};
+
+int grade(const GradeArgs& args) {
+  const std::filesystem::path folder(args.class_dir);
+  const std::string class_path = (folder / "class.yaml").string();
+  check_output_target(args.output, args.force);
+  const ClassFile file = read_class_file(class_path);
+  if (!std::filesystem::is_directory(args.answers_dir))
+    throw UsageError("the answers folder '" + args.answers_dir + "' is not a directory");
+
+  struct Graded {
+    exercise::Marking marking;
+    std::string problem;  ///< why the answers could not be read, if they could not
+  };
+  std::vector<Graded> graded(file.trainees.size());
+  tbb::parallel_for(std::size_t{0}, file.trainees.size(), [&](std::size_t i) {
+    exercise::CaseOptions options =
+        case_options(file.trainees[i].seed, file.difficulty, file.language);
+    options.code = file.trainees[i].code;
+    const ExerciseCase made = make_exercise_case(file.kind, options);
+    const std::filesystem::path answers =
+        std::filesystem::path(args.answers_dir) / file.answers_files[i];
+    std::error_code error;
+    if (!std::filesystem::exists(answers, error)) {
+      graded[i].problem = "no answers file " + answers.string();
+      graded[i].marking = made.unanswered();
+      return;
+    }
+    try {
+      graded[i].marking = made.mark(answers.string());
+    } catch (const Error& bad) {
+      graded[i].problem = bad.what();
+      graded[i].marking = made.unanswered();
+    }
+  });
+
+  std::string csv = "trainee,code,question,given,expected,right\n";
+  int class_right = 0, class_total = 0;
+  for (std::size_t i = 0; i < graded.size(); ++i) {
+    const Trainee& trainee = file.trainees[i];
+    for (const exercise::MarkedAnswer& answer : graded[i].marking.answers) {
+      const std::string given = graded[i].problem.empty() ? answer.given : "(not read)";
+      csv += analysis::csv_text(trainee.name) + "," + trainee.code + "," +
+             analysis::csv_text(answer.key) + "," + analysis::csv_text(given) + "," +
+             analysis::csv_text(answer.expected) + "," + (answer.correct ? "yes" : "no") + "\n";
+    }
+    const int right = graded[i].marking.correct();
+    const auto total = static_cast<int>(graded[i].marking.answers.size());
+    class_right += right;
+    class_total += total;
+    std::printf("%-24s %s  %d of %d right%s%s\n", trainee.name.c_str(), trainee.code.c_str(), right,
+                total, graded[i].problem.empty() ? "" : "  — ", graded[i].problem.c_str());
+  }
+  write_atomically(args.output, csv, args.force, {class_path});
+  std::printf("class: %d of %d answers right (%.0f%%); gradebook: %s\n", class_right, class_total,
+              class_total == 0 ? 0.0 : 100.0 * class_right / class_total, args.output.c_str());
+  return SUCCESS;
+}
+
+}  // namespace
+
+Command add_class_command(CLI::App& parent) {
+  auto args = std::make_shared<ClassArgs>();
+  CLI::App* command = parent.add_subcommand(
+      "class",
+      "A whole class at once: a different case for every trainee on a roster, each handout "
+      "named by an opaque code, and one key for the trainer");
+  command->add_option("kind", args->kind, exercise_kinds_text())
+      ->required()
+      ->check(CLI::IsMember(exercise_kinds()));
+  command->add_option("--roster", args->roster, "The trainees: one name a line (# comments)")
+      ->required();
+  command
+      ->add_option("--secret", args->secret,
+                   "A file only the trainer has, at least 16 characters: the cases' seeds "
+                   "derive from it, so a handout's code cannot regenerate its key without it. "
+                   "Keep it to re-create or re-mark the class")
+      ->required();
+  add_case_options(*command, args->difficulty, args->language);
+  command->add_option("--format", args->format, "The handouts' format: md, html or pdf (A4)")
+      ->check(CLI::IsMember({"md", "html", "pdf"}))
+      ->default_str("md");
+  command
+      ->add_option("-o,--output", args->output,
+                   "The class folder: handouts, key, roster.csv and class.yaml (the trainer's)")
+      ->required();
+  command->add_flag("--force", args->force, "Replace the class's files in an existing folder");
+  return {command, [args] { return make_class(*args); }};
+}
+
+Command add_grade_command(CLI::App& parent) {
+  auto args = std::make_shared<GradeArgs>();
+  CLI::App* command = parent.add_subcommand(
+      "grade", "Mark a class: every trainee's answers file into one gradebook CSV");
+  command->add_option("class", args->class_dir, "The folder `exercise class` wrote")->required();
+  command
+      ->add_option("answers", args->answers_dir,
+                   "The folder of answers files, named as the class's roster.csv says")
+      ->required();
+  command
+      ->add_option("-o,--output", args->output,
+                   "The gradebook: trainee, code, question, given, expected, right")
+      ->required();
+  command->add_flag("--force", args->force, "Overwrite an existing gradebook");
+  return {command, [args] { return grade(*args); }};
+}
+
+}  // namespace funnelsim::cli
