@@ -9,6 +9,7 @@
 
 #include "course_text.hpp"
 #include "funnelsim/exercise/course_kinds.hpp"
+#include "funnelsim/forecast/forecast.hpp"
 #include "funnelsim/sim/random.hpp"
 #include "funnelsim/stats/json.hpp"
 
@@ -139,17 +140,24 @@ std::string json_header(const char* kind, const CaseOptions& options) {
 // --- receipts -------------------------------------------------------------------------------
 
 ReceiptsKey receipts_key(const ReceiptsCase& exercise) {
-  ReceiptsKey key;
+  // The project's one implementation of §4b (the forecast command's), on the printed givens.
+  Snapshot snapshot;
+  snapshot.quota = exercise.branch_quota * exercise.large_share;
+  snapshot.realized = exercise.realized;
+  snapshot.weeks_remaining = 0.0;
+  snapshot.average_deal = 1.0;  // unused by the amount model; the count model is not asked
   for (const ReceiptsStage& stage : exercise.stages)
-    key.expected_revenue.push_back(stage.amount * stage.win_probability);
-  key.large_quota = exercise.branch_quota * exercise.large_share;
-  // §4b: only the negotiation stage pays this quarter; of its expected revenue, the share
-  // paid within the year, and of that the share of the year's receipts that fall now.
+    snapshot.stages.push_back({stage.name, stage.win_probability, 0, stage.amount});
+  snapshot.receipts = {exercise.paid_within_year, exercise.quarter_share, exercise.software_share,
+                       exercise.won_receipts};
+  const AmountFunnelForecast forecast = forecast_amount_funnel(snapshot).value();
+  ReceiptsKey key;
+  key.expected_revenue = forecast.stage_expected_revenue;
+  key.large_quota = snapshot.quota;
   key.negotiation_receipts =
-      key.expected_revenue.back() * exercise.paid_within_year * exercise.quarter_share;
-  key.software_receipts =
-      (key.negotiation_receipts + exercise.won_receipts) * exercise.software_share;
-  key.amount_gap = key.large_quota - key.software_receipts - exercise.realized;
+      forecast.closing_stage_expected_revenue * exercise.paid_within_year * exercise.quarter_share;
+  key.software_receipts = forecast.expected_receipts;
+  key.amount_gap = forecast.amount_gap;
   return key;
 }
 
@@ -334,8 +342,8 @@ std::string case_json(const ReceiptsCase& exercise, bool answers) {
 
 StandardFunnelKey standard_funnel_key(const StandardFunnelCase& exercise) {
   StandardFunnelKey key;
-  // Whole numbers in integers, so that a tie (241 ÷ 2 = 120.5) rounds half up exactly as the
-  // handout says, whatever the double arithmetic would make of 1.17 or 2.35.
+  // The two roundings in integers, so that a tie (241 ÷ 2 = 120.5) rounds half up exactly as
+  // the handout says, whatever the doubles would make of 1.17 or 2.35.
   const long vat_percent = std::lround(exercise.vat * 100.0);
   const long millionths =
       exercise.annual_quota * vat_percent * exercise.small_share_percent *
@@ -343,13 +351,21 @@ StandardFunnelKey standard_funnel_key(const StandardFunnelCase& exercise) {
   key.quarter_quota = (millionths + 500000) / 1000000;
   const long deal_hundredths = std::lround(exercise.average_deal * 100.0);
   key.wins_quarter = (2 * key.quarter_quota * 100 + deal_hundredths) / (2 * deal_hundredths);
-  key.wins_week = static_cast<double>(key.wins_quarter) / exercise.selling_weeks;
-  // §2: a balanced funnel closing K wins per stage duration holds K ÷ p(stage) in each stage.
-  for (const StandardFunnelStage& stage : exercise.stages)
-    key.standard_count.push_back(key.wins_week * exercise.weeks_per_stage / stage.win_probability);
-  key.new_week = key.wins_week / exercise.stages.front().win_probability;
-  // Less than a billionth over a whole number is the doubles' noise, not another rep.
-  key.reps = std::lround(std::ceil(key.new_week / exercise.prospects_per_rep - 1e-9));
+  // Then the project's one planner of §2 (`funnelsim plan funnel`'s), for the rounded wins.
+  FunnelPlanInput input;
+  input.quota = static_cast<double>(key.wins_quarter) * exercise.average_deal;
+  input.average_deal = exercise.average_deal;
+  input.weeks_per_stage = exercise.weeks_per_stage;
+  input.selling_weeks = exercise.selling_weeks;
+  input.prospects_per_rep = exercise.prospects_per_rep;
+  for (const StandardFunnelGiven& stage : exercise.stages)
+    input.stages.push_back({stage.name, stage.win_probability});
+  const StandardFunnel funnel = plan_standard_funnel(input);
+  key.wins_week = funnel.wins_per_week;
+  for (const auto& stage : funnel.stages)
+    key.standard_count.push_back(stage.count);
+  key.new_week = funnel.new_opportunities_per_week;
+  key.reps = funnel.reps_needed;
   return key;
 }
 
@@ -412,7 +428,7 @@ StandardFunnelCase make_standard_funnel_case(const CaseOptions& options) {
 
 scenarios::AnswerSpec answer_spec(const StandardFunnelCase& exercise) {
   scenarios::AnswerSpec spec{"", {"quarter_quota", "wins_quarter", "wins_week"}, {}, "answer"};
-  for (const StandardFunnelStage& stage : exercise.stages)
+  for (const StandardFunnelGiven& stage : exercise.stages)
     spec.keys.push_back(stage.answer_key);
   spec.keys.insert(spec.keys.end(), {"new_week", "reps"});
   return spec;
@@ -423,7 +439,8 @@ Marking mark(const StandardFunnelCase& exercise, const std::vector<GivenAnswer>&
   const double tolerance = exercise.tolerance;
   Marking marking;
   marking.answers.push_back(mark_number(
-      answers, "quarter_quota", static_cast<double>(key.quarter_quota), tolerance, 0.5, 0,
+      answers, "quarter_quota", static_cast<double>(key.quarter_quota), tolerance,
+      exercise.whole_floor, 0,
       format_text("annual %ld 万 × VAT %.2f × small projects %d%% × the quarter's %d%%, to whole "
                   "万",
                   exercise.annual_quota, exercise.vat, exercise.small_share_percent,
@@ -431,26 +448,28 @@ Marking mark(const StandardFunnelCase& exercise, const std::vector<GivenAnswer>&
       [&](double given) {
         const double without_vat = exercise.annual_quota * exercise.small_share_percent *
                                    exercise.quarter_share_percent / 10000.0;
-        return close_enough(given, without_vat, tolerance, 0.5)
+        return close_enough(given, without_vat, tolerance, exercise.whole_floor)
                    ? std::string("you left out VAT: the quota is tax-inclusive (× 1.17)")
                    : std::string();
       }));
   marking.answers.push_back(
-      mark_number(answers, "wins_quarter", static_cast<double>(key.wins_quarter), tolerance, 0.5, 0,
+      mark_number(answers, "wins_quarter", static_cast<double>(key.wins_quarter), tolerance,
+                  exercise.whole_floor, 0,
                   format_text("quarter's quota %ld 万 ÷ average deal %.2f 万, to whole deals",
                               key.quarter_quota, exercise.average_deal)));
   marking.answers.push_back(mark_number(
-      answers, "wins_week", key.wins_week, tolerance, 0.05, 2,
+      answers, "wins_week", key.wins_week, tolerance, exercise.fraction_floor, 2,
       format_text("%ld wins ÷ %d selling weeks", key.wins_quarter, exercise.selling_weeks)));
   for (std::size_t i = 0; i < exercise.stages.size(); ++i) {
-    const StandardFunnelStage& stage = exercise.stages[i];
+    const StandardFunnelGiven& stage = exercise.stages[i];
     marking.answers.push_back(mark_number(
-        answers, stage.answer_key, key.standard_count[i], tolerance, 0.05, 1,
+        answers, stage.answer_key, key.standard_count[i], tolerance, exercise.fraction_floor, 1,
         format_text("%s: %.2f wins a week × %.1f weeks in a stage ÷ win probability %s",
                     stage.name.c_str(), key.wins_week, exercise.weeks_per_stage,
                     course::percent(stage.win_probability).c_str()),
         [&](double given) {
-          return close_enough(given, key.wins_week / stage.win_probability, tolerance, 0.05)
+          return close_enough(given, key.wins_week / stage.win_probability, tolerance,
+                              exercise.fraction_floor)
                      ? std::string(
                            "a stage holds a stage's duration of wins: multiply by the "
                            "weeks in a stage")
@@ -458,7 +477,7 @@ Marking mark(const StandardFunnelCase& exercise, const std::vector<GivenAnswer>&
         }));
   }
   marking.answers.push_back(mark_number(
-      answers, "new_week", key.new_week, tolerance, 0.05, 1,
+      answers, "new_week", key.new_week, tolerance, exercise.fraction_floor, 1,
       format_text("%.2f wins a week ÷ the first stage's win probability %s", key.wins_week,
                   course::percent(exercise.stages.front().win_probability).c_str())));
 
@@ -498,14 +517,16 @@ std::string case_json(const StandardFunnelCase& exercise, bool answers) {
                  json_integer(static_cast<std::uint64_t>(exercise.selling_weeks))) +
       ",\"stages\":[";
   for (std::size_t i = 0; i < exercise.stages.size(); ++i) {
-    const StandardFunnelStage& stage = exercise.stages[i];
+    const StandardFunnelGiven& stage = exercise.stages[i];
     json += std::string(i == 0 ? "" : ",") + "{" + json_field("name", json_string(stage.name)) +
             "," + json_field("answer_key", json_string(stage.answer_key)) + "," +
             json_field("win_probability", json_number(stage.win_probability)) + "}";
   }
   json += "]," + json_field("playbook_stages", json_bool(exercise.playbook_stages)) + "," +
           json_field("prospects_per_rep", json_number(exercise.prospects_per_rep)) + "," +
-          json_field("tolerance", json_number(exercise.tolerance)) + "}";
+          json_field("tolerance", json_number(exercise.tolerance)) + "," +
+          json_field("whole_floor", json_number(exercise.whole_floor)) + "," +
+          json_field("fraction_floor", json_number(exercise.fraction_floor)) + "}";
   if (answers) {
     const StandardFunnelKey& key = exercise.key;
     json +=

@@ -241,7 +241,7 @@ std::string render_handout(const StandardFunnelCase& exercise, bool answers) {
   text += row({says(language, "stage", "阶段"),
                says(language, "win probability (cumulative)", "赢单率（累计）")}) +
           rule(2);
-  for (const StandardFunnelStage& stage : exercise.stages) {
+  for (const StandardFunnelGiven& stage : exercise.stages) {
     text += row({stage_name(stage.name, exercise.playbook_stages, false, language),
                  percent(stage.win_probability)});
   }
@@ -272,13 +272,13 @@ std::string render_handout(const StandardFunnelCase& exercise, bool answers) {
   text += says(language, "## Your task\n\n", "## 你的任务\n\n");
   text += format_text(
       says(language,
-           "Fill in every step. Answers within %s of the key count as right (at least 0.5 for "
-           "the quota and the wins, 0.05 for the others); reps must be exact.\n\n",
-           "逐步填写。与答案相差不超过 %s 即算正确（定额与成交数至少容许 0.5，其余至少 0.05）；"
+           "Fill in every step. Answers within %s of the key count as right (at least %g for "
+           "the quota and the wins, %g for the others); reps must be exact.\n\n",
+           "逐步填写。与答案相差不超过 %s 即算正确（定额与成交数至少容许 %g，其余至少 %g）；"
            "销售人员数须完全正确。\n\n"),
-      percent(exercise.tolerance).c_str());
+      percent(exercise.tolerance).c_str(), exercise.whole_floor, exercise.fraction_floor);
   std::vector<std::string> keys = {"quarter_quota", "wins_quarter", "wins_week"};
-  for (const StandardFunnelStage& stage : exercise.stages)
+  for (const StandardFunnelGiven& stage : exercise.stages)
     keys.push_back(stage.answer_key);
   keys.insert(keys.end(), {"new_week", "reps"});
   text += answers_template("standard-funnel", keys, exercise.options);
@@ -303,7 +303,7 @@ std::string render_handout(const StandardFunnelCase& exercise, bool answers) {
       says(language, "- wins a week: %ld ÷ %d = **%.2f**\n", "- 每周成交数：%ld ÷ %d = **%.2f**\n"),
       key.wins_quarter, exercise.selling_weeks, key.wins_week);
   for (std::size_t i = 0; i < exercise.stages.size(); ++i) {
-    const StandardFunnelStage& stage = exercise.stages[i];
+    const StandardFunnelGiven& stage = exercise.stages[i];
     text += format_text(says(language, "- %s (`%s`): %.4f × %.1f ÷ %s = **%.1f**\n",
                              "- %s（`%s`）：%.4f × %.1f ÷ %s = **%.1f**\n"),
                         stage_name(stage.name, exercise.playbook_stages, false, language).c_str(),

@@ -67,7 +67,7 @@ ReceiptsKey receipts_key(const ReceiptsCase& exercise);
 
 // --- standard funnel (playbook §2) --------------------------------------------------------
 
-struct StandardFunnelStage {
+struct StandardFunnelGiven {
   std::string name;
   std::string answer_key;        ///< "count_intent"
   double win_probability = 0.0;  ///< cumulative, as printed (to 0.1 percentage point)
@@ -96,9 +96,11 @@ struct StandardFunnelCase {
   double average_deal = 2.0;     ///< 万 a small deal, 2 decimals
   double weeks_per_stage = 1.0;  ///< 1 decimal
   int selling_weeks = 12;        ///< the course's selling weeks in a quarter
-  std::vector<StandardFunnelStage> stages;
+  std::vector<StandardFunnelGiven> stages;
   double prospects_per_rep = 5.0;  ///< new prospects a rep finds a week, 1 decimal
   double tolerance = 0.01;         ///< relative tolerance for marking
+  double whole_floor = 0.5;        ///< absolute tolerance for the quota (万) and the wins
+  double fraction_floor = 0.05;    ///< absolute tolerance for wins a week and the counts
   StandardFunnelKey key;
 };
 
