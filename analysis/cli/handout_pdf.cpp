@@ -101,9 +101,25 @@ int run_with_timeout(const std::vector<std::string>& arguments, const fs::path& 
   }
 }
 
+std::string format_percent(unsigned char c) {
+  constexpr char HEX[] = "0123456789ABCDEF";
+  return {'%', HEX[c >> 4], HEX[c & 15]};
+}
+
 /// The last lines of Chromium's output, for a message.
 std::string tail(const std::string& text, std::size_t characters = 600) {
   return text.size() <= characters ? text : "..." + text.substr(text.size() - characters);
+}
+
+/// A file:// URL for an absolute path, percent-encoded (a TMPDIR may hold spaces or '#').
+std::string file_url(const fs::path& path) {
+  std::string url = "file://";
+  for (const unsigned char c : path.string()) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '/' || c == '-' || c == '_' || c == '.' || c == '~';
+    url += plain ? std::string(1, static_cast<char>(c)) : format_percent(c);
+  }
+  return url;
 }
 
 }  // namespace
@@ -148,7 +164,7 @@ std::string handout_pdf(const std::string& html, std::chrono::seconds timeout) {
       {chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
        "--disable-background-networking", "--disable-component-update", "--disable-sync",
        "--no-first-run", "--user-data-dir=" + (directory.path() / "profile").string(),
-       "--print-to-pdf=" + pdf.string(), "file://" + page.string()},
+       "--print-to-pdf=" + pdf.string(), file_url(page)},
       log, timeout);
   if (status == -1)
     fail(chromium + " did not finish within " + std::to_string(timeout.count()) + " s");

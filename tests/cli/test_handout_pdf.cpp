@@ -77,7 +77,8 @@ TEST_CASE("handout pdf: a Chinese class-kit handout prints to an A4 PDF in Noto 
           "[handout][process]") {
   if (skipped_without_chromium())
     return;
-  const TemporaryDirectory scratch("funnelsim-pdf-test");
+  // A temporary directory with a space and a '#' in its name: the page's URL is encoded.
+  const TemporaryDirectory scratch("funnelsim pdf#test");
   const ScopedEnvironment tmpdir("TMPDIR", scratch.path().string());
   const std::string html = handout_html(chinese_handouts(), Language::zh);
   CHECK(html.find("<html lang=\"zh-CN\">") != std::string::npos);
