@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "exercise_cases.hpp"
+#include "funnelsim/exercise/course_kinds.hpp"
 #include "funnelsim/exercise/exercise.hpp"
 #include "funnelsim/results/output_path.hpp"
 #include "funnelsim/scenarios/answers.hpp"
@@ -65,7 +66,12 @@ const char* const EXERCISE_KINDS_HELP =
     "            rules the handout prints (playbook §5)\n"
     "  forecast  a branch's funnel and the reps' calls at week W; forecast the quarter by the\n"
     "            funnel model (§4a) and by the calls (§4c), and the new opportunities needed\n"
-    "  gap       one rep's P1-P4 gap ladder and weekly prospecting target (§4d)\n";
+    "  gap       one rep's P1-P4 gap ladder and weekly prospecting target (§4d)\n"
+    "  receipts  a branch's large-project funnel by amount: each stage's expected revenue,\n"
+    "            this quarter's software receipts and the gap to the large-project quota (§4b)\n"
+    "  standard-funnel\n"
+    "            from an annual quota: the quarter's small-project quota, wins a quarter and a\n"
+    "            week, the standard count in each stage, new opportunities a week, reps (§2)\n";
 
 const std::vector<ExerciseKind>& exercise_kind_table() {
   static const std::vector<ExerciseKind> kinds = {
@@ -79,6 +85,18 @@ const std::vector<ExerciseKind>& exercise_kind_table() {
        }},
       {"gap", "One rep's P1-P4 gap ladder to fill in",
        [](const exercise::CaseOptions& options) { return wrap(exercise::make_gap_case(options)); }},
+      {"receipts",
+       "Large projects by amount: each stage's expected revenue, this quarter's software "
+       "receipts and the gap",
+       [](const exercise::CaseOptions& options) {
+         return wrap(exercise::make_receipts_case(options));
+       }},
+      {"standard-funnel",
+       "From an annual quota: the quarter's quota, wins, the standard funnel, new opportunities "
+       "a week and the reps needed",
+       [](const exercise::CaseOptions& options) {
+         return wrap(exercise::make_standard_funnel_case(options));
+       }},
   };
   return kinds;
 }
