@@ -79,6 +79,9 @@ int main(int argc, char** argv) {
       cli::add_export_command(app),
       cli::add_exercise_command(app),
       cli::add_merge_command(app),
+      cli::add_snapshot_command(app),
+      cli::add_calibrate_command(app),
+      cli::add_diagnose_command(app),
   };
   // clang-format on
 
