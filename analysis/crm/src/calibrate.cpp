@@ -17,7 +17,7 @@ namespace {
 
 constexpr double Z95 = 1.959963984540054;
 constexpr double DAYS_PER_WEEK = 7.0;
-constexpr double MIN_DAYS = 1e-3;  ///< a same-day stage change of a date-only history
+constexpr double MIN_DAYS = 1e-3;  ///< the shortest stay a fit takes (days)
 
 std::string num(double value, int digits = 4) {
   char text[64];
@@ -303,7 +303,10 @@ Calibration calibrate(const History& history, const CalibrateOptions& options) {
         } else if (outcome != CENSORED) {
           (outcome == ADVANCED ? adv_existing : lost_existing)[i] += 1;
         }
-        const double so_far = stay.left.value_or(history.end) - stay.entered;
+        double so_far = stay.left.value_or(history.end) - stay.entered;
+        // A history of dates alone: a same-day change took some part of the day.
+        if (history.whole_days && so_far < 0.5)
+          so_far = 0.5;
         if (outcome != CENSORED) {
           durations[i].complete.push_back(so_far);
         } else {
@@ -520,6 +523,9 @@ Calibration calibrate(const History& history, const CalibrateOptions& options) {
       throw Error(ErrorKind::input, history.opportunities_file + ": team '" + team +
                                         "': too few prospects of its own to fit a rate");
     }
+    // A history of several worlds (funnelsim's replications) holds each team once per world.
+    const int worlds = std::max<int>(1, static_cast<int>(history.worlds.size()));
+    t.headcount = static_cast<int>(std::lround(static_cast<double>(t.headcount) / worlds));
     const double rate = events / t.rep_weeks;
     t.prospects_per_week = log_estimate(rate, 1.0 / std::sqrt(events));
     t.prospecting_cv = spread_cv(rates, rate_noise);
@@ -555,13 +561,13 @@ std::string calibration_yaml(const Calibration& fit, const std::string& name,
       "  warmup_weeks: " + std::to_string(warmup) + "   # twice the longest funnel, to fill it\n\n";
   y += "segments:\n";
   for (const SegmentFit& s : fit.segments) {
-    y += "  - name: " + json_string(s.name) + "\n";
+    y += "  - name: " + json_string(scenario_name(s.name)) + "\n";
     y += "    # " + std::to_string(s.opportunities) + " opportunities\n";
     y += "    stages:\n";
     for (const StageFit& st : s.stages) {
       const Estimate& p = st.win_probability;
       const Estimate& m = st.days.mean;
-      y += "      - name: " + json_string(st.name) + "\n";
+      y += "      - name: " + json_string(scenario_name(st.name)) + "\n";
       y += "        win_probability: " + num(p.value, 6) + "   # se " + num(p.se, 2) + ", 95% " +
            num(p.low, 4) + "-" + num(p.high, 4) + "; " + std::to_string(st.advanced) +
            " advanced, " + std::to_string(st.lost) + " lost, " + std::to_string(st.censored) +
@@ -603,8 +609,8 @@ std::string calibration_yaml(const Calibration& fit, const std::string& name,
   y += "\nteams:\n";
   for (const TeamFit& t : fit.teams) {
     const Estimate& r = t.prospects_per_week;
-    y += "  - name: " + json_string(t.name) + "\n";
-    y += "    segment: " + json_string(t.segment) + "\n";
+    y += "  - name: " + json_string(scenario_name(t.name)) + "\n";
+    y += "    segment: " + json_string(scenario_name(t.segment)) + "\n";
     y += "    headcount: " + std::to_string(std::max(1, t.headcount)) +
          "   # reps active in the last 13 weeks; " + std::to_string(t.reps) +
          " people over the history\n";

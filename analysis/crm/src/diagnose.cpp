@@ -123,12 +123,12 @@ DiagnoseReport diagnose_history(const History& history, const DiagnoseRequest& r
   if (request.scenario) {
     const sim::Segment* segment = nullptr;
     for (const sim::Segment& s : request.scenario->segments)
-      segment = s.name == report.segment ? &s : segment;
+      segment = s.name == scenario_name(report.segment) ? &s : segment;
     if (!segment)
       usage("--scenario: no segment named '" + report.segment + "'");
     const sim::Team* team = nullptr;
     for (const sim::Team& t : request.scenario->teams) {
-      if (!team && request.scenario->segments[t.segment].name == report.segment)
+      if (!team && &request.scenario->segments[t.segment] == segment)
         team = &t;
     }
     if (!team)
@@ -199,7 +199,7 @@ DiagnoseReport diagnose_history(const History& history, const DiagnoseRequest& r
     }
     for (std::size_t k = 0; k < o.stays.size(); ++k) {
       const Stay& s = o.stays[k];
-      const auto at = index.find(s.stage);
+      const auto at = index.find(request.scenario ? scenario_name(s.stage) : s.stage);
       if (at == index.end())
         usage("stage '" + s.stage + "' of opportunity '" + o.id + "' is not in the standard");
       const std::size_t i = at->second;

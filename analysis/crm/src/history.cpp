@@ -446,7 +446,7 @@ History parse_history(const std::string& opportunities_text, const std::string& 
     o.team = f.has("team") ? f.required("team") : std::string("team");
     o.segment = f.has("segment") ? f.required("segment") : std::string("all");
     o.source = f.has("source") ? f.text("source") : std::string("prospecting");
-    if (o.source.empty())
+    if (o.source.empty() || normal(o.source) == "prospecting")
       o.source = "prospecting";
     if (f.has("customer")) {
       const std::string n = normal(f.text("customer"));
@@ -633,6 +633,11 @@ History parse_history(const std::string& opportunities_text, const std::string& 
       end = std::max(end, s.left.value_or(s.entered));
   }
   history.end = std::isfinite(end) ? end : 0.0;
+  history.whole_days = !exact_days;
+  for (const Opportunity& o : history.opportunities) {
+    for (const Stay& s : o.stays)
+      history.whole_days = history.whole_days && s.entered == std::floor(s.entered);
+  }
   return history;
 }
 
@@ -653,6 +658,20 @@ History select_world(const History& history, const std::string& world) {
       out.opportunities.push_back(o);
   }
   return out;
+}
+
+std::string scenario_name(const std::string& name) {
+  std::string out;
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7F || c == '.' || c == '=' || c == '/' || c == '\\' ||
+                   std::isspace(byte)
+               ? '-'
+               : c;
+  }
+  if (out.empty())
+    out = "-";
+  return out.size() > 200 ? out.substr(0, 200) : out;
 }
 
 std::vector<std::string> segments(const History& history) {

@@ -101,7 +101,7 @@ HistorySnapshot take_snapshot(const History& history, const SnapshotRequest& req
   if (request.scenario) {
     const sim::Segment* found = nullptr;
     for (const sim::Segment& s : request.scenario->segments) {
-      if (s.name == segment)
+      if (s.name == scenario_name(segment))
         found = &s;
     }
     if (!found)
@@ -151,11 +151,11 @@ HistorySnapshot take_snapshot(const History& history, const SnapshotRequest& req
       if (*o.closed >= out.quarter_start)
         snap.realized += o.amount;
     }
-    if (o.created > t || (o.closed && *o.closed <= t))
+    if (o.created >= t || (o.closed && *o.closed < t))
       continue;
     for (const Stay& s : o.stays) {
-      if (s.entered <= t && (!s.left || *s.left > t)) {
-        const auto at = stage_index.find(s.stage);
+      if (s.entered < t && (!s.left || *s.left >= t)) {
+        const auto at = stage_index.find(request.scenario ? scenario_name(s.stage) : s.stage);
         if (at == stage_index.end())
           usage("stage '" + s.stage + "' of opportunity '" + o.id +
                 "' is not one of the scenario's (" + list(stages) + ")");
@@ -194,6 +194,18 @@ HistorySnapshot take_snapshot(const History& history, const SnapshotRequest& req
   return out;
 }
 
+namespace {
+
+/// A number as a person reads it: ten significant digits (sums of amounts lose the noise of
+/// their last bits).
+std::string number(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.10g", value);
+  return text;
+}
+
+}  // namespace
+
 std::string snapshot_yaml(const HistorySnapshot& h, const std::string& source) {
   const Snapshot& s = h.snapshot;
   std::string y;
@@ -201,22 +213,22 @@ std::string snapshot_yaml(const HistorySnapshot& h, const std::string& source) {
        ",\n# from " + source + " (funnelsim snapshot). Quarter: " + iso_date(h.quarter_start) +
        " to " + iso_date(h.quarter_end - 1) + ".\n";
   y += "# funnelsim forecast THIS_FILE [--scenario SCENARIO]\n";
-  y += "quota: " + json_number(s.quota) + "\n";
-  y += "realized: " + json_number(s.realized) + "          # won so far this quarter, 万\n";
-  y += "weeks_remaining: " + json_number(s.weeks_remaining) + "\n";
-  y += "weeks_in_quarter: " + json_number(s.weeks_in_quarter) + "\n";
+  y += "quota: " + number(s.quota) + "\n";
+  y += "realized: " + number(s.realized) + "          # won so far this quarter, 万\n";
+  y += "weeks_remaining: " + number(s.weeks_remaining) + "\n";
+  y += "weeks_in_quarter: " + number(s.weeks_in_quarter) + "\n";
   if (s.average_deal)
-    y += "average_deal: " + json_number(*s.average_deal) + "   # mean won deal to date, 万\n";
+    y += "average_deal: " + number(*s.average_deal) + "   # mean won deal to date, 万\n";
   y += "stages:             # open opportunities at the day's end\n";
   for (const SnapshotStage& stage : s.stages) {
     y += "  - {name: " + json_string(stage.name) +
-         ", win_probability: " + json_number(stage.win_probability) +
+         ", win_probability: " + number(stage.win_probability) +
          ", count: " + std::to_string(stage.count) +
-         ", amount: " + json_number(stage.amount.value_or(0.0)) + "}\n";
+         ", amount: " + number(stage.amount.value_or(0.0)) + "}\n";
   }
   if (s.calls)
-    y += "calls: {committed: " + json_number(s.calls->committed) +
-         ", possible: " + json_number(s.calls->possible) +
+    y += "calls: {committed: " + number(s.calls->committed) +
+         ", possible: " + number(s.calls->possible) +
          "}   # open deals called commit / best case, 万\n";
   return y;
 }

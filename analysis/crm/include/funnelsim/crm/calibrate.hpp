@@ -70,7 +70,7 @@ struct SegmentFit {
 struct TeamFit {
   std::string name;
   std::string segment;
-  int headcount = 0;             ///< reps active in the history's last 13 weeks
+  int headcount = 0;             ///< reps active in the last 13 weeks (of one world)
   std::size_t reps = 0;          ///< people seen over the history
   double rep_weeks = 0.0;        ///< weeks between each rep's first and last own prospect
   std::size_t prospected = 0;    ///< the reps' own new opportunities

@@ -49,6 +49,7 @@ struct History {
   std::optional<double> origin;
   double end = 0.0;  ///< the last time the history shows: open stays are censored here
   std::vector<std::string> worlds;  ///< funnelsim's variant:replication values, sorted
+  bool whole_days = false;          ///< every time is a date alone: durations are known to a day
   std::string opportunities_file;
   std::string history_file;
 };
@@ -91,6 +92,11 @@ const char* outcome_name(Outcome outcome);
 
 /// Funnel stages of `segment` in funnel order: by the order in which stays follow one another.
 std::vector<std::string> stage_order(const History& history, const std::string& segment);
+/// A CRM's name as a scenario may write it (no whitespace, '.', '=', '/', '\\' or control
+/// characters: each becomes '-'): the names calibrate writes, and how a scenario's stages,
+/// segments and teams are matched to the history's.
+std::string scenario_name(const std::string& name);
+
 /// Segments in order of first appearance.
 std::vector<std::string> segments(const History& history);
 
