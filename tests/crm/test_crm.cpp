@@ -469,3 +469,61 @@ TEST_CASE("The example history, a mainstream CRM's export, calibrates, snapshots
   // An existing output is not replaced without --force.
   CHECK(funnelsim::testing::run_cli("calibrate " + example + " -o " + scenario).exit_code == 2);
 }
+
+TEST_CASE("Diagnose's figures of a hand-made quarter, worked by hand", "[crm]") {
+  // Ann opens one opportunity a week from 2026-01-05 (13 in the quarter, 2 万 each): the even
+  // ones move to solution after 4 days and are lost 6 days later, the odd ones are lost in
+  // intent after 2 days. Bob wins one 10 万 deal, a day in each stage.
+  std::string opportunities = "Id,Owner,Amount,CreatedDate,CloseDate,IsClosed,IsWon\n";
+  std::string history = "OpportunityId,StageName,CreatedDate\n";
+  const double start = *crm::parse_iso_time("2026-01-05");
+  for (int k = 0; k < 13; ++k) {
+    const double created = start + 7 * k;
+    const double closed = created + (k % 2 == 0 ? 10 : 2);
+    const std::string id = "A" + std::to_string(k);
+    const bool open = closed >= start + 91;
+    opportunities += id + ",Ann,2," + crm::iso_date(created) + "," + crm::iso_date(closed) + "," +
+                     (open ? "false" : "true") + ",false\n";
+    history += id + ",intent," + crm::iso_date(created) + "\n";
+    if (k % 2 == 0)
+      history += id + ",solution," + crm::iso_date(created + 4) + "\n";
+    if (!open)
+      history += id + ",Closed Lost," + crm::iso_date(closed) + "\n";
+  }
+  opportunities += "B0,Bob,10,2026-01-05,2026-01-08,true,true\n";
+  history +=
+      "B0,intent,2026-01-05\nB0,solution,2026-01-06\nB0,negotiation,2026-01-07\n"
+      "B0,Closed Won,2026-01-08\n";
+  const crm::History h = crm::parse_history(opportunities, history, text_source());
+  const funnelsim::sim::Model standard = funnelsim::scenarios::load_scenario_file(KNOWN).model;
+  crm::DiagnoseRequest request;
+  std::tie(request.quarter_start, request.quarter_end) = crm::parse_quarter("2026-01-05", h);
+  request.scenario = &standard;
+  const crm::DiagnoseReport report = crm::diagnose_history(h, request);
+  REQUIRE(report.reps.size() == 2);
+  const funnelsim::analysis::exercise::RepFigures& ann = report.reps[0].figures;
+  CHECK(ann.name == "Ann");
+  CHECK(ann.new_per_week == 1.0);
+  CHECK(ann.wins == 0);
+  CHECK(ann.open_count == std::vector<int>{0, 1, 0});           // A12 is in solution at the end
+  CHECK(ann.conversion == std::vector<double>{54, 0, 0});       // 7 of 13 moved on; 0 of 6
+  CHECK(ann.days_in_step == std::vector<double>{3.1, 6.0, 0});  // (7 x 4 + 6 x 2) / 13; 6
+  CHECK(ann.win_rate == 0);
+  CHECK(ann.average_opportunity == 2.0);
+  const funnelsim::analysis::exercise::RepFigures& bob = report.reps[1].figures;
+  CHECK(bob.new_per_week == 0.1);  // 1 / 13
+  CHECK(bob.wins == 1);
+  CHECK(bob.bookings == 10.0);
+  CHECK(bob.conversion == std::vector<double>{100, 100, 100});
+  CHECK(bob.days_in_step == std::vector<double>{1, 1, 1});
+  CHECK(bob.win_rate == 100);
+  CHECK(bob.average_won_deal == 10.0);
+  // The diagnosis is the exercise's, on these figures and the scenario's standard.
+  for (const crm::RepDiagnosis& d : report.reps) {
+    const auto expected = funnelsim::analysis::exercise::diagnose_rep(d.figures, report.standard);
+    CHECK(d.diagnosis.weakness == expected.weakness);
+    CHECK(d.diagnosis.evidence == expected.evidence);
+  }
+  CHECK(report.standard.new_per_week == 5.0);
+  CHECK(report.standard.average_deal == Approx(standard.segments[0].deal_size.expected_value()));
+}

@@ -108,7 +108,8 @@ DiagnoseReport diagnose_history(const History& history, const DiagnoseRequest& r
           " variant:replication worlds: name one with --world");
   const std::vector<std::string> all = segments(history);
   DiagnoseReport report;
-  report.segment = request.segment;
+  // A history without segments is one segment; --segment then names the scenario's.
+  report.segment = history.has_segments ? request.segment : std::string();
   if (report.segment.empty()) {
     if (all.size() != 1)
       usage("the history has several segments: name one with --segment");
@@ -122,8 +123,15 @@ DiagnoseReport diagnose_history(const History& history, const DiagnoseRequest& r
 
   if (request.scenario) {
     const sim::Segment* segment = nullptr;
+    const std::string name = history.has_segments       ? scenario_name(report.segment)
+                             : !request.segment.empty() ? request.segment
+                             : request.scenario->segments.size() == 1
+                                 ? request.scenario->segments.front().name
+                                 : std::string();
+    if (name.empty())
+      usage("the history has no segments and --scenario several: name one with --segment");
     for (const sim::Segment& s : request.scenario->segments)
-      segment = s.name == scenario_name(report.segment) ? &s : segment;
+      segment = s.name == name ? &s : segment;
     if (!segment)
       usage("--scenario: no segment named '" + report.segment + "'");
     const sim::Team* team = nullptr;
@@ -149,7 +157,11 @@ DiagnoseReport diagnose_history(const History& history, const DiagnoseRequest& r
                           : std::optional<double>(team->quota_per_quarter.front()));
     report.standard_source = "the scenario " + request.scenario->name;
   } else {
-    const Calibration fit = calibrate(history);
+    // The standard of this segment alone: another segment's thin history does not stop it.
+    History own = history;
+    std::erase_if(own.opportunities,
+                  [&](const Opportunity& o) { return o.segment != report.segment; });
+    const Calibration fit = calibrate(own);
     const SegmentFit* segment = nullptr;
     for (const SegmentFit& s : fit.segments)
       segment = s.name == report.segment ? &s : segment;

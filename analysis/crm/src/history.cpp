@@ -424,6 +424,7 @@ History parse_history(const std::string& opportunities_text, const std::string& 
     fail(ofile, 1, 1, "", "empty: no header");
   const auto oat = locate(orows[0], OPPORTUNITY_COLUMNS, source.column_map, ofile);
   const bool exact_days = oat.count("created_day") != 0;
+  history.has_segments = oat.count("segment") != 0;
   std::unordered_map<std::string, std::size_t> index;
   std::set<std::string> worlds;
   std::optional<double> origin;

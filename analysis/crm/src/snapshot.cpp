@@ -60,7 +60,8 @@ HistorySnapshot take_snapshot(const History& history, const SnapshotRequest& req
       std::find(history.worlds.begin(), history.worlds.end(), world) == history.worlds.end())
     usage("--world " + world + ": not in the history (" + list(history.worlds) + ")");
   const std::vector<std::string> all = segments(history);
-  std::string segment = request.segment;
+  // A history without segments is one segment; --segment then names the scenario's.
+  std::string segment = history.has_segments ? request.segment : std::string();
   if (segment.empty()) {
     if (all.size() != 1)
       usage("the history has segments " + list(all) + ": name one with --segment");
@@ -100,8 +101,15 @@ HistorySnapshot take_snapshot(const History& history, const SnapshotRequest& req
   std::vector<double> probability;
   if (request.scenario) {
     const sim::Segment* found = nullptr;
+    const std::string name = history.has_segments       ? scenario_name(segment)
+                             : !request.segment.empty() ? request.segment
+                             : request.scenario->segments.size() == 1
+                                 ? request.scenario->segments.front().name
+                                 : std::string();
+    if (name.empty())
+      usage("the history has no segments and --scenario several: name one with --segment");
     for (const sim::Segment& s : request.scenario->segments) {
-      if (s.name == scenario_name(segment))
+      if (s.name == name)
         found = &s;
     }
     if (!found)

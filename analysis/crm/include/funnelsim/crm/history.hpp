@@ -50,6 +50,7 @@ struct History {
   double end = 0.0;  ///< the last time the history shows: open stays are censored here
   std::vector<std::string> worlds;  ///< funnelsim's variant:replication values, sorted
   bool whole_days = false;          ///< every time is a date alone: durations are known to a day
+  bool has_segments = false;  ///< a segment column: else every opportunity is in segment "all"
   std::string opportunities_file;
   std::string history_file;
 };
