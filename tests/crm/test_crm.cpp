@@ -104,7 +104,7 @@ TEST_CASE("A mainstream CRM's two tables read as stays, outcomes and categories"
   CHECK(!crm::parse_iso_time("05/01/2026"));
 }
 
-TEST_CASE("A column map reads other names; bad rows name file, line, column and key", "[crm]") {
+TEST_CASE("A column map reads other names, and bad rows name file, line, column and key", "[crm]") {
   crm::HistorySource source = text_source();
   std::string opportunities = MAINSTREAM_OPPORTUNITIES;
   opportunities.replace(opportunities.find("OwnerId"), 7, "Sales Person");
@@ -312,6 +312,7 @@ TEST_CASE("Calibrate recovers a known scenario from one replication of eight qua
   };
   const double fitted_yearly = yearly(mine), true_yearly = yearly(known);
   CAPTURE(fitted_yearly, true_yearly);
+  WARN("yearly bookings: calibrated " << fitted_yearly << ", true " << true_yearly);
   CHECK(std::abs(fitted_yearly / true_yearly - 1) <= 0.05);
 }
 
@@ -352,15 +353,18 @@ TEST_CASE("Calibrate's 95% intervals cover the truth in 17 of 20 histories, fast
         r.low <= truth.teams[0].prospects_per_week && truth.teams[0].prospects_per_week <= r.high;
   }
   for (std::size_t i = 0; i < t.stages.size(); ++i) {
+    WARN(t.stages[i].name << ": win probability covered " << p_in[i] << "/20, mean days "
+                          << days_in[i] << "/20");
     CAPTURE(t.stages[i].name, p_in[i], days_in[i]);
     CHECK(p_in[i] >= 17);
     CHECK(days_in[i] >= 17);
   }
+  WARN("mean deal covered " << deal_in << "/20, prospecting rate " << rate_in << "/20");
   CHECK(deal_in >= 17);
   CHECK(rate_in >= 17);
 }
 
-TEST_CASE("Diagnose reads each rep's quarter; the team adds up to the results file",
+TEST_CASE("Diagnose reads each rep's quarter, and the team adds up to the results file",
           "[crm][process]") {
   const funnelsim::testing::TemporaryDirectory directory;
   const std::string folder = (directory / "crm").string();
