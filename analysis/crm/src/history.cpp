@@ -17,7 +17,7 @@ namespace funnelsim::analysis::crm {
 namespace {
 
 /// Files larger than this are refused before they are read (a history of millions of rows fits).
-constexpr std::uintmax_t MAX_FILE_BYTES = std::uintmax_t{4} << 30;
+constexpr std::uintmax_t MAX_FILE_BYTES = std::uintmax_t{2} << 30;
 constexpr std::size_t MAX_FIELD_BYTES = 4096;
 constexpr std::size_t MAX_COLUMNS = 1024;
 
@@ -47,75 +47,93 @@ struct Row {
 };
 
 /// RFC 4180 rows with quoted fields (a quoted field may hold commas, doubled quotes and line
-/// breaks); a byte-order mark before the header is skipped.
-std::vector<Row> parse_csv(const std::string& text, const std::string& file) {
-  std::vector<Row> rows;
-  std::size_t i = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  int line = 1;
-  std::size_t line_start = 0;
-  while (i < text.size()) {
-    Row row;
-    row.line = line;
-    while (true) {
-      Cell cell;
-      cell.column = static_cast<int>(i - line_start + 1);
-      const int cell_line = line;
-      if (i < text.size() && text[i] == '"') {
-        ++i;
-        while (true) {
-          if (i >= text.size())
-            fail(file, cell_line, cell.column, "", "a quoted field that never ends");
-          if (text[i] == '"') {
-            if (i + 1 < text.size() && text[i + 1] == '"') {
-              cell.text += '"';
-              i += 2;
-              continue;
+/// breaks), one at a time, so that a large table is never held twice; a byte-order mark
+/// before the header is skipped, empty lines are skipped.
+class CsvReader {
+ public:
+  CsvReader(const std::string& text, const std::string& file)
+      : text_(text), file_(file), i_(text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0) {}
+
+  /// The next row into `row`; false at the end.
+  bool next(Row& row) {
+    const std::string& text = text_;
+    const std::string& file = file_;
+    std::size_t& i = i_;
+    int& line = line_;
+    std::size_t& line_start = line_start_;
+    while (i < text.size()) {
+      row.cells.clear();
+      row.line = line;
+      while (true) {
+        Cell cell;
+        cell.column = static_cast<int>(i - line_start + 1);
+        const int cell_line = line;
+        if (i < text.size() && text[i] == '"') {
+          ++i;
+          while (true) {
+            if (i >= text.size())
+              fail(file, cell_line, cell.column, "", "a quoted field that never ends");
+            if (text[i] == '"') {
+              if (i + 1 < text.size() && text[i + 1] == '"') {
+                cell.text += '"';
+                i += 2;
+                continue;
+              }
+              ++i;
+              break;
             }
-            ++i;
-            break;
+            if (text[i] == '\n') {
+              ++line;
+              line_start = i + 1;
+            }
+            cell.text += text[i++];
+            if (cell.text.size() > MAX_FIELD_BYTES)
+              fail(file, cell_line, cell.column, "", "a field longer than 4096 bytes");
           }
-          if (text[i] == '\n') {
-            ++line;
-            line_start = i + 1;
-          }
-          cell.text += text[i++];
-          if (cell.text.size() > MAX_FIELD_BYTES)
-            fail(file, cell_line, cell.column, "", "a field longer than 4096 bytes");
-        }
-        if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-          fail(file, line, static_cast<int>(i - line_start + 1), "",
-               "text after a quoted field's closing quote");
-      } else {
-        while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-          if (text[i] == '"')
+          if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
             fail(file, line, static_cast<int>(i - line_start + 1), "",
-                 "a quote inside an unquoted field (quote the whole field, doubling quotes)");
-          cell.text += text[i++];
+                 "text after a quoted field's closing quote");
+        } else {
+          while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+            if (text[i] == '"')
+              fail(file, line, static_cast<int>(i - line_start + 1), "",
+                   "a quote inside an unquoted field (quote the whole field, doubling quotes)");
+            cell.text += text[i++];
+            if (cell.text.size() > MAX_FIELD_BYTES)
+              fail(file, line, cell.column, "", "a field longer than 4096 bytes");
+          }
         }
-        if (cell.text.size() > MAX_FIELD_BYTES)
-          fail(file, line, cell.column, "", "a field longer than 4096 bytes");
+        row.cells.push_back(std::move(cell));
+        if (row.cells.size() > MAX_COLUMNS)
+          fail(file, line, 1, "", "more than 1024 columns");
+        if (i < text.size() && text[i] == ',') {
+          ++i;
+          continue;
+        }
+        break;
       }
-      row.cells.push_back(std::move(cell));
-      if (row.cells.size() > MAX_COLUMNS)
-        fail(file, line, 1, "", "more than 1024 columns");
-      if (i < text.size() && text[i] == ',') {
+      if (i < text.size() && text[i] == '\r')
         ++i;
-        continue;
-      }
-      break;
+      if (i < text.size() && text[i] == '\n')
+        ++i;
+      ++line;
+      line_start = i;
+      if (row.cells.size() == 1 && row.cells[0].text.empty())
+        continue;  // an empty line
+      return true;
     }
-    if (i < text.size() && text[i] == '\r')
-      ++i;
-    if (i < text.size() && text[i] == '\n')
-      ++i;
-    ++line;
-    line_start = i;
-    if (row.cells.size() == 1 && row.cells[0].text.empty())
-      continue;  // an empty line
-    rows.push_back(std::move(row));
+    return false;
   }
-  return rows;
-}
+  /// The line after the last row read.
+  int line() const { return line_; }
+
+ private:
+  const std::string& text_;
+  const std::string& file_;
+  std::size_t i_;
+  int line_ = 1;
+  std::size_t line_start_ = 0;
+};
 
 std::string read_file(const std::string& file) {
   std::error_code error;
@@ -123,7 +141,7 @@ std::string read_file(const std::string& file) {
   if (error)
     throw Error(ErrorKind::input, file + ": cannot read: " + error.message());
   if (size > MAX_FILE_BYTES)
-    throw Error(ErrorKind::input, file + ": larger than 4 GiB");
+    throw Error(ErrorKind::input, file + ": larger than 2 GiB");
   std::ifstream in(file, std::ios::binary);
   if (!in)
     throw Error(ErrorKind::input, file + ": cannot open");
@@ -419,10 +437,11 @@ History parse_history(const std::string& opportunities_text, const std::string& 
   const std::string& ofile = source.opportunities_file;
   const std::string& hfile = source.history_file;
 
-  const std::vector<Row> orows = parse_csv(opportunities_text, ofile);
-  if (orows.empty())
+  CsvReader oreader(opportunities_text, ofile);
+  Row oheader;
+  if (!oreader.next(oheader))
     fail(ofile, 1, 1, "", "empty: no header");
-  const auto oat = locate(orows[0], OPPORTUNITY_COLUMNS, source.column_map, ofile);
+  const auto oat = locate(oheader, OPPORTUNITY_COLUMNS, source.column_map, ofile);
   const bool exact_days = oat.count("created_day") != 0;
   history.has_segments = oat.count("segment") != 0;
   std::unordered_map<std::string, std::size_t> index;
@@ -432,12 +451,11 @@ History parse_history(const std::string& opportunities_text, const std::string& 
   std::vector<double> created_days;  ///< funnelsim's exact days, placed once day 0 is known
   std::vector<std::pair<std::size_t, double>> close_days;
   std::vector<int> lines;
-  for (std::size_t r = 1; r < orows.size(); ++r) {
-    const Row& row = orows[r];
-    if (row.cells.size() != orows[0].cells.size())
+  for (Row row; oreader.next(row);) {
+    if (row.cells.size() != oheader.cells.size())
       fail(ofile, row.line, 1, "",
            "has " + std::to_string(row.cells.size()) + " fields, the header " +
-               std::to_string(orows[0].cells.size()));
+               std::to_string(oheader.cells.size()));
     const Fields f{ofile, row, oat};
     Opportunity o;
     o.id = f.required("opportunity_id");
@@ -537,10 +555,11 @@ History parse_history(const std::string& opportunities_text, const std::string& 
   history.origin = origin;
 
   // The stage history: rows in any order; per opportunity, by the time it entered.
-  const std::vector<Row> hrows = parse_csv(history_text, hfile);
-  if (hrows.empty())
+  CsvReader hreader(history_text, hfile);
+  Row hheader;
+  if (!hreader.next(hheader))
     fail(hfile, 1, 1, "", "empty: no header");
-  const auto hat = locate(hrows[0], HISTORY_COLUMNS, source.column_map, hfile);
+  const auto hat = locate(hheader, HISTORY_COLUMNS, source.column_map, hfile);
   const bool history_days = hat.count("entered_day") != 0;
   if (history_days && !origin)
     fail(hfile, 1, 1, "entered_day",
@@ -551,12 +570,11 @@ History parse_history(const std::string& opportunities_text, const std::string& 
     std::optional<Outcome> closes;
   };
   std::vector<std::vector<Entry>> entries(history.opportunities.size());
-  for (std::size_t r = 1; r < hrows.size(); ++r) {
-    const Row& row = hrows[r];
-    if (row.cells.size() != hrows[0].cells.size())
+  for (Row row; hreader.next(row);) {
+    if (row.cells.size() != hheader.cells.size())
       fail(hfile, row.line, 1, "",
            "has " + std::to_string(row.cells.size()) + " fields, the header " +
-               std::to_string(hrows[0].cells.size()));
+               std::to_string(hheader.cells.size()));
     const Fields f{hfile, row, hat};
     const std::string id = f.required("opportunity_id");
     const auto found = index.find(id);
@@ -618,7 +636,7 @@ History parse_history(const std::string& opportunities_text, const std::string& 
       o.stays.push_back(entry.stay);
     }
     if (o.stays.empty()) {
-      fail(hfile, static_cast<int>(hrows.size()) + 1, 0, "opportunity_id",
+      fail(hfile, hreader.line(), 0, "opportunity_id",
            "no stage rows for opportunity '" + o.id + "' of " + ofile);
     }
     if (o.closed) {
