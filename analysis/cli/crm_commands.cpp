@@ -233,6 +233,12 @@ Command add_diagnose_command(CLI::App& app) {
                       "Write the diagnosis to this file (HTML when it ends in .html)");
   command->add_flag("--json", args->json, "JSON instead of text");
   command->add_flag("--force", args->force, "Overwrite an existing output file");
+  command->footer(
+      "\nExample:\n"
+      "  funnelsim diagnose scenarios/crm-example --quarter 2026-Q2\n"
+      "  funnelsim diagnose crm/ --quarter 3 --scenario scenarios/branch.yaml --segment small -o "
+      "d.html\n"
+      "The rules are the diagnose exercise's (docs/training.md); the history: docs/crm.md.\n");
   return {command, [args] { return diagnose(*args); }};
 }
 
@@ -260,7 +266,7 @@ Command add_snapshot_command(CLI::App& app) {
       "\nExample:\n"
       "  funnelsim snapshot crm/ --as-of 2026-02-22 --quota 260 -o week7.yaml\n"
       "  funnelsim forecast week7.yaml --scenario scenarios/branch.yaml\n"
-      "The history's format: docs/crm.md.\n");
+      "The history's format and the workflow: docs/crm.md.\n");
   return {command, [args] { return snapshot(*args); }};
 }
 
