@@ -531,3 +531,64 @@ TEST_CASE("Diagnose's figures of a hand-made quarter, worked by hand", "[crm]") 
   CHECK(report.standard.new_per_week == 5.0);
   CHECK(report.standard.average_deal == Approx(standard.segments[0].deal_size.expected_value()));
 }
+
+TEST_CASE("Censored stage advances and their errors, worked by hand", "[crm]") {
+  // Stage A then B. 12 deals reach B (9 won, 3 lost), 2 are still open in B, 8 are lost in A,
+  // 4 are still open in A, and one goes A -> B -> back to A and is lost there.
+  // A: advanced 12 + 2 + 1 = 15, lost 8 + 1 = 9, open 4: a = 15 / 24 = 0.625.
+  // B: won 9, lost 3, open 2 and the move back 1 (censored): a = 9 / 12 = 0.75.
+  // p(B) = 0.75, p(A) = 0.625 x 0.75 = 0.46875; var ln a = (1 - a) / (n a).
+  std::string opportunities = "Id,Owner,Amount,CreatedDate,CloseDate,IsClosed,IsWon\n";
+  std::string history = "OpportunityId,StageName,CreatedDate\n";
+  const double start = *crm::parse_iso_time("2026-01-01");
+  int n = 0;
+  const auto add = [&](const std::vector<std::string>& stages, const std::string& end) {
+    const std::string id = "O" + std::to_string(n);
+    const double created = start + n;
+    ++n;
+    for (std::size_t k = 0; k < stages.size(); ++k)
+      history += id + "," + stages[k] + "," + crm::iso_date(created + 3.0 * k) + "\n";
+    const double closed = created + 3.0 * static_cast<double>(stages.size());
+    if (!end.empty())
+      history += id + "," + end + "," + crm::iso_date(closed) + "\n";
+    opportunities += id + ",R,2," + crm::iso_date(created) + "," +
+                     (end.empty() ? "" : crm::iso_date(closed)) + "," +
+                     (end.empty() ? "false" : "true") + "," +
+                     (end == "Closed Won" ? "true" : "false") + "\n";
+  };
+  for (int k = 0; k < 9; ++k)
+    add({"A", "B"}, "Closed Won");
+  for (int k = 0; k < 3; ++k)
+    add({"A", "B"}, "Closed Lost");
+  for (int k = 0; k < 2; ++k)
+    add({"A", "B"}, "");
+  for (int k = 0; k < 8; ++k)
+    add({"A"}, "Closed Lost");
+  for (int k = 0; k < 4; ++k)
+    add({"A"}, "");
+  add({"A", "B", "A"}, "Closed Lost");
+  const crm::Calibration fit =
+      crm::calibrate(crm::parse_history(opportunities, history, text_source()));
+  const crm::SegmentFit& s = fit.segments.at(0);
+  REQUIRE(s.stages.size() == 2);
+  CHECK(s.stages[0].advanced == 15);
+  CHECK(s.stages[0].lost == 9);
+  CHECK(s.stages[1].advanced == 9);
+  CHECK(s.stages[1].lost == 3);
+  CHECK(s.stages[1].censored == 3);
+  CHECK(s.stages[1].win_probability.value == Approx(0.75));
+  CHECK(s.stages[0].win_probability.value == Approx(0.46875));
+  const double var_a = 0.375 / (24 * 0.625), var_b = 0.25 / (12 * 0.75);
+  CHECK(s.stages[1].win_probability.se == Approx(0.75 * std::sqrt(var_b)));
+  CHECK(s.stages[0].win_probability.se == Approx(0.46875 * std::sqrt(var_a + var_b)));
+  CHECK(s.stages[0].win_probability.low ==
+        Approx(0.46875 * std::exp(-1.959963984540054 * std::sqrt(var_a + var_b))));
+  // Every deal is 2: one bucket, and the scenario says so.
+  CHECK(s.deal_size.mean.value == 2.0);
+  CHECK_THAT(crm::calibration_yaml(fit, "x", "here"), Catch::Contains("dist: fixed, value: 2"));
+  const funnelsim::sim::Model model =
+      funnelsim::scenarios::load_scenario_text(crm::calibration_yaml(fit, "x", "here"), "x.yaml")
+          .model;
+  CHECK(model.segments[0].deal_size.expected_value() == 2.0);
+  CHECK(model.segments[0].stages[0].win_probability == Approx(0.46875).epsilon(1e-5));
+}

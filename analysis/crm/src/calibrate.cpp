@@ -293,9 +293,12 @@ Calibration calibrate(const History& history, const CalibrateOptions& options) {
         const std::size_t i = index[stay.stage];
         const bool last = k + 1 == o.stays.size();
         enum { ADVANCED, LOST, CENSORED } outcome = CENSORED;
-        if (!last || o.outcome == Outcome::won)
+        // A move back to an earlier stage (a CRM's correction) says nothing of the outcome:
+        // censored, though its duration is whole.
+        const bool back = !last && index[o.stays[k + 1].stage] <= i;
+        if ((!last && !back) || (last && o.outcome == Outcome::won))
           outcome = ADVANCED;
-        else if (o.outcome == Outcome::lost)
+        else if (last && o.outcome == Outcome::lost)
           outcome = LOST;
         if (counts) {
           ++entered[i];
@@ -307,7 +310,7 @@ Calibration calibrate(const History& history, const CalibrateOptions& options) {
         // A history of dates alone: a same-day change took some part of the day.
         if (history.whole_days && so_far < 0.5)
           so_far = 0.5;
-        if (outcome != CENSORED) {
+        if (outcome != CENSORED || back) {
           durations[i].complete.push_back(so_far);
         } else {
           durations[i].censored.push_back(so_far);
