@@ -11,6 +11,7 @@
 
 #include "funnelsim/error.hpp"
 #include "funnelsim/stats/json.hpp"
+#include "html_style.hpp"
 
 namespace funnelsim::analysis::crm {
 namespace {
@@ -723,13 +724,11 @@ std::string calibration_html(const Calibration& fit, const std::string& source) 
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
       "charset=\"utf-8\"><title>Calibration</title>\n"
-      "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#222}"
-      "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{padding:0.25em 0.7em;"
-      "border-bottom:1px solid #ddd;text-align:right}th{background:#f4f4f4}"
-      "td:first-child,th:first-child{text-align:left}h1{font-size:1.5em}</style></head><body>\n";
+      "<style>" +
+      std::string(HTML_STYLE) + "</style></head><body>\n";
   h += "<h1>Calibration of " + html_escape(source) + "</h1>\n<p>" +
        std::to_string(fit.opportunities) + " opportunities, " + iso_date(fit.start) + " to " +
-       iso_date(fit.end) + ". Observed against fitted; intervals are 95%.</p>\n";
+       iso_date(fit.end) + ". Observed against fitted; intervals are 95%; amounts in 万.</p>\n";
   for (const SegmentFit& s : fit.segments) {
     h += "<h2>Segment " + html_escape(s.name) +
          "</h2>\n<table><tr><th>stage</th><th>entered</th>"

@@ -9,6 +9,7 @@
 #include "funnelsim/error.hpp"
 #include "funnelsim/sim/model.hpp"
 #include "funnelsim/stats/json.hpp"
+#include "html_style.hpp"
 
 namespace funnelsim::analysis::crm {
 namespace {
@@ -297,9 +298,9 @@ std::string diagnose_text(const DiagnoseReport& r) {
 std::string diagnose_html(const DiagnoseReport& r) {
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Diagnosis</title>"
-      "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-"
-      "collapse:collapse}td,th{padding:0.25em 0.7em;border-bottom:1px solid #ddd;text-align:"
-      "right}td:first-child,th:first-child,td.text{text-align:left}th{background:#f4f4f4}</style>"
+      "<style>" +
+      std::string(HTML_STYLE) +
+      "</style>"
       "</head><body>\n<h1>Diagnosis of segment " +
       escape(r.segment) + "</h1>\n<p>Quarter " + iso_date(r.quarter_start) + " to " +
       iso_date(r.quarter_end - 1) + "; standard: " + escape(r.standard_source) +
@@ -315,6 +316,29 @@ std::string diagnose_html(const DiagnoseReport& r) {
          "</td><td class=\"text\">" + weakness_name(d.diagnosis.weakness) +
          "</td><td class=\"text\">" + escape(d.diagnosis.evidence) + " " +
          escape(d.diagnosis.question) + "</td></tr>\n";
+  }
+  h += "</table>\n";
+  // Balance and Time-in-Step: each stage's open deals and days, against the standard.
+  h += "<h2>Balance and Time-in-Step</h2>\n<table><tr><th>rep</th>";
+  const exercise::RepStandard& s = r.standard;
+  for (std::size_t i = 0; i < s.stages.size(); ++i)
+    h += "<th>" + escape(s.stages[i]) + " open (" + fmt("%.1f", s.standard_count[i]) + ")</th>";
+  for (std::size_t i = 0; i < s.stages.size(); ++i)
+    h += "<th>" + escape(s.stages[i]) + " moved on (" + fmt("%.0f%%", 100 * s.conversion[i]) +
+         ")</th>";
+  for (std::size_t i = 0; i < s.stages.size(); ++i)
+    h += "<th>" + escape(s.stages[i]) + " days (" + fmt("%.1f", s.days_per_stage) + ")</th>";
+  h += "</tr>\n";
+  for (const RepDiagnosis& d : r.reps) {
+    const exercise::RepFigures& f = d.figures;
+    h += "<tr><td>" + escape(f.name) + "</td>";
+    for (const int n : f.open_count)
+      h += "<td>" + std::to_string(n) + "</td>";
+    for (const double c : f.conversion)
+      h += "<td>" + fmt("%.0f%%", c) + "</td>";
+    for (const double days : f.days_in_step)
+      h += "<td>" + fmt("%.1f", days) + "</td>";
+    h += "</tr>\n";
   }
   h += "</table>\n</body></html>\n";
   return h;
