@@ -3,7 +3,7 @@
 #   FUNNELSIM_USES_<library>: the libraries it may include and link, nothing else.
 # funnelsim_check_layering() fails the configure step when a library links one it may not
 # use; the test `layering` (scripts/check-layering) fails when a source file includes one.
-set(FUNNELSIM_LIBRARIES sim stats forecast scenarios results experiment report exercise)
+set(FUNNELSIM_LIBRARIES sim stats forecast scenarios results experiment report exercise crm)
 set(FUNNELSIM_USES_sim "")
 set(FUNNELSIM_USES_stats "")
 set(FUNNELSIM_USES_forecast sim stats)
@@ -12,11 +12,12 @@ set(FUNNELSIM_USES_results sim stats)
 set(FUNNELSIM_USES_experiment sim stats forecast scenarios results)
 set(FUNNELSIM_USES_report sim stats forecast scenarios results)
 set(FUNNELSIM_USES_exercise sim stats forecast scenarios)
+set(FUNNELSIM_USES_crm sim stats forecast scenarios exercise)
 
 # The folder of each library's sources and headers, for scripts/check-layering.
 set(FUNNELSIM_FOLDER_sim sim)
 set(FUNNELSIM_FOLDER_scenarios scenarios/loader)
-foreach(library stats forecast results experiment report exercise)
+foreach(library stats forecast results experiment report exercise crm)
   set(FUNNELSIM_FOLDER_${library} analysis/${library})
 endforeach()
 

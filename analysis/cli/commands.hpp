@@ -36,6 +36,9 @@ Command add_report_command(CLI::App& app);
 Command add_export_command(CLI::App& app);
 Command add_exercise_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
+Command add_snapshot_command(CLI::App& app);
+Command add_calibrate_command(CLI::App& app);
+Command add_diagnose_command(CLI::App& app);
 // The subcommands of 'plan'.
 Command add_plan_headcount_command(CLI::App& plan);
 Command add_plan_prospecting_command(CLI::App& plan);

@@ -31,6 +31,8 @@ constexpr const char* EPILOG =
     "  funnelsim forecast-accuracy results.h5\n"
     "  funnelsim run scenarios/company.yaml -n 10000 --shard 1/4 -o part1.h5   (then 2/4...)\n"
     "  funnelsim merge part1.h5 part2.h5 part3.h5 part4.h5 -o company.h5\n"
+    "  funnelsim calibrate scenarios/crm-example -o mine.yaml   (your CRM's history: docs/crm.md)\n"
+    "  funnelsim snapshot scenarios/crm-example --as-of 2026-05-17 --quota 80 -o today.yaml\n"
     "\nExit codes: 0 success, 1 runtime failure, 2 bad usage or bad input, 130 interrupted.\n"
     "Scenario keys are documented in scenarios/README.md; the results layout in "
     "analysis/RESULTS.md.\n";
@@ -79,6 +81,9 @@ int main(int argc, char** argv) {
       cli::add_export_command(app),
       cli::add_exercise_command(app),
       cli::add_merge_command(app),
+      cli::add_calibrate_command(app),
+      cli::add_snapshot_command(app),
+      cli::add_diagnose_command(app),
   };
   // clang-format on
 

@@ -1,0 +1,104 @@
+#pragma once
+/// An opportunity history read from a CRM: funnelsim's own CRM export (`run --crm-export`,
+/// analysis/RESULTS.md) or the two tables a mainstream CRM exports (an opportunity table and an
+/// opportunity-history table, one row per stage change). Columns are found by name, written any
+/// way a CRM writes them (`opportunity_id`, `Opportunity ID`, `OpportunityId` are one name), with
+/// the mainstream CRMs' names built in (StageName, OwnerId, CreatedDate, ...) and a column map
+/// for others. Every bad row is an Error of kind input naming `file:line:column: column: what`.
+///
+/// Times are days since 1970-01-01, fractional: a date alone is its day's start; funnelsim's
+/// `*_day` columns give the exact time.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace funnelsim::analysis::crm {
+
+enum class Outcome { open, won, lost, stalled, dropped };
+
+/// One stay of an opportunity in a stage.
+struct Stay {
+  std::string stage;
+  double entered = 0.0;
+  std::optional<double> left;         ///< empty while it is in the stage
+  std::string category;               ///< commit, best_case, pipeline or empty
+  std::optional<double> probability;  ///< the CRM's probability of the stage, in [0, 1]
+};
+
+struct Opportunity {
+  std::string id;
+  std::string world;  ///< variant:replication of funnelsim's export; empty otherwise
+  std::string rep;    ///< the owner (qualified by world when a history holds several)
+  std::string team;
+  std::string segment;
+  std::string source;  ///< "prospecting" (the rep's own) or a lead source's name
+  bool existing = false;
+  double created = 0.0;
+  double amount = 0.0;
+  std::optional<double> closed;
+  Outcome outcome = Outcome::open;
+  std::vector<Stay> stays;  ///< in order; the last one is open unless the outcome is closed
+};
+
+struct History {
+  std::vector<Opportunity> opportunities;
+  /// The first measured day of funnelsim's export (its day 0), when the history is one.
+  std::optional<double> origin;
+  double end = 0.0;  ///< the last time the history shows: open stays are censored here
+  std::vector<std::string> worlds;  ///< funnelsim's variant:replication values, sorted
+  bool whole_days = false;          ///< every time is a date alone: durations are known to a day
+  bool has_segments = false;  ///< a segment column: else every opportunity is in segment "all"
+  std::string opportunities_file;
+  std::string history_file;
+};
+
+/// Where the two tables are, and the user's column map (canonical name -> their column).
+struct HistorySource {
+  std::string opportunities_file;
+  std::string history_file;
+  std::map<std::string, std::string> column_map;
+};
+
+/// The two files of a folder in the CRM export's shape: DIR/opportunities.csv and
+/// DIR/stage_history.csv.
+HistorySource history_folder(const std::string& folder);
+
+/// Parses a `--map COLUMN=NAME` entry into `source`; throws a usage Error when malformed or when
+/// COLUMN is not one of the canonical columns.
+void add_column_map(HistorySource& source, const std::string& entry);
+
+/// The canonical columns a map may name, for messages and help.
+std::string canonical_columns();
+
+/// Reads both tables. Throws funnelsim::Error (kind input) on the first bad row.
+History read_history(const HistorySource& source);
+
+/// Reads from text (the tests); file names are used in messages only.
+History parse_history(const std::string& opportunities_text, const std::string& history_text,
+                      const HistorySource& source);
+
+/// Days since 1970-01-01 of an ISO date `yyyy-mm-dd`, with an optional time
+/// (`Thh:mm[:ss[.fff]]`, `Z` or an offset ignored); nullopt when it is not one.
+std::optional<double> parse_iso_time(const std::string& text);
+/// yyyy-mm-dd of the day that holds `time`.
+std::string iso_date(double time);
+
+/// The opportunities of one variant:replication world of funnelsim's export.
+History select_world(const History& history, const std::string& world);
+
+const char* outcome_name(Outcome outcome);
+
+/// Funnel stages of `segment` in funnel order: by the order in which stays follow one another.
+std::vector<std::string> stage_order(const History& history, const std::string& segment);
+/// A CRM's name as a scenario may write it (no whitespace, '.', '=', '/', '\\' or control
+/// characters: each becomes '-'): the names calibrate writes, and how a scenario's stages,
+/// segments and teams are matched to the history's.
+std::string scenario_name(const std::string& name);
+
+/// Segments in order of first appearance.
+std::vector<std::string> segments(const History& history);
+
+}  // namespace funnelsim::analysis::crm
