@@ -39,8 +39,11 @@ extern const char* const EXERCISE_KINDS_HELP;
 ExerciseCase make_exercise_case(const std::string& kind,
                                 const analysis::exercise::CaseOptions& options);
 
+/// A case's options; `scenario`, when not empty, is the trainer's scenario file whose funnel
+/// the case works (validated as `funnelsim validate` does; an InputError when it is bad).
 analysis::exercise::CaseOptions case_options(std::uint64_t seed, const std::string& difficulty,
-                                             const std::string& language);
+                                             const std::string& language,
+                                             const std::string& scenario = "");
 
 /// The handout as the output file's name asks: Markdown, or HTML (.html, .htm), or an A4 PDF
 /// (.pdf, printed by headless Chromium).
@@ -52,8 +55,9 @@ std::array<unsigned char, 32> read_class_secret(const std::string& path);
 /// The seed behind a case code, which only the secret can give.
 std::uint64_t class_case_seed(const std::array<unsigned char, 32>& secret, const std::string& code);
 
-/// --difficulty and --lang, as every exercise command takes them.
-void add_case_options(CLI::App& command, std::string& difficulty, std::string& language);
+/// --difficulty, --lang and --scenario, as every exercise command takes them.
+void add_case_options(CLI::App& command, std::string& difficulty, std::string& language,
+                      std::string& scenario);
 
 Command add_class_command(CLI::App& parent);
 Command add_grade_command(CLI::App& parent);

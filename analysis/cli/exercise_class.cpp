@@ -26,6 +26,7 @@
 #include "funnelsim/results/output_path.hpp"
 #include "funnelsim/scenarios/answers.hpp"
 #include "funnelsim/scenarios/error.hpp"
+#include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/stats/csv.hpp"
 #include "funnelsim/stats/json.hpp"
 #include "funnelsim/stats/text_format.hpp"
@@ -124,8 +125,12 @@ ExerciseCase make_exercise_case(const std::string& kind, const exercise::CaseOpt
 }
 
 exercise::CaseOptions case_options(std::uint64_t seed, const std::string& difficulty,
-                                   const std::string& language) {
+                                   const std::string& language, const std::string& scenario) {
   exercise::CaseOptions options;
+  if (!scenario.empty()) {
+    options.scenario =
+        std::make_shared<const sim::Model>(scenarios::load_scenario_file(scenario).model);
+  }
   options.seed = seed;
   options.difficulty = difficulty == "easy"   ? exercise::Difficulty::easy
                        : difficulty == "hard" ? exercise::Difficulty::hard
@@ -337,6 +342,7 @@ struct ClassArgs {
   std::string difficulty = "normal";
   std::string language = "en";
   std::string format = "md";
+  std::string scenario;
   std::string output;
   bool force = false;
 };
@@ -360,18 +366,28 @@ int make_class(const ClassArgs& args) {
   }
   const std::string extension = handout_extension(args.format);
   std::vector<std::string> files = {"class.yaml", "roster.csv", "key" + extension};
+  // The trainer's scenario travels with the class, so that grade regenerates the same cases.
+  std::string scenario_yaml;
+  if (!args.scenario.empty()) {
+    scenario_yaml = scenarios::load_scenario_file(args.scenario).resolved_yaml;
+    files.push_back("scenario.yaml");
+  }
   for (const Trainee& trainee : trainees)
     files.push_back(trainee.stem + extension);
   const std::filesystem::path folder(args.output);
-  const std::vector<analysis::FileIdentity> inputs =
-      analysis::identify_inputs({args.roster, args.secret});
+  std::vector<std::filesystem::path> input_paths = {args.roster, args.secret};
+  if (!args.scenario.empty())
+    input_paths.emplace_back(args.scenario);
+  const std::vector<analysis::FileIdentity> inputs = analysis::identify_inputs(input_paths);
   analysis::check_output_directory(folder, args.force, files, inputs);
 
   // The cases, in parallel: each is a pure function of its options.
   const bool chinese = args.language == "zh";
+  const exercise::CaseOptions base = case_options(0, args.difficulty, args.language, args.scenario);
   std::vector<std::string> handouts(trainees.size()), keys(trainees.size());
   tbb::parallel_for(std::size_t{0}, trainees.size(), [&](std::size_t i) {
-    exercise::CaseOptions options = case_options(trainees[i].seed, args.difficulty, args.language);
+    exercise::CaseOptions options = base;
+    options.seed = trainees[i].seed;
     options.code = trainees[i].code;
     const ExerciseCase made = make_exercise_case(args.kind, options);
     handouts[i] = made.markdown(false);
@@ -385,8 +401,9 @@ int make_class(const ClassArgs& args) {
   std::string class_yaml = format_text(
       "# funnelsim exercise class: the trainer's file. It holds each case's seed, from which the "
       "key\n# can be regenerated: do not hand it to trainees. `funnelsim exercise grade` reads "
-      "it.\nkind: %s\ndifficulty: %s\nlanguage: %s\ntrainees:\n",
-      args.kind.c_str(), args.difficulty.c_str(), args.language.c_str());
+      "it.\nkind: %s\ndifficulty: %s\nlanguage: %s\n%strainees:\n",
+      args.kind.c_str(), args.difficulty.c_str(), args.language.c_str(),
+      args.scenario.empty() ? "" : "scenario: scenario.yaml\n");
   std::string roster_csv = "trainee,code,handout,answers_file\n";
   for (const Trainee& trainee : trainees) {
     class_yaml += format_text("  - {name: %s, code: %s, seed: %llu, handout: %s, answers: %s}\n",
@@ -409,6 +426,8 @@ int make_class(const ClassArgs& args) {
     };
     add("class.yaml", class_yaml);
     add("roster.csv", roster_csv);
+    if (!scenario_yaml.empty())
+      add("scenario.yaml", scenario_yaml);
     add("key" + extension, render_handout_file(key_text, "key" + extension, chinese));
     for (std::size_t i = 0; i < trainees.size(); ++i) {
       add(trainees[i].stem + extension,
@@ -434,6 +453,7 @@ int make_class(const ClassArgs& args) {
 
 struct ClassFile {
   std::string kind, difficulty, language;
+  bool scenario = false;  ///< the class works the scenario.yaml beside it
   std::vector<Trainee> trainees;
   std::vector<std::string> answers_files;
 };
@@ -467,6 +487,11 @@ ClassFile read_class_file(const std::string& path) {
   file.language = text_of(root["language"], "language");
   if (file.language != "en" && file.language != "zh")
     fail(root["language"].Mark(), "language", "must be en or zh");
+  if (const YAML::Node scenario = root["scenario"]) {
+    if (!scenario.IsScalar() || scenario.as<std::string>() != "scenario.yaml")
+      fail(scenario.Mark(), "scenario", "must be scenario.yaml, the copy beside class.yaml");
+    file.scenario = true;
+  }
   const YAML::Node trainees = root["trainees"];
   if (!trainees || !trainees.IsSequence() || trainees.size() == 0 || trainees.size() > MAX_TRAINEES)
     fail(trainees ? trainees.Mark() : root.Mark(), "trainees",
@@ -509,14 +534,17 @@ int grade(const GradeArgs& args) {
   if (!std::filesystem::is_directory(args.answers_dir))
     throw UsageError("the answers folder '" + args.answers_dir + "' is not a directory");
 
+  const exercise::CaseOptions base =
+      case_options(0, file.difficulty, file.language,
+                   file.scenario ? (folder / "scenario.yaml").string() : std::string());
   struct Graded {
     exercise::Marking marking;
     std::string problem;  ///< why the answers could not be read, if they could not
   };
   std::vector<Graded> graded(file.trainees.size());
   tbb::parallel_for(std::size_t{0}, file.trainees.size(), [&](std::size_t i) {
-    exercise::CaseOptions options =
-        case_options(file.trainees[i].seed, file.difficulty, file.language);
+    exercise::CaseOptions options = base;
+    options.seed = file.trainees[i].seed;
     options.code = file.trainees[i].code;
     const ExerciseCase made = make_exercise_case(file.kind, options);
     const std::filesystem::path answers =
@@ -577,7 +605,7 @@ Command add_class_command(CLI::App& parent) {
                    "derive from it, so a handout's code cannot regenerate its key without it. "
                    "Keep it to re-create or re-mark the class")
       ->required();
-  add_case_options(*command, args->difficulty, args->language);
+  add_case_options(*command, args->difficulty, args->language, args->scenario);
   command->add_option("--format", args->format, "The handouts' format: md, html or pdf (A4)")
       ->check(CLI::IsMember({"md", "html", "pdf"}))
       ->default_str("md");

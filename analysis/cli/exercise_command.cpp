@@ -24,6 +24,7 @@ struct HandoutArgs {
   std::uint64_t seed = 0;
   std::string difficulty = "normal";
   std::string language = "en";
+  std::string scenario;
   bool answers = false;
   bool json = false;
   std::string output = "-";
@@ -37,14 +38,15 @@ struct CheckArgs {
   std::string secret;
   std::string difficulty = "normal";
   std::string language = "en";
+  std::string scenario;
   std::string answers;
 };
 
 int write_handout(const HandoutArgs& args) {
   if (args.output != "-")
     check_output_target(args.output, args.force);
-  const ExerciseCase exercise_case =
-      make_exercise_case(args.kind, case_options(args.seed, args.difficulty, args.language));
+  const ExerciseCase exercise_case = make_exercise_case(
+      args.kind, case_options(args.seed, args.difficulty, args.language, args.scenario));
   std::string content;
   if (args.json) {
     content = exercise_case.json(args.answers);
@@ -75,7 +77,8 @@ int check(const CheckArgs& args) {
     throw UsageError("--code and --secret go together (a class's case)");
   if (!args.code.empty() && args.seed != 0)
     throw UsageError("give --seed, or --code with --secret, not both");
-  exercise::CaseOptions options = case_options(args.seed, args.difficulty, args.language);
+  exercise::CaseOptions options =
+      case_options(args.seed, args.difficulty, args.language, args.scenario);
   if (!args.code.empty()) {
     options.seed = class_case_seed(read_class_secret(args.secret), args.code);
     options.code = args.code;
@@ -97,7 +100,7 @@ Command add_handout_command(CLI::App& parent, const std::string& kind, const std
   command->add_option("--seed", args->seed, "Case number: the same seed gives the same case")
       ->required()
       ->check(integer_in(0, MAX_SEED));
-  add_case_options(*command, args->difficulty, args->language);
+  add_case_options(*command, args->difficulty, args->language, args->scenario);
   command->add_flag("--answers", args->answers, "Append the answer key (for the trainer)");
   command->add_flag("--json", args->json,
                     "The case as JSON: every number the handout prints (givens), its rules and "
@@ -124,7 +127,7 @@ Command add_check_command(CLI::App& parent) {
       ->check(integer_in(0, MAX_SEED));
   command->add_option("--code", args->code, "A class's case code, as the handout prints it");
   command->add_option("--secret", args->secret, "The class's secret file (with --code)");
-  add_case_options(*command, args->difficulty, args->language);
+  add_case_options(*command, args->difficulty, args->language, args->scenario);
   command
       ->add_option("answers", args->answers, "The trainee's answers (YAML, as the handout shows)")
       ->required()
@@ -134,7 +137,8 @@ Command add_check_command(CLI::App& parent) {
 
 }  // namespace
 
-void add_case_options(CLI::App& command, std::string& difficulty, std::string& language) {
+void add_case_options(CLI::App& command, std::string& difficulty, std::string& language,
+                      std::string& scenario) {
   command
       .add_option("--difficulty", difficulty,
                   "easy: strong signals, round numbers; hard: subtle signals, more reps, the unit "
@@ -146,6 +150,11 @@ void add_case_options(CLI::App& command, std::string& difficulty, std::string& l
                   "en: English; zh: the course's Simplified Chinese (its terms, Chinese names)")
       ->check(CLI::IsMember({"en", "zh"}))
       ->default_str("en");
+  command.add_option(
+      "--scenario", scenario,
+      "A trainer's own scenario: the case works its first team's funnel (stages, win "
+      "probabilities, days, deal sizes, prospecting, quota) instead of the playbook's small "
+      "projects. Give it to check too");
 }
 
 Command add_exercise_command(CLI::App& app) {

@@ -131,6 +131,21 @@ std::string case_title(const CaseOptions& options, const char* english, const ch
                      std::string(to_string(options.difficulty)).c_str());
 }
 
+/// Whose funnel the case works: the playbook's small projects, or the trainer's scenario.
+std::string source_text(const CaseOptions& options, const RepStandard& standard) {
+  if (standard.scenario.empty()) {
+    return say(
+        options,
+        "The funnel is the playbook's small projects (§1): intent 20% → solution 35% → "
+        "negotiation 70%, about a week in each stage, 2 万 deals.\n\n",
+        "漏斗为课程中的小项目漏斗（第一部分）：意向 20% → 方案 35% → 谈判 70%，每个阶段约一周，"
+        "单产约 2 万。\n\n");
+  }
+  return format_text(
+      say(options, "The funnel is the one of the scenario '%s'.\n\n", "漏斗取自场景「%s」。\n\n"),
+      standard.scenario.c_str());
+}
+
 /// How the trainee has the answers marked: the check command, or the trainer for a class.
 std::string how_marked(const char* kind, const CaseOptions& options) {
   if (!options.code.empty()) {
@@ -353,9 +368,9 @@ std::vector<DiagnosisRule> diagnosis_rules(const RepStandard& standard) {
                      round_to(ratio * standard_value, 2)});
   };
   // Time-in-Step first: a stalled funnel distorts the other views (its counts pile up).
-  for (const std::string& stage : standard.stages) {
-    add(Weakness::stalled, "days_in_step." + stage, Comparison::above, STALLED_DAYS,
-        standard.days_per_stage);
+  for (std::size_t i = 0; i < standard.stages.size(); ++i) {
+    add(Weakness::stalled, "days_in_step." + standard.stages[i], Comparison::above, STALLED_DAYS,
+        standard.days_in(i));
   }
   add(Weakness::too_few_prospects, "new_per_week", Comparison::below, FEW_PROSPECTS,
       standard.new_per_week);
@@ -414,21 +429,25 @@ std::string render_handout(const DiagnoseCase& exercise, bool answers) {
   std::string chain;
   for (std::size_t i = 0; i < stages.size(); ++i)
     chain += format_text("%s %.0f%% → ", stages[i].c_str(), 100.0 * standard.win_probability[i]);
+  std::string stage_days;
+  for (std::size_t i = 0; i < stages.size(); ++i)
+    stage_days += format_text(i == 0 ? "%.0f" : " / %.0f", standard.days_in(i));
+  text += source_text(o, standard);
   text += format_text(
       say(o,
-          "A small-project team after one quarter (13 weeks). Read each rep's funnel the way the "
+          "A team after one quarter (13 weeks). Read each rep's funnel the way the "
           "playbook does (§5) — Yield, Balance, Time-in-Step — and label each rep by the rules "
           "at the end.\n\n"
           "**The standard** for a rep: %.0f new opportunities a week; %swon (so %.0f%% of "
-          "resolved opportunities are won); about %.0f days in each stage; an average deal of "
+          "resolved opportunities are won); about %s days in the stages; an average deal of "
           "%.2f 万; a quota of %.0f 万 a quarter. Figures in brackets in the headers are the "
           "standard.\n\n",
-          "一个小项目团队的一个季度（13 周）。按课程（第五部分）的方法读每位销售人员的漏斗——"
+          "一个团队的一个季度（13 周）。按课程（第五部分）的方法读每位销售人员的漏斗——"
           "漏斗的产量（Yield）、漏斗的平衡性（Balance）、漏斗阶段的时间分配与进程"
           "（Time-in-Step）——并按文末的规则给每位销售人员定性。\n\n"
           "**标准**：每人每周 %.0f 个新商机；%s成交（即已结束商机的赢单率为 %.0f%%）；"
-          "每个阶段约 %.0f 天；单产 %.2f 万；季度定额 %.0f 万。表头括号中的数字为标准值。\n\n"),
-      standard.new_per_week, chain.c_str(), 100.0 * standard.win_rate, standard.days_per_stage,
+          "各阶段约 %s 天；单产 %.2f 万；季度定额 %.0f 万。表头括号中的数字为标准值。\n\n"),
+      standard.new_per_week, chain.c_str(), 100.0 * standard.win_rate, stage_days.c_str(),
       standard.average_deal, standard.quota);
 
   text += say(o, "## Yield\n\n", "## 漏斗的产量（Yield）\n\n");
@@ -483,8 +502,8 @@ std::string render_handout(const DiagnoseCase& exercise, bool answers) {
           "\n## "
           "漏斗阶段的时间分配与进程（Time-in-Step）：本季度离开各阶段的商机在该阶段的平均天数\n\n");
   header = {say(o, "rep", "销售人员")};
-  for (const std::string& stage : stages)
-    header.push_back(format_text("%s (%.0f)", stage.c_str(), standard.days_per_stage));
+  for (std::size_t i = 0; i < stages.size(); ++i)
+    header.push_back(format_text("%s (%.0f)", stages[i].c_str(), standard.days_in(i)));
   text += table_row(header) + table_rule(header.size());
   for (const RepFigures& rep : exercise.reps) {
     std::vector<std::string> row = {rep.name};
@@ -558,7 +577,7 @@ std::string case_json(const DiagnoseCase& exercise, bool answers) {
     standard_fields.emplace_back("conversion." + standard.stages[i],
                                  json_number(round_to(100.0 * standard.conversion[i], 0)));
     standard_fields.emplace_back("days_in_step." + standard.stages[i],
-                                 json_number(standard.days_per_stage));
+                                 json_number(standard.days_in(i)));
   }
   standard_fields.emplace_back("average_opportunity", json_number(standard.average_deal));
   standard_fields.emplace_back("average_won_deal", json_number(standard.average_deal));
@@ -603,16 +622,16 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
   const Snapshot& snapshot = exercise.snapshot;
   const int decimals = printed_decimals(o);
   std::string text = case_title(o, "forecast the quarter", "预测本季度");
+  text += source_text(o, exercise.standard);
   if (chinese(o)) {
     text += format_text(
-        "某分公司有 %d 名小项目销售人员，现在是 %.0f 周季度中第 %d 周的周末，还剩 %.0f 周。"
-        "各阶段及其赢单率与课程（第一部分）相同，每个阶段约一周。\n\n",
+        "某分公司有 %d 名销售人员，现在是 %.0f 周季度中第 %d 周的周末，还剩 %.0f 周。"
+        "各阶段及其赢单率见下表。\n\n",
         exercise.reps, snapshot.weeks_in_quarter, exercise.week, snapshot.weeks_remaining);
   } else {
     text += format_text(
-        "A branch of %d small-project reps at the end of week %d of a %.0f-week quarter: %.0f "
-        "weeks are left. The stages and their win probabilities are the playbook's (§1), with "
-        "about one week in each stage.\n\n",
+        "A branch of %d reps at the end of week %d of a %.0f-week quarter: %.0f weeks are "
+        "left. The stages and their win probabilities are in the table below.\n\n",
         exercise.reps, exercise.week, snapshot.weeks_in_quarter, snapshot.weeks_remaining);
   }
   text += table_row({"", ""}) + table_rule(2);
@@ -836,13 +855,14 @@ std::string render_handout(const GapCase& exercise, bool answers) {
   const GapLadder& ladder = exercise.ladder;
   const int decimals = printed_decimals(o);
   std::string text = case_title(o, "fill in the gap ladder", "缺口分析（P1–P4）");
+  text += source_text(o, exercise.standard);
   if (chinese(o)) {
     text += format_text(
-        "%s 是一名小项目销售人员，现在是 %.0f 周季度中第 %d 周的周末（还剩 %.0f 周）。\n\n",
+        "%s 是一名销售人员，现在是 %.0f 周季度中第 %d 周的周末（还剩 %.0f 周）。\n\n",
         exercise.rep.c_str(), snapshot.weeks_in_quarter, exercise.week, snapshot.weeks_remaining);
   } else {
     text += format_text(
-        "%s, a small-project rep, at the end of week %d of a %.0f-week quarter (%.0f weeks "
+        "%s, a rep, at the end of week %d of a %.0f-week quarter (%.0f weeks "
         "left).\n\n",
         exercise.rep.c_str(), exercise.week, snapshot.weeks_in_quarter, snapshot.weeks_remaining);
   }

@@ -25,7 +25,6 @@ namespace {
 
 constexpr int WEEKS = 13;
 constexpr int WARMUP_WEEKS = 13;  // small projects take about three weeks: plenty
-constexpr double QUARTER_START = WARMUP_WEEKS * 7.0;
 
 /// Surnames for reps: unique within a case, so trainees answer by name.
 constexpr std::array<std::string_view, 24> SURNAMES = {
@@ -98,66 +97,113 @@ std::vector<std::string> pick_names(CaseRandom& random, int count, Language lang
 struct RepPlan {
   std::string name;
   double prospects_per_week = 5.0;
-  double win_factor = 1.0;  ///< multiplies every stage-to-stage advance probability
-  double deal_scale = 1.0;  ///< multiplies deal sizes
-  double late_days = 7.0;   ///< mean days in the stages after the first
+  double win_factor = 1.0;   ///< multiplies every stage-to-stage advance probability
+  double deal_scale = 1.0;   ///< multiplies deal sizes
+  double late_factor = 1.0;  ///< multiplies the days (and stall limits) after the first stage
   double quota = 26.0;
 };
 
 /// The playbook's small-project funnel (§1) with the real deal-size table up to 20 万 (§3).
-const std::array<std::string_view, 3> STAGE_NAMES = {"intent", "solution", "negotiation"};
-const std::array<double, 3> STAGE_PROBABILITY = {0.20, 0.35, 0.70};
+const std::string PLAYBOOK_FUNNEL = R"(name: playbook
+calendar: {weeks_per_quarter: 13, quarters: 1}
+segments:
+  - name: small
+    stages:
+      - {name: intent, win_probability: 0.2, days: {dist: gamma, mean: 7, cv: 0.3}}
+      - {name: solution, win_probability: 0.35, days: {dist: gamma, mean: 7, cv: 0.3}}
+      - {name: negotiation, win_probability: 0.7, days: {dist: gamma, mean: 7, cv: 0.3}}
+    deal_size:
+      dist: empirical
+      buckets:
+        - {min: 0,  max: 2,  count: 1106, mean: 1.0657}
+        - {min: 2,  max: 5,  count: 389,  mean: 2.9448}
+        - {min: 5,  max: 10, count: 82,   mean: 6.7803}
+        - {min: 10, max: 20, count: 27,   mean: 12.3326}
+teams:
+  - {name: reps, segment: small, headcount: 1, prospects_per_week: 5, quota_per_quarter: [26]}
+)";
 
-std::string number(double value) {
-  return format_text("%.10g", value);
+/// The funnel a case is built on: the playbook's small projects, or a trainer's own scenario
+/// (its first team's segment, prospecting and quota).
+struct CaseFunnel {
+  std::string name;      ///< the scenario's name; empty for the playbook's
+  sim::Segment segment;  ///< stages, days and deal sizes
+  double prospects_per_week = 5.0;
+  std::optional<double> quota;  ///< 万 per rep a quarter, when the scenario sets one
+};
+
+CaseFunnel case_funnel(const CaseOptions& options) {
+  static const sim::Model playbook =
+      scenarios::load_scenario_text(PLAYBOOK_FUNNEL, "<exercise funnel>", {}).model;
+  const sim::Model& model = options.scenario ? *options.scenario : playbook;
+  const sim::Team& team = model.teams.front();
+  CaseFunnel funnel;
+  funnel.name = options.scenario ? model.name : "";
+  funnel.segment = model.segments.at(team.segment);
+  // A case reads one funnel: new customers only, and the reps' own prospecting.
+  funnel.segment.existing_share = 0.0;
+  funnel.segment.existing_win_probability = 0.0;
+  funnel.prospects_per_week = team.prospects_per_week;
+  if (options.scenario && !team.quota_per_quarter.empty())
+    funnel.quota = team.quota_per_quarter.front();
+  return funnel;
 }
 
 /// The stage probabilities of a rep whose advance probabilities are all multiplied by `factor`.
-std::array<double, 3> probabilities(double factor) {
-  std::array<double, 3> p{};
-  p[2] = STAGE_PROBABILITY[2] * factor;
-  for (int i = 1; i >= 0; --i) {
-    p[static_cast<std::size_t>(i)] = p[static_cast<std::size_t>(i) + 1] * factor *
-                                     STAGE_PROBABILITY[static_cast<std::size_t>(i)] /
-                                     STAGE_PROBABILITY[static_cast<std::size_t>(i) + 1];
+std::vector<double> probabilities(const sim::Segment& segment, double factor) {
+  const std::size_t n = segment.stages.size();
+  std::vector<double> p(n);
+  p[n - 1] = segment.stages[n - 1].win_probability * factor;
+  for (std::size_t i = n - 1; i-- > 0;) {
+    p[i] = p[i + 1] * factor * segment.stages[i].win_probability /
+           segment.stages[i + 1].win_probability;
   }
   return p;
 }
 
-/// A scenario with one team and one segment per rep, so each rep can have a funnel of its own.
-std::string scenario_yaml(const std::string& name, const std::vector<RepPlan>& reps) {
-  std::string yaml = "name: " + name + "\n";
-  yaml += "calendar: {weeks_per_quarter: " + std::to_string(WEEKS) +
-          ", quarters: 1, warmup_weeks: " + std::to_string(WARMUP_WEEKS) + "}\n";
-  yaml += "segments:\n";
-  for (const RepPlan& rep : reps) {
-    const std::array<double, 3> p = probabilities(rep.win_factor);
-    yaml += "  - name: " + rep.name + "\n    stages:\n";
-    for (std::size_t i = 0; i < STAGE_NAMES.size(); ++i) {
-      const double days = i == 0 ? 7.0 : rep.late_days;
-      yaml += "      - {name: " + std::string(STAGE_NAMES[i]) +
-              ", win_probability: " + number(p[i]) + ", days: {dist: gamma, mean: " + number(days) +
-              ", cv: 0.3}}\n";
-    }
-    yaml += "    deal_size:\n      dist: empirical\n      scale: " + number(rep.deal_scale) +
-            "\n      buckets:\n"
-            "        - {min: 0,  max: 2,  count: 1106, mean: 1.0657}\n"
-            "        - {min: 2,  max: 5,  count: 389,  mean: 2.9448}\n"
-            "        - {min: 5,  max: 10, count: 82,   mean: 6.7803}\n"
-            "        - {min: 10, max: 20, count: 27,   mean: 12.3326}\n";
-  }
-  yaml += "teams:\n";
-  for (const RepPlan& rep : reps) {
-    yaml += "  - {name: " + rep.name + ", segment: " + rep.name +
-            ", headcount: 1, prospects_per_week: " + number(rep.prospects_per_week) +
-            ", quota_per_quarter: [" + number(rep.quota) + "]}\n";
-  }
-  return yaml;
+/// Weeks of warm-up that fill the funnel: at least a quarter, and twice the mean time from
+/// the first stage to the last.
+int warmup_weeks(const sim::Segment& segment) {
+  double days = 0.0;
+  for (const sim::Stage& stage : segment.stages)
+    days += stage.days.expected_value();
+  return std::clamp(static_cast<int>(std::ceil(2.0 * days / 7.0)), WARMUP_WEEKS, 104);
 }
 
-sim::Model load_case_model(const std::string& name, const std::vector<RepPlan>& reps) {
-  return scenarios::load_scenario_text(scenario_yaml(name, reps), "<exercise " + name + ">", {})
-      .model;
+/// A model with one team and one segment per rep, so each rep can have a funnel of its own;
+/// `headcount` reps in each team.
+sim::Model case_model(const CaseFunnel& funnel, const std::vector<RepPlan>& reps,
+                      int headcount = 1) {
+  sim::Model model;
+  model.name = "exercise";
+  model.calendar.weeks_per_quarter = WEEKS;
+  model.calendar.quarters = 1;
+  model.calendar.warmup_weeks = warmup_weeks(funnel.segment);
+  double quota = 0.0;
+  for (const RepPlan& rep : reps) {
+    sim::Segment segment = funnel.segment;
+    segment.name = rep.name;
+    const std::vector<double> p = probabilities(funnel.segment, rep.win_factor);
+    for (std::size_t i = 0; i < segment.stages.size(); ++i) {
+      segment.stages[i].win_probability = p[i];
+      if (i > 0) {
+        segment.stages[i].days.scale *= rep.late_factor;
+        segment.stages[i].stall_days *= rep.late_factor;
+      }
+    }
+    segment.deal_size.scale *= rep.deal_scale;
+    model.segments.push_back(std::move(segment));
+    sim::Team team;
+    team.name = rep.name;
+    team.segment = model.segments.size() - 1;
+    team.headcount = headcount;
+    team.prospects_per_week = rep.prospects_per_week;
+    team.quota_per_quarter = {rep.quota};
+    quota += rep.quota * headcount;
+    model.teams.push_back(std::move(team));
+  }
+  model.quota = {quota};
+  return model;
 }
 
 double round_to(double value, int decimals) {
@@ -165,34 +211,52 @@ double round_to(double value, int decimals) {
   return std::round(value * scale) / scale;
 }
 
-RepStandard small_project_standard(const sim::Model& model) {
+/// Whether a scenario's stages are the playbook's three small-project stages.
+bool playbook_stages(const sim::Segment& segment) {
+  return segment.stages.size() == 3 && segment.stages[0].name == "intent" &&
+         segment.stages[1].name == "solution" && segment.stages[2].name == "negotiation";
+}
+
+/// The standard a rep is read against (playbook §1–2), from the case's funnel: K wins a week
+/// from the standard prospecting, each stage holding K × its weeks ÷ p(stage).
+RepStandard funnel_standard(const CaseFunnel& funnel) {
+  const sim::Segment& segment = funnel.segment;
   RepStandard standard;
-  // The table's own mean: the first segment may be a rep's scaled copy of it.
-  sim::Distribution table = model.segments.front().deal_size;
+  standard.new_per_week = round_to(funnel.prospects_per_week, 1);
+  sim::Distribution table = segment.deal_size;
   table.scale = 1.0;
   standard.average_deal = round_to(table.expected_value(), 2);
-  const double wins_per_week = standard.new_per_week * STAGE_PROBABILITY[0];
-  for (std::size_t i = 0; i < STAGE_NAMES.size(); ++i) {
-    standard.stages.emplace_back(STAGE_NAMES[i]);
-    standard.win_probability.push_back(STAGE_PROBABILITY[i]);
-    // Playbook §2: K wins a period, each stage holds K ÷ p(stage) at any time.
-    standard.standard_count.push_back(wins_per_week * (standard.days_per_stage / 7.0) /
-                                      STAGE_PROBABILITY[i]);
-    standard.conversion.push_back(i + 1 < STAGE_NAMES.size()
-                                      ? STAGE_PROBABILITY[i] / STAGE_PROBABILITY[i + 1]
-                                      : STAGE_PROBABILITY[i]);
+  standard.days_per_stage = round_to(segment.stages.front().days.expected_value(), 0);
+  const double first = segment.stages.front().win_probability;
+  const double wins_per_week = standard.new_per_week * first;
+  for (std::size_t i = 0; i < segment.stages.size(); ++i) {
+    const sim::Stage& stage = segment.stages[i];
+    const double days = round_to(stage.days.expected_value(), 0);
+    standard.stages.push_back(stage.name);
+    standard.win_probability.push_back(stage.win_probability);
+    standard.stage_days.push_back(days);
+    standard.standard_count.push_back(wins_per_week * (days / 7.0) / stage.win_probability);
+    standard.conversion.push_back(i + 1 < segment.stages.size()
+                                      ? stage.win_probability /
+                                            segment.stages[i + 1].win_probability
+                                      : stage.win_probability);
   }
-  standard.win_rate = STAGE_PROBABILITY[0];
+  standard.win_rate = first;
   standard.quota =
-      round_to(standard.new_per_week * WEEKS * standard.win_rate * standard.average_deal, 0);
+      funnel.quota
+          ? round_to(*funnel.quota, 1)
+          : round_to(standard.new_per_week * WEEKS * standard.win_rate * standard.average_deal, 0);
+  standard.playbook = !funnel.name.empty() ? false : playbook_stages(segment);
+  standard.scenario = funnel.name;
   return standard;
 }
 
 /// Reads each rep's quarter from the trace: what a CRM report of the quarter would show.
 class QuarterReader final : public sim::TraceObserver {
  public:
-  QuarterReader(int reps, int stages)
+  QuarterReader(int reps, int stages, double quarter_start)
       : stages_(stages),
+        quarter_start_(quarter_start),
         leads_(reps),
         lead_amount_(reps),
         wins_(reps),
@@ -208,7 +272,7 @@ class QuarterReader final : public sim::TraceObserver {
     if (record.opportunity == 0)
       return;
     const auto rep = static_cast<std::size_t>(record.rep);
-    const bool measured = record.time >= QUARTER_START;
+    const bool measured = record.time >= quarter_start_;
     if (record.event == TraceEvent::lead) {
       entered_[record.opportunity] = record.time;
       if (measured) {
@@ -271,6 +335,7 @@ class QuarterReader final : public sim::TraceObserver {
 
  private:
   int stages_;
+  double quarter_start_;
   std::unordered_map<std::uint64_t, double> entered_;  // opportunity -> day it entered its stage
   std::vector<int> leads_;
   std::vector<double> lead_amount_;
@@ -322,20 +387,23 @@ Calls reps_calls(const Snapshot& snapshot, double committed_share, double possib
 
 /// The figures the forecast and gap exercises read off a one-segment simulation at the end of
 /// week `week` (1-based) of the measured quarter.
-Snapshot snapshot_at(const sim::SegmentResult& segment, int week, double quota, int decimals) {
+Snapshot snapshot_at(const sim::Segment& funnel, const sim::SegmentResult& segment, int week,
+                     double quota, int decimals) {
   const auto w = static_cast<std::size_t>(week - 1);
+  const std::size_t stages = funnel.stages.size();
   Snapshot snapshot;
   snapshot.quota = quota;
   snapshot.realized = round_to(segment.realized[w], decimals);
   snapshot.weeks_in_quarter = WEEKS;
   snapshot.weeks_remaining = WEEKS - week;
-  snapshot.weeks_per_stage = 1.0;
-  for (std::size_t i = 0; i < STAGE_NAMES.size(); ++i) {
+  snapshot.weeks_per_stage =
+      std::max(1.0, round_to(funnel.stages.front().days.expected_value() / 7.0, 0));
+  for (std::size_t i = 0; i < stages; ++i) {
     SnapshotStage stage;
-    stage.name = STAGE_NAMES[i];
-    stage.win_probability = STAGE_PROBABILITY[i];
-    stage.count = static_cast<int>(segment.funnel_count[w * STAGE_NAMES.size() + i]);
-    stage.amount = round_to(segment.funnel_amount[w * STAGE_NAMES.size() + i], decimals);
+    stage.name = funnel.stages[i].name;
+    stage.win_probability = funnel.stages[i].win_probability;
+    stage.count = static_cast<int>(segment.funnel_count[w * stages + i]);
+    stage.amount = round_to(segment.funnel_amount[w * stages + i], decimals);
     snapshot.stages.push_back(stage);
   }
   return snapshot;
@@ -380,11 +448,14 @@ DiagnoseCase make_diagnose_case(const CaseOptions& options) {
   }
   random.shuffle(planted);
   const std::vector<std::string> names = pick_names(random, reps, options.language);
+  const CaseFunnel funnel = case_funnel(options);
+  const auto stages = static_cast<double>(funnel.segment.stages.size());
 
   std::vector<RepPlan> plans;
   for (int i = 0; i < reps; ++i) {
     RepPlan plan;
     plan.name = names[static_cast<std::size_t>(i)];
+    plan.prospects_per_week = funnel.prospects_per_week;
     if (effects.healthy_spread > 0.0) {
       plan.prospects_per_week *=
           random.real(1.0 - effects.healthy_spread, 1.0 + effects.healthy_spread);
@@ -392,28 +463,30 @@ DiagnoseCase make_diagnose_case(const CaseOptions& options) {
     }
     switch (planted[static_cast<std::size_t>(i)]) {
       case Weakness::too_few_prospects:
-        plan.prospects_per_week = 5.0 * effects.prospecting;
+        plan.prospects_per_week = funnel.prospects_per_week * effects.prospecting;
         break;
       case Weakness::low_win_rate:
-        plan.win_factor = std::cbrt(effects.win_rate);  // three advances: the product scales
+        // One factor on every advance: the product over the stages scales the win rate.
+        plan.win_factor = std::pow(effects.win_rate, 1.0 / stages);
         break;
       case Weakness::low_deal_value:
         plan.deal_scale = effects.deal_value;
         break;
       case Weakness::stalled:
-        plan.late_days = 7.0 * effects.stall;
+        plan.late_factor = effects.stall;
         break;
       case Weakness::healthy:
         break;
     }
     plans.push_back(plan);
   }
-  const sim::Model model = load_case_model("diagnose", plans);
+  const sim::Model model = case_model(funnel, plans);
 
   DiagnoseCase exercise;
   exercise.options = options;
-  exercise.standard = small_project_standard(model);
-  QuarterReader reader(reps, static_cast<int>(STAGE_NAMES.size()));
+  exercise.standard = funnel_standard(funnel);
+  QuarterReader reader(reps, static_cast<int>(funnel.segment.stages.size()),
+                       model.calendar.warmup_weeks * 7.0);
   sim::ReplicationResult result;
   sim::simulate_replication(model, options.seed, 0, result, &reader);
   for (int i = 0; i < reps; ++i)
@@ -433,14 +506,16 @@ ForecastCase make_forecast_case(const CaseOptions& options) {
   exercise.reps = random.integer(8, 12);
   exercise.week = case_week(random, options.difficulty);
   const int decimals = options.difficulty == Difficulty::easy ? 0 : 1;
+  const CaseFunnel funnel = case_funnel(options);
+  const RepStandard standard = funnel_standard(funnel);
   std::vector<RepPlan> plans(1);
   plans[0].name = "branch";
-  // One segment for the branch's small projects: the reps are alike, the team is one funnel.
-  std::string yaml = scenario_yaml("forecast", plans);
-  const std::string one_rep = "headcount: 1";
-  yaml.replace(yaml.find(one_rep), one_rep.size(), "headcount: " + std::to_string(exercise.reps));
-  const sim::Model model = scenarios::load_scenario_text(yaml, "<exercise forecast>", {}).model;
-  const RepStandard standard = small_project_standard(model);
+  plans[0].prospects_per_week = funnel.prospects_per_week;
+  plans[0].quota = standard.quota;
+  exercise.standard_prospects = standard.new_per_week;
+  exercise.standard = standard;
+  // One segment for the branch: the reps are alike, the team is one funnel.
+  const sim::Model model = case_model(funnel, plans, exercise.reps);
   const double drawn_quota = exercise.reps * standard.quota * random.real(0.9, 1.25);
   const double committed_share = random.real(0.4, 0.6);
   const double possible_share = random.real(0.3, 0.6);
@@ -449,8 +524,8 @@ ForecastCase make_forecast_case(const CaseOptions& options) {
   sim::simulate_replication(model, options.seed, 0, result);
   const sim::SegmentResult& segment = result.segments.front();
   const double booked = segment.realized[static_cast<std::size_t>(exercise.week - 1)];
-  exercise.snapshot =
-      snapshot_at(segment, exercise.week, quota_above(drawn_quota, booked), decimals);
+  exercise.snapshot = snapshot_at(funnel.segment, segment, exercise.week,
+                                  quota_above(drawn_quota, booked), decimals);
   exercise.snapshot.calls =
       reps_calls(exercise.snapshot, committed_share, possible_share, decimals);
   // The course's worked table (§4c) weighs committed deals at 70%; the handout says so.
@@ -459,10 +534,10 @@ ForecastCase make_forecast_case(const CaseOptions& options) {
   if (options.difficulty != Difficulty::hard)
     exercise.snapshot.average_deal = standard.average_deal;
   exercise.formulas = forecast_all(exercise.snapshot);
-  const FunnelForecast& funnel = exercise.formulas.funnel.value();
-  exercise.funnel_forecast = exercise.snapshot.realized + funnel.expected_amount;
+  const FunnelForecast& model_forecast = exercise.formulas.funnel.value();
+  exercise.funnel_forecast = exercise.snapshot.realized + model_forecast.expected_amount;
   exercise.calls_forecast = exercise.formulas.commit.value().forecast;
-  exercise.new_opportunities = funnel.new_opportunities_needed;
+  exercise.new_opportunities = model_forecast.new_opportunities_needed;
   exercise.actual = round_to(result.segments.front().bookings.front(), 1);
 
   // What the quarter could still bring from this funnel: the simulation model's plays.
@@ -472,7 +547,7 @@ ForecastCase make_forecast_case(const CaseOptions& options) {
     funnels[0].count.push_back(stage.count);
     funnels[0].amount.push_back(*stage.amount);
   }
-  exercise.simulated_samples = 2000;
+  exercise.simulated_samples = std::max<std::size_t>(options.outcome_samples, 1);
   sim::RandomStream stream(options.seed, 0, {0x6578657263697365ULL, FORECAST},
                            sim::Purpose::forecast);
   std::vector<double> outcomes(exercise.simulated_samples);
@@ -495,11 +570,14 @@ GapCase make_gap_case(const CaseOptions& options) {
   exercise.rep = pick_names(random, 1, options.language).front();
   exercise.week = case_week(random, options.difficulty);
   const int decimals = options.difficulty == Difficulty::easy ? 0 : 1;
+  const CaseFunnel funnel = case_funnel(options);
+  const RepStandard standard = funnel_standard(funnel);
+  exercise.standard = standard;
   std::vector<RepPlan> plans(1);
   plans[0].name = exercise.rep;
-  plans[0].prospects_per_week = round_to(5.0 * random.real(0.6, 1.2), 1);
-  const sim::Model model = load_case_model("gap", plans);
-  const RepStandard standard = small_project_standard(model);
+  plans[0].prospects_per_week = round_to(funnel.prospects_per_week * random.real(0.6, 1.2), 1);
+  plans[0].quota = standard.quota;
+  const sim::Model model = case_model(funnel, plans);
   const double drawn_quota = standard.quota * random.real(0.9, 1.3);
   const double committed_share = random.real(0.4, 0.6);
   const double possible_share = random.real(0.3, 0.6);
@@ -508,11 +586,13 @@ GapCase make_gap_case(const CaseOptions& options) {
   sim::simulate_replication(model, options.seed, 0, result);
   const sim::SegmentResult& segment = result.segments.front();
   const double booked = segment.realized[static_cast<std::size_t>(exercise.week - 1)];
-  exercise.snapshot =
-      snapshot_at(segment, exercise.week, quota_above(drawn_quota, booked), decimals);
+  exercise.snapshot = snapshot_at(funnel.segment, segment, exercise.week,
+                                  quota_above(drawn_quota, booked), decimals);
   exercise.snapshot.calls =
       reps_calls(exercise.snapshot, committed_share, possible_share, decimals);
-  exercise.snapshot.gap_ladder = {COURSE_ALPHA, COURSE_BETA, 0.20, standard.average_deal};
+  // P3: the new pipeline's win rate, the first stage's probability (20% in the playbook).
+  exercise.snapshot.gap_ladder = {COURSE_ALPHA, COURSE_BETA, standard.win_rate,
+                                  standard.average_deal};
   exercise.snapshot.average_deal = standard.average_deal;  // a rep's funnel may be empty
   exercise.ladder = *forecast_gap_ladder(exercise.snapshot);
   exercise.actual = round_to(result.segments.front().bookings.front(), 1);

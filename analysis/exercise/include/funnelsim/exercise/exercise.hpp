@@ -43,6 +43,9 @@ struct CaseOptions {
   /// A class's opaque case code (`exercise class`): printed instead of the seed, which a
   /// trainee must not learn, since the seed regenerates the key.
   std::string code;
+  /// How many times a forecast case plays the rest of its quarter forward for the key's
+  /// "what happened next" range (its own random stream: the number never changes the key).
+  std::size_t outcome_samples = 2000;
 };
 
 /// How close a number must be to the key to be marked right: within `relative` of the key or
@@ -68,12 +71,19 @@ struct RepStandard {
   std::vector<std::string> stages;      ///< intent, solution, negotiation
   std::vector<double> win_probability;  ///< cumulative: 0.20, 0.35, 0.70
   double new_per_week = 5.0;            ///< new opportunities a week
-  double days_per_stage = 7.0;          ///< about a week in each stage
+  double days_per_stage = 7.0;          ///< about a week in each stage (the first stage's)
+  std::vector<double> stage_days;       ///< each stage's standard days; empty: days_per_stage
   double average_deal = 2.0;            ///< 万
   std::vector<double> standard_count;   ///< open opportunities per stage: K × weeks ÷ p
   std::vector<double> conversion;       ///< stage-to-stage: p(i) ÷ p(i+1), and p(last)
   double win_rate = 0.2;                ///< share of resolved opportunities won
   double quota = 26.0;                  ///< 万 per rep for the quarter
+  bool playbook = true;  ///< the playbook's small-project funnel (stage names it translates)
+  std::string scenario;  ///< the trainer's scenario's name, when the case reads one
+  /// The standard days in stage `i`.
+  double days_in(std::size_t i) const {
+    return i < stage_days.size() ? stage_days[i] : days_per_stage;
+  }
 };
 
 /// One rep's quarter as the handout prints it (already rounded as printed).
@@ -133,6 +143,7 @@ Diagnosis diagnose_rep(const RepFigures& rep, const RepStandard& standard);
 /// A branch's small-project funnel at the end of week W of a quarter, and what came next.
 struct ForecastCase {
   CaseOptions options;
+  RepStandard standard;  ///< the funnel the branch works (the playbook's, or the trainer's)
   int reps = 0;
   double standard_prospects = 5.0;  ///< new opportunities a rep finds a week
   int week = 0;                     ///< weeks elapsed in the quarter
@@ -155,6 +166,7 @@ ForecastCase make_forecast_case(const CaseOptions& options);
 /// One rep at the end of week W: the P1–P4 gap ladder to fill in (playbook §4d).
 struct GapCase {
   CaseOptions options;
+  RepStandard standard;
   std::string rep;
   int week = 0;
   Snapshot snapshot;                      ///< quota, realized, calls, weeks remaining, P1–P4
