@@ -181,8 +181,11 @@ sim::Model case_model(const CaseFunnel& funnel, const std::vector<RepPlan>& reps
   model.calendar.warmup_weeks = warmup_weeks(funnel.segment);
   double quota = 0.0;
   for (const RepPlan& rep : reps) {
+    // Named by position, not by the printed name: the engine keys its random streams by name,
+    // and a case must draw the same in every language.
+    const std::string internal = "rep" + std::to_string(model.segments.size() + 1);
     sim::Segment segment = funnel.segment;
-    segment.name = rep.name;
+    segment.name = internal;
     const std::vector<double> p = probabilities(funnel.segment, rep.win_factor);
     for (std::size_t i = 0; i < segment.stages.size(); ++i) {
       segment.stages[i].win_probability = p[i];
@@ -194,7 +197,7 @@ sim::Model case_model(const CaseFunnel& funnel, const std::vector<RepPlan>& reps
     segment.deal_size.scale *= rep.deal_scale;
     model.segments.push_back(std::move(segment));
     sim::Team team;
-    team.name = rep.name;
+    team.name = internal;
     team.segment = model.segments.size() - 1;
     team.headcount = headcount;
     team.prospects_per_week = rep.prospects_per_week;
