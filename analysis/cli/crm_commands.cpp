@@ -2,6 +2,7 @@
 // own export, or a mainstream CRM's opportunity and opportunity-history tables) turned into a
 // forecast snapshot, a fitted scenario, and the reps' diagnosis.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -114,6 +115,8 @@ int snapshot(const SnapshotArgs& args) {
 
 struct CalibrateArgs {
   HistoryArgs history;
+  std::string segment;
+  std::string world;
   std::string output;
   std::string name = "calibrated";
   std::string report;
@@ -129,9 +132,20 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 int calibrate(const CalibrateArgs& args) {
   const analysis::crm::HistorySource source = history_source(args.history);
   check_output_target(args.output, args.force, inputs(source));
-  if (!args.report.empty())
+  if (!args.report.empty()) {
     check_output_target(args.report, args.force, inputs(source));
-  const analysis::crm::History history = analysis::crm::read_history(source);
+    check_distinct_outputs({{"-o", args.output}, {"--report", args.report}});
+  }
+  analysis::crm::History history = analysis::crm::read_history(source);
+  if (!args.world.empty()) {
+    analysis::crm::check_world(history, args.world);
+    history = analysis::crm::select_world(history, args.world);
+  }
+  if (!args.segment.empty()) {
+    const std::string segment = analysis::crm::select_segment(history, args.segment);
+    std::erase_if(history.opportunities,
+                  [&](const analysis::crm::Opportunity& o) { return o.segment != segment; });
+  }
   const analysis::crm::Calibration fit = analysis::crm::calibrate(history);
   const std::string name =
       args.history.folder.empty() ? source.opportunities_file : args.history.folder;
@@ -200,6 +214,11 @@ Command add_calibrate_command(CLI::App& app) {
   add_history_options(*command, args->history);
   command->add_option("-o,--output", args->output, "Scenario file to write (YAML)")->required();
   command->add_option("--name", args->name, "The scenario's name")->capture_default_str();
+  command->add_option("--segment", args->segment,
+                      "Fit this segment alone (default: every segment of the history)");
+  command->add_option("--world", args->world,
+                      "VARIANT:REPLICATION: fit one world of a funnelsim export that holds\n"
+                      "several (default: all of them, pooled)");
   command->add_option("--report", args->report,
                       "Also write the fit report (observed against fitted) to this file:\n"
                       "HTML when it ends in .html, text otherwise");

@@ -7,6 +7,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "funnelsim/stats/html.hpp"
+
 namespace funnelsim::cli {
 namespace {
 
@@ -31,11 +33,7 @@ std::string title_of(const std::string& markdown) {
   if (markdown.rfind("# ", 0) != 0)
     return "funnelsim exercise";
   std::string title = markdown.substr(2, markdown.find('\n') - 2);
-  std::string escaped;
-  for (const char c : title) {
-    escaped += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-  }
-  return escaped;
+  return analysis::html_text(title);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace funnelsim::cli {
@@ -15,6 +16,13 @@ namespace funnelsim::cli {
 /// under any name, or whose directory is missing. Call it before doing the work.
 void check_output_target(const std::string& target, bool force,
                          const std::vector<std::string>& inputs = {});
+
+/// Refuses (a usage Error, exit code 2) one file named by two of a command's outputs, each
+/// given as {option, path}: it would hold only the last one written. Two names are one file
+/// when their directories are one (same device and inode, whatever the spelling: `x`, `./x`, a
+/// path through a link to the folder) and their last parts are equal. Every directory must
+/// exist (check_output_target checks that first); the files need not.
+void check_distinct_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 
 /// Writes `content` to an unnamed (or unpredictably named) temporary file in the target's
 /// directory and publishes it in one step, after checking the target again: a reader sees

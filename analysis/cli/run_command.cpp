@@ -33,6 +33,7 @@
 #include "funnelsim/scenarios/variants.hpp"
 #include "mpi_job.hpp"
 #include "options.hpp"
+#include "output_file.hpp"
 #include "progress.hpp"
 #include "results_errors.hpp"
 #include "trace_csv.hpp"
@@ -154,7 +155,7 @@ struct Plan {
 /// of them the scenario or one another (analysis/output_path.hpp).
 void check_targets(const RunArgs& args) {
   const std::vector<analysis::FileIdentity> inputs = analysis::identify_inputs({args.scenario});
-  std::vector<std::pair<std::string, std::filesystem::path>> outputs = {{"-o", args.output}};
+  std::vector<std::pair<std::string, std::string>> outputs = {{"-o", args.output}};
   analysis::check_output_path(args.output, args.force, inputs);
   if (!args.trace.empty()) {
     analysis::check_output_path(args.trace, args.force, inputs);
@@ -163,27 +164,10 @@ void check_targets(const RunArgs& args) {
   if (!args.crm_export.empty()) {
     analysis::check_output_directory(args.crm_export, args.force, CRM_EXPORT_FILES, inputs);
     for (const std::string& name : CRM_EXPORT_FILES)
-      outputs.emplace_back("--crm-export", std::filesystem::path(args.crm_export) / name);
+      outputs.emplace_back("--crm-export",
+                           (std::filesystem::path(args.crm_export) / name).string());
   }
-  // One file named by two outputs would hold only the last one written. Two names are one
-  // file when their directories are one (same device and inode, whatever the spelling: `x`,
-  // `./x`, a path through a link to the folder) and their last parts are equal; every
-  // directory exists (checked above), the files may not yet.
-  const auto place = [](const std::filesystem::path& path) {
-    const std::filesystem::path directory =
-        path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    const std::vector<analysis::FileIdentity> folder = analysis::identify_inputs({directory});
-    return std::tuple(folder.empty() ? 0 : folder.front().device,
-                      folder.empty() ? 0 : folder.front().inode, path.filename().string());
-  };
-  for (std::size_t i = 0; i < outputs.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (place(outputs[i].second) == place(outputs[j].second)) {
-        throw UsageError(outputs[i].second.string() + ": named by both " + outputs[j].first +
-                         " and " + outputs[i].first + "; give each output its own file");
-      }
-    }
-  }
+  check_distinct_outputs(outputs);
 }
 
 /// Loads and checks everything; with `shard`, the plan runs that shard's replications of the

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "funnelsim/error.hpp"
+#include "funnelsim/stats/html.hpp"
 #include "funnelsim/stats/json.hpp"
 #include "html_style.hpp"
 
@@ -695,49 +696,24 @@ std::string calibration_text(const Calibration& fit, const std::string& source) 
   return t;
 }
 
-namespace {
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-}  // namespace
-
 std::string calibration_html(const Calibration& fit, const std::string& source) {
   std::string h =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
       "charset=\"utf-8\"><title>Calibration</title>\n"
       "<style>" +
       std::string(HTML_STYLE) + "</style></head><body>\n";
-  h += "<h1>Calibration of " + html_escape(source) + "</h1>\n<p>" +
+  h += "<h1>Calibration of " + html_text(source) + "</h1>\n<p>" +
        std::to_string(fit.opportunities) + " opportunities, " + iso_date(fit.start) + " to " +
        iso_date(fit.end) + ". Observed against fitted; intervals are 95%; amounts in 万.</p>\n";
   for (const SegmentFit& s : fit.segments) {
-    h += "<h2>Segment " + html_escape(s.name) +
+    h += "<h2>Segment " + html_text(s.name) +
          "</h2>\n<table><tr><th>stage</th><th>entered</th>"
          "<th>advanced</th><th>lost</th><th>open</th><th>observed advance</th><th>fitted advance"
          "</th><th>cumulative win probability</th></tr>\n";
     for (const StageFit& st : s.stages) {
       const double naive =
           st.entered ? static_cast<double>(st.advanced) / static_cast<double>(st.entered) : 0.0;
-      h += "<tr><td>" + html_escape(st.name) + "</td><td>" + std::to_string(st.entered) +
+      h += "<tr><td>" + html_text(st.name) + "</td><td>" + std::to_string(st.entered) +
            "</td><td>" + std::to_string(st.advanced) + "</td><td>" + std::to_string(st.lost) +
            "</td><td>" + std::to_string(st.censored) + "</td><td>" + fixed(naive, 3) + "</td><td>" +
            fixed(st.advance.value, 3) + "</td><td>" + fixed(st.win_probability.value, 4) + " (" +
@@ -747,7 +723,7 @@ std::string calibration_html(const Calibration& fit, const std::string& source) 
     h += "</table>\n<table><tr><th>stage</th><th>whole stays</th><th>censored</th><th>observed "
          "mean days</th><th>law</th><th>fitted mean days</th><th>cv</th></tr>\n";
     for (const StageFit& st : s.stages) {
-      h += "<tr><td>" + html_escape(st.name) + "</td><td>" + std::to_string(st.complete_stays) +
+      h += "<tr><td>" + html_text(st.name) + "</td><td>" + std::to_string(st.complete_stays) +
            "</td><td>" + std::to_string(st.censored_stays) + "</td><td>" +
            fixed(st.observed_mean_days, 2) + "</td><td>" + kind_name(st.days.kind) + "</td><td>" +
            fixed(st.days.mean.value, 2) + " (" + fixed(st.days.mean.low, 2) + "–" +
@@ -765,7 +741,7 @@ std::string calibration_html(const Calibration& fit, const std::string& source) 
        "</th><th>prospects per rep-week</th><th>prospecting cv</th><th>win cv</th><th>deal size cv"
        "</th></tr>\n";
   for (const TeamFit& t : fit.teams) {
-    h += "<tr><td>" + html_escape(t.name) + "</td><td>" + html_escape(t.segment) + "</td><td>" +
+    h += "<tr><td>" + html_text(t.name) + "</td><td>" + html_text(t.segment) + "</td><td>" +
          std::to_string(t.headcount) + "</td><td>" + fixed(t.rep_weeks, 0) + "</td><td>" +
          fixed(t.prospects_per_week.value, 3) + " (" + fixed(t.prospects_per_week.low, 3) + "–" +
          fixed(t.prospects_per_week.high, 3) + ")</td><td>" + fixed(t.prospecting_cv, 2) +

@@ -8,6 +8,7 @@
 #include "funnelsim/crm/calibrate.hpp"
 #include "funnelsim/error.hpp"
 #include "funnelsim/sim/model.hpp"
+#include "funnelsim/stats/html.hpp"
 #include "funnelsim/stats/json.hpp"
 #include "html_style.hpp"
 
@@ -29,21 +30,6 @@ std::string fmt(const char* format, double value) {
   return text;
 }
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '&')
-      out += "&amp;";
-    else
-      out += c;
-  }
-  return out;
-}
-
 std::string weakness_name(exercise::Weakness weakness) {
   return std::string(exercise::to_string(weakness));
 }
@@ -57,10 +43,10 @@ exercise::RepStandard make_standard(const std::vector<std::string>& stages,
   standard.stages = stages;
   standard.win_probability = probability;
   standard.new_per_week = new_per_week;
-  double total = 0.0;
-  for (const double d : days)
-    total += d;
-  standard.days_per_stage = stages.empty() ? 0.0 : total / static_cast<double>(stages.size());
+  // Time-in-Step is judged stage by stage: a negotiation that takes twice an intent's days is
+  // no stall (playbook §5).
+  standard.stage_days = days;
+  standard.days_per_stage = days.empty() ? 0.0 : days.front();
   standard.average_deal = average_deal;
   const double wins_per_week = new_per_week * probability.front();
   for (std::size_t i = 0; i < stages.size(); ++i) {
@@ -104,22 +90,14 @@ std::pair<double, double> parse_quarter(const std::string& text, const History& 
 }
 
 DiagnoseReport diagnose_history(const History& history, const DiagnoseRequest& request) {
-  if (request.world.empty() && history.worlds.size() > 1)
-    usage("the history holds " + std::to_string(history.worlds.size()) +
-          " variant:replication worlds: name one with --world");
-  const std::vector<std::string> all = segments(history);
+  check_world(history, request.world);
   DiagnoseReport report;
-  // A history without segments is one segment; --segment then names the scenario's.
-  report.segment = history.has_segments ? request.segment : std::string();
-  if (report.segment.empty()) {
-    if (all.size() != 1)
-      usage("the history has several segments: name one with --segment");
-    report.segment = all.front();
-  } else if (std::find(all.begin(), all.end(), report.segment) == all.end()) {
-    usage("--segment " + report.segment + ": not in the history");
-  }
+  report.segment = select_segment(history, request.segment);
   report.quarter_start = request.quarter_start;
   report.quarter_end = request.quarter_end;
+  check_within_history(
+      history, request.quarter_start, request.quarter_end,
+      "--quarter " + iso_date(request.quarter_start) + " to " + iso_date(request.quarter_end - 1));
   const double weeks = (request.quarter_end - request.quarter_start) / 7.0;
 
   if (request.scenario) {
@@ -199,7 +177,11 @@ DiagnoseReport diagnose_history(const History& history, const DiagnoseRequest& r
   for (const Opportunity& o : history.opportunities) {
     if (o.segment != report.segment || (!request.world.empty() && o.world != request.world))
       continue;
-    Tally& t = reps[o.rep];
+    // One world named: its reps by their own names (the history qualifies them by world).
+    const std::string prefix = request.world + ":";
+    Tally& t =
+        reps[!request.world.empty() && o.rep.rfind(prefix, 0) == 0 ? o.rep.substr(prefix.size())
+                                                                   : o.rep];
     if (t.exits.empty()) {
       t.exits.assign(stages, 0);
       t.moved_on.assign(stages, 0);
@@ -264,8 +246,11 @@ std::string diagnose_text(const DiagnoseReport& r) {
   std::string t = "Diagnosis of segment " + r.segment + ", quarter " + iso_date(r.quarter_start) +
                   " to " + iso_date(r.quarter_end - 1) + "\nStandard: " + r.standard_source + ": " +
                   fmt("%.1f", s.new_per_week) + " new a week, win rate " +
-                  fmt("%.0f%%", 100 * s.win_rate) + ", " + fmt("%.1f", s.days_per_stage) +
-                  " days a stage, average deal " + fmt("%.2f", s.average_deal) + " 万\n\n";
+                  fmt("%.0f%%", 100 * s.win_rate) + ", average deal " +
+                  fmt("%.2f", s.average_deal) + " 万, days in step";
+  for (std::size_t i = 0; i < s.stages.size(); ++i)
+    t += std::string(i ? ", " : " ") + s.stages[i] + " " + fmt("%.1f", s.days_in(i));
+  t += "\n\n";
   char line[512];
   std::snprintf(line, sizeof line, "%-18s %8s %5s %9s %8s %9s  %s\n", "rep", "new/wk", "wins",
                 "bookings", "win rate", "avg opp", "open by stage / days in step");
@@ -302,36 +287,36 @@ std::string diagnose_html(const DiagnoseReport& r) {
       std::string(HTML_STYLE) +
       "</style>"
       "</head><body>\n<h1>Diagnosis of segment " +
-      escape(r.segment) + "</h1>\n<p>Quarter " + iso_date(r.quarter_start) + " to " +
-      iso_date(r.quarter_end - 1) + "; standard: " + escape(r.standard_source) +
+      html_text(r.segment) + "</h1>\n<p>Quarter " + iso_date(r.quarter_start) + " to " +
+      iso_date(r.quarter_end - 1) + "; standard: " + html_text(r.standard_source) +
       ".</p>\n<table><tr><th>rep</th><th>new a week (" + fmt("%.1f", r.standard.new_per_week) +
       ")</th><th>wins</th><th>bookings 万</th><th>win rate (" +
       fmt("%.0f%%", 100 * r.standard.win_rate) + ")</th><th>average opportunity (" +
       fmt("%.2f", r.standard.average_deal) + ")</th><th>diagnosis</th><th>evidence</th></tr>\n";
   for (const RepDiagnosis& d : r.reps) {
     const exercise::RepFigures& f = d.figures;
-    h += "<tr><td>" + escape(f.name) + "</td><td>" + fmt("%.1f", f.new_per_week) + "</td><td>" +
+    h += "<tr><td>" + html_text(f.name) + "</td><td>" + fmt("%.1f", f.new_per_week) + "</td><td>" +
          std::to_string(f.wins) + "</td><td>" + fmt("%.1f", f.bookings) + "</td><td>" +
          fmt("%.0f%%", f.win_rate) + "</td><td>" + fmt("%.2f", f.average_opportunity) +
          "</td><td class=\"text\">" + weakness_name(d.diagnosis.weakness) +
-         "</td><td class=\"text\">" + escape(d.diagnosis.evidence) + " " +
-         escape(d.diagnosis.question) + "</td></tr>\n";
+         "</td><td class=\"text\">" + html_text(d.diagnosis.evidence) + " " +
+         html_text(d.diagnosis.question) + "</td></tr>\n";
   }
   h += "</table>\n";
   // Balance and Time-in-Step: each stage's open deals and days, against the standard.
   h += "<h2>Balance and Time-in-Step</h2>\n<table><tr><th>rep</th>";
   const exercise::RepStandard& s = r.standard;
   for (std::size_t i = 0; i < s.stages.size(); ++i)
-    h += "<th>" + escape(s.stages[i]) + " open (" + fmt("%.1f", s.standard_count[i]) + ")</th>";
+    h += "<th>" + html_text(s.stages[i]) + " open (" + fmt("%.1f", s.standard_count[i]) + ")</th>";
   for (std::size_t i = 0; i < s.stages.size(); ++i)
-    h += "<th>" + escape(s.stages[i]) + " moved on (" + fmt("%.0f%%", 100 * s.conversion[i]) +
+    h += "<th>" + html_text(s.stages[i]) + " moved on (" + fmt("%.0f%%", 100 * s.conversion[i]) +
          ")</th>";
   for (std::size_t i = 0; i < s.stages.size(); ++i)
-    h += "<th>" + escape(s.stages[i]) + " days (" + fmt("%.1f", s.days_per_stage) + ")</th>";
+    h += "<th>" + html_text(s.stages[i]) + " days (" + fmt("%.1f", s.days_in(i)) + ")</th>";
   h += "</tr>\n";
   for (const RepDiagnosis& d : r.reps) {
     const exercise::RepFigures& f = d.figures;
-    h += "<tr><td>" + escape(f.name) + "</td>";
+    h += "<tr><td>" + html_text(f.name) + "</td>";
     for (const int n : f.open_count)
       h += "<td>" + std::to_string(n) + "</td>";
     for (const double c : f.conversion)
@@ -352,8 +337,10 @@ std::string diagnose_json(const DiagnoseReport& r) {
                   ", \"standard\": {\"source\": " + json_string(r.standard_source) +
                   ", \"new_per_week\": " + json_number(s.new_per_week) +
                   ", \"win_rate\": " + json_number(s.win_rate) +
-                  ", \"days_per_stage\": " + json_number(s.days_per_stage) +
-                  ", \"average_deal\": " + json_number(s.average_deal) + ", \"standard_count\": [";
+                  ", \"average_deal\": " + json_number(s.average_deal) + ", \"stage_days\": [";
+  for (std::size_t i = 0; i < s.stages.size(); ++i)
+    j += (i ? ", " : "") + json_number(s.days_in(i));
+  j += "], \"standard_count\": [";
   for (std::size_t i = 0; i < s.standard_count.size(); ++i)
     j += (i ? ", " : "") + json_number(s.standard_count[i]);
   j += "]}, \"reps\": [";

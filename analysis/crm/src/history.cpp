@@ -670,6 +670,8 @@ History select_world(const History& history, const std::string& world) {
   out.origin = history.origin;
   out.end = history.end;
   out.worlds = {world};
+  out.whole_days = history.whole_days;
+  out.has_segments = history.has_segments;
   out.opportunities_file = history.opportunities_file;
   out.history_file = history.history_file;
   for (const Opportunity& o : history.opportunities) {
@@ -691,6 +693,64 @@ std::string scenario_name(const std::string& name) {
   if (out.empty())
     out = "-";
   return out.size() > 200 ? out.substr(0, 200) : out;
+}
+
+namespace {
+
+std::string name_list(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size() && i < 8; ++i)
+    text += (i ? ", " : "") + names[i];
+  if (names.size() > 8)
+    text += ", ... (" + std::to_string(names.size()) + " in all)";
+  return text;
+}
+
+}  // namespace
+
+void check_world(const History& history, const std::string& world) {
+  if (world.empty() && history.worlds.size() > 1)
+    throw Error(ErrorKind::usage, "the history holds " + std::to_string(history.worlds.size()) +
+                                      " variant:replication worlds (" + name_list(history.worlds) +
+                                      "): name one with --world");
+  if (!world.empty() &&
+      std::find(history.worlds.begin(), history.worlds.end(), world) == history.worlds.end())
+    throw Error(ErrorKind::usage,
+                "--world " + world + ": not in the history (" +
+                    (history.worlds.empty() ? std::string("it is not funnelsim's export")
+                                            : name_list(history.worlds)) +
+                    ")");
+}
+
+std::string select_segment(const History& history, const std::string& segment) {
+  const std::vector<std::string> all = segments(history);
+  if (!history.has_segments || segment.empty()) {
+    if (all.size() != 1)
+      throw Error(ErrorKind::usage,
+                  "the history has segments " + name_list(all) + ": name one with --segment");
+    return all.front();
+  }
+  if (std::find(all.begin(), all.end(), segment) == all.end())
+    throw Error(ErrorKind::usage,
+                "--segment " + segment + ": not in the history (" + name_list(all) + ")");
+  return segment;
+}
+
+void check_within_history(const History& history, double from, double to, const std::string& what) {
+  if (history.opportunities.empty())
+    throw Error(ErrorKind::usage, what + ": the history holds no opportunities");
+  double first = INFINITY;
+  for (const Opportunity& o : history.opportunities)
+    first = std::min(first, o.created);
+  const double start = std::floor(first);          // the first opportunity's day
+  const double end = std::floor(history.end) + 1;  // the end of the last change's day
+  if (from < start - SPAN_GRACE_DAYS || to > end + SPAN_GRACE_DAYS || to <= start || from >= end)
+    throw Error(ErrorKind::usage,
+                what + ": outside the history, which runs from " + iso_date(start) + " to " +
+                    iso_date(end - 1) + " (a week's grace either side); " +
+                    (to > end + SPAN_GRACE_DAYS
+                         ? "it reaches " + iso_date(to - 1) + ", days the history has not seen"
+                         : "it starts " + iso_date(from) + ", before the history's first record"));
 }
 
 std::vector<std::string> segments(const History& history) {

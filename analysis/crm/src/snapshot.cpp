@@ -51,24 +51,9 @@ double next_calendar_quarter(double start) {
 }  // namespace
 
 HistorySnapshot take_snapshot(const History& history, const SnapshotRequest& request) {
-  std::string world = request.world;
-  if (world.empty() && history.worlds.size() > 1)
-    usage("the history holds " + std::to_string(history.worlds.size()) +
-          " variant:replication worlds (" + history.worlds.front() +
-          ", ...): name one with --world");
-  if (!world.empty() &&
-      std::find(history.worlds.begin(), history.worlds.end(), world) == history.worlds.end())
-    usage("--world " + world + ": not in the history (" + list(history.worlds) + ")");
-  const std::vector<std::string> all = segments(history);
-  // A history without segments is one segment; --segment then names the scenario's.
-  std::string segment = history.has_segments ? request.segment : std::string();
-  if (segment.empty()) {
-    if (all.size() != 1)
-      usage("the history has segments " + list(all) + ": name one with --segment");
-    segment = all.front();
-  } else if (std::find(all.begin(), all.end(), segment) == all.end()) {
-    usage("--segment " + segment + ": not in the history (" + list(all) + ")");
-  }
+  const std::string& world = request.world;
+  check_world(history, world);
+  const std::string segment = select_segment(history, request.segment);
 
   HistorySnapshot out;
   out.segment = segment;
@@ -92,6 +77,8 @@ HistorySnapshot take_snapshot(const History& history, const SnapshotRequest& req
     out.quarter_end = next_calendar_quarter(out.quarter_start);
     weeks_in_quarter = (out.quarter_end - out.quarter_start) / 7.0;
   }
+  check_within_history(history, std::floor(request.as_of), out.as_of,
+                       "--as-of " + iso_date(request.as_of));
   if (out.as_of <= out.quarter_start || out.as_of > out.quarter_end)
     usage("--as-of " + iso_date(request.as_of) + ": not in the quarter that starts " +
           iso_date(out.quarter_start));
@@ -99,8 +86,8 @@ HistorySnapshot take_snapshot(const History& history, const SnapshotRequest& req
   // Stage names in funnel order, and their win probabilities: the scenario's, else the CRM's.
   std::vector<std::string> stages;
   std::vector<double> probability;
+  const sim::Segment* found = nullptr;  // the scenario's segment
   if (request.scenario) {
-    const sim::Segment* found = nullptr;
     const std::string name = history.has_segments       ? scenario_name(segment)
                              : !request.segment.empty() ? request.segment
                              : request.scenario->segments.size() == 1
@@ -186,14 +173,42 @@ HistorySnapshot take_snapshot(const History& history, const SnapshotRequest& req
     snap.calls = SnapshotCalls{committed, possible};
   if (request.quota) {
     snap.quota = *request.quota;
+    out.quota_source = "--quota";
   } else if (request.scenario && !request.scenario->quota.empty()) {
-    const auto& quota = request.scenario->quota;
-    int q = 0;
-    if (history.origin)
-      q = static_cast<int>(
-          std::floor((out.quarter_start - *history.origin) / (7.0 * weeks_in_quarter) + 0.5));
-    const int n = static_cast<int>(quota.size());
-    snap.quota = quota[static_cast<std::size_t>(((q % n) + n) % n)];
+    const sim::Model& model = *request.scenario;
+    // The measured quarter the snapshot's quarter is: from funnelsim's day 0, else from the
+    // scenario's first measured day.
+    const double zero =
+        history.origin ? *history.origin : static_cast<double>(model.calendar.start_date);
+    const int n = std::max(1, model.calendar.quarters);
+    const int q =
+        static_cast<int>(std::floor((out.quarter_start - zero) / (7.0 * weeks_in_quarter) + 0.5));
+    const int quarter = ((q % n) + n) % n;
+    if (model.segments.size() == 1) {
+      snap.quota = model.quota[static_cast<std::size_t>(quarter) % model.quota.size()];
+    } else {
+      // The segment's own quota: its teams' quota per rep times their seats that quarter (a
+      // branch's quota covers every segment, not this one).
+      double quota = 0.0;
+      for (const sim::Team& team : model.teams) {
+        if (&model.segments[team.segment] != found || team.quota_per_quarter.empty())
+          continue;
+        quota += team.seat_quarters(quarter, model.calendar.weeks_per_quarter) *
+                 team.quota_per_quarter[static_cast<std::size_t>(quarter) %
+                                        team.quota_per_quarter.size()];
+      }
+      if (!(quota > 0.0))
+        usage("--scenario: its quota is the whole branch's (" + std::to_string(n) + " quarters, " +
+              std::to_string(model.segments.size()) + " segments) and the teams selling segment '" +
+              found->name +
+              "' have no quota_per_quarter of their own: give --quota (万, this quarter's, for "
+              "this segment)");
+      snap.quota = quota;
+    }
+    out.quota_source = model.segments.size() == 1
+                           ? "the scenario's quota of quarter " + std::to_string(quarter + 1)
+                           : "the quota of segment " + found->name + "'s teams, quarter " +
+                                 std::to_string(quarter + 1) + " of the scenario";
   } else {
     usage("no quota: give --quota (万, this quarter's) or a --scenario with one");
   }
@@ -221,7 +236,7 @@ std::string snapshot_yaml(const HistorySnapshot& h, const std::string& source) {
        ",\n# from " + source + " (funnelsim snapshot). Quarter: " + iso_date(h.quarter_start) +
        " to " + iso_date(h.quarter_end - 1) + ".\n";
   y += "# funnelsim forecast THIS_FILE [--scenario SCENARIO]\n";
-  y += "quota: " + number(s.quota) + "\n";
+  y += "quota: " + number(s.quota) + "   # " + h.quota_source + "\n";
   y += "realized: " + number(s.realized) + "          # won so far this quarter, 万\n";
   y += "weeks_remaining: " + number(s.weeks_remaining) + "\n";
   y += "weeks_in_quarter: " + number(s.weeks_in_quarter) + "\n";

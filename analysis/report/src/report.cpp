@@ -16,6 +16,7 @@
 #include "funnelsim/report/summary.hpp"
 #include "funnelsim/report/verdict.hpp"
 #include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/stats/html.hpp"
 #include "funnelsim/stats/json.hpp"
 #include "funnelsim/stats/statistics.hpp"
 #include "funnelsim/stats/text_format.hpp"
@@ -32,26 +33,7 @@ std::string chart_number(double value) {
 }
 
 std::string html(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return html_text(text);
 }
 
 std::string percent(double fraction) {

@@ -98,6 +98,23 @@ std::vector<std::string> stage_order(const History& history, const std::string& 
 /// segments and teams are matched to the history's.
 std::string scenario_name(const std::string& name);
 
+/// Days a request may reach beyond the history's ends: a CRM records no export date, and its
+/// first and last weeks may be quiet.
+inline constexpr double SPAN_GRACE_DAYS = 7.0;
+/// Refuses (a usage Error) a period [from, to) of days that starts more than
+/// SPAN_GRACE_DAYS before the history's first opportunity or ends more than that after the
+/// history's last change: `what` names the request in the message ("--as-of 2026-02-22").
+void check_within_history(const History& history, double from, double to, const std::string& what);
+
+/// Checks the world a request names (`--world`): empty is the history's only world (or none,
+/// for a CRM's own history); a name must be one of the history's. Throws a usage Error that
+/// lists the choices.
+void check_world(const History& history, const std::string& world);
+/// The history's segment a request names (`--segment`): empty is its only segment. A history
+/// without a segment column is one segment whatever is named (the name is then the scenario's).
+/// Throws a usage Error that lists the choices.
+std::string select_segment(const History& history, const std::string& segment);
+
 /// Segments in order of first appearance.
 std::vector<std::string> segments(const History& history);
 

@@ -30,7 +30,8 @@ struct HistorySnapshot {
   std::string segment;
   double quarter_start = 0.0;
   double quarter_end = 0.0;
-  double as_of = 0.0;  ///< the time the funnel is counted at: the end of the as-of day
+  double as_of = 0.0;        ///< the time the funnel is counted at: the end of the as-of day
+  std::string quota_source;  ///< where the quota comes from, for the YAML's comment
 };
 
 /// Throws funnelsim::Error (kind usage) when the request does not fit the history.
