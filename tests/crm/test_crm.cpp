@@ -17,6 +17,7 @@
 #include "funnelsim/results/results_file.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
+#include "history_text.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
 
@@ -28,23 +29,8 @@ const std::string SOURCE = FUNNELSIM_SOURCE_DIR;
 const std::string CLI = FUNNELSIM_CLI;
 const std::string KNOWN = SOURCE + "/tests/crm/known.yaml";
 
-crm::HistorySource text_source() {
-  crm::HistorySource source;
-  source.opportunities_file = "Opportunity.csv";
-  source.history_file = "OpportunityHistory.csv";
-  return source;
-}
-
-/// The message of the Error that `f` throws; empty when it throws none.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const funnelsim::Error& error) {
-    return error.what();
-  }
-  return "";
-}
+using funnelsim::testing::error_of;
+using funnelsim::testing::text_source;
 
 /// Exports `replications` replications of the known scenario (8 quarters) into `folder`, with
 /// the results file beside it.

@@ -13,6 +13,7 @@
 #include "funnelsim/crm/snapshot.hpp"
 #include "funnelsim/error.hpp"
 #include "funnelsim/scenarios/load.hpp"
+#include "history_text.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
 
@@ -25,22 +26,8 @@ const std::string CLI = FUNNELSIM_CLI;
 const std::string KNOWN = SOURCE + "/tests/crm/known.yaml";
 const std::string BRANCH = SOURCE + "/scenarios/branch.yaml";
 
-crm::HistorySource text_source() {
-  crm::HistorySource source;
-  source.opportunities_file = "Opportunity.csv";
-  source.history_file = "OpportunityHistory.csv";
-  return source;
-}
-
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const funnelsim::Error& error) {
-    return error.what();
-  }
-  return "";
-}
+using funnelsim::testing::error_of;
+using funnelsim::testing::text_source;
 
 std::string read(const std::string& file) {
   std::ifstream in(file);
