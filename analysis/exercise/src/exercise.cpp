@@ -634,7 +634,8 @@ std::string render_handout(const ForecastCase& exercise, bool answers) {
         "left. The stages and their win probabilities are in the table below.\n\n",
         exercise.reps, exercise.week, snapshot.weeks_in_quarter, snapshot.weeks_remaining);
   }
-  text += table_row({"", ""}) + table_rule(2);
+  text += table_row({say(o, "the branch today", "分公司现状"), say(o, "value", "数值")}) +
+          table_rule(2);
   text +=
       table_row({say(o, "the quarter's quota", "本季度定额"), amount(snapshot.quota, 0) + " 万"});
   text += table_row({say(o, "booked so far this quarter", "本季度已成交"),
@@ -866,7 +867,7 @@ std::string render_handout(const GapCase& exercise, bool answers) {
         "left).\n\n",
         exercise.rep.c_str(), exercise.week, snapshot.weeks_in_quarter, snapshot.weeks_remaining);
   }
-  text += table_row({"", ""}) + table_rule(2);
+  text += table_row({say(o, "the rep today", "本人现状"), say(o, "value", "数值")}) + table_rule(2);
   text +=
       table_row({say(o, "quota for the quarter", "本季度定额"), amount(snapshot.quota, 0) + " 万"});
   text += table_row({say(o, "finished (invoiced) business", "已完成（已开票）业务"),
