@@ -292,15 +292,16 @@ std::string diagnose_html(const DiagnoseReport& r) {
       ".</p>\n<table><tr><th>rep</th><th>new a week (" + fmt("%.1f", r.standard.new_per_week) +
       ")</th><th>wins</th><th>bookings 万</th><th>win rate (" +
       fmt("%.0f%%", 100 * r.standard.win_rate) + ")</th><th>average opportunity (" +
-      fmt("%.2f", r.standard.average_deal) + ")</th><th>diagnosis</th><th>evidence</th></tr>\n";
+      fmt("%.2f", r.standard.average_deal) +
+      ")</th><th class=\"text\">diagnosis</th><th class=\"text\">evidence</th></tr>\n";
   for (const RepDiagnosis& d : r.reps) {
     const exercise::RepFigures& f = d.figures;
     h += "<tr><td>" + html_text(f.name) + "</td><td>" + fmt("%.1f", f.new_per_week) + "</td><td>" +
          std::to_string(f.wins) + "</td><td>" + fmt("%.1f", f.bookings) + "</td><td>" +
          fmt("%.0f%%", f.win_rate) + "</td><td>" + fmt("%.2f", f.average_opportunity) +
          "</td><td class=\"text\">" + weakness_name(d.diagnosis.weakness) +
-         "</td><td class=\"text\">" + html_text(d.diagnosis.evidence) + " " +
-         html_text(d.diagnosis.question) + "</td></tr>\n";
+         "</td><td class=\"text\">" + html_text(d.diagnosis.evidence) + "<br><em>" +
+         html_text(d.diagnosis.question) + "</em></td></tr>\n";
   }
   h += "</table>\n";
   // Balance and Time-in-Step: each stage's open deals and days, against the standard.

@@ -14,7 +14,8 @@ h2 { font-size: 1.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; m
 table { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; }
 th, td { border-bottom: 1px solid #e5e5e5; padding: 0.2rem 0.6rem; text-align: right;
   vertical-align: top; }
-th:first-child, td:first-child, td.text { text-align: left; }
+th:first-child, td:first-child, .text { text-align: left; }
+td:first-child { white-space: nowrap; }
 th { color: #555; font-weight: normal; }
 @media print { @page { size: A4; margin: 14mm; } body { max-width: none; padding: 0; font-size: 10pt; } }
 )css";

@@ -293,14 +293,17 @@ std::string evidence_for(const CaseOptions& options, const RepFigures& rep,
                        figure_text(options, rule->figure).c_str(), value_of(rule->figure),
                        rule_text(options, *rule).c_str());
   }
-  const double slowest = *std::max_element(rep.days_in_step.begin(), rep.days_in_step.end());
+  // Each stage's days, as the rules read them (a stage against its own standard).
+  std::string days;
+  for (std::size_t i = 0; i < rep.days_in_step.size(); ++i)
+    days += format_text(i == 0 ? "%.1f" : " / %.1f", rep.days_in_step[i]);
   return format_text(
       say(options,
-          "meets no rule: at most %.1f days in a stage, %.1f new a week, %.2f 万 an opportunity, "
+          "meets no rule: %s days in the stages, %.1f new a week, %.2f 万 an opportunity, "
           "a %.0f%% win rate",
-          "不符合任何规则：各阶段最多 %.1f 天，每周新增 %.1f 个商机，新商机平均 %.2f 万，"
+          "不符合任何规则：各阶段 %s 天，每周新增 %.1f 个商机，新商机平均 %.2f 万，"
           "赢单率 %.0f%%"),
-      slowest, rep.new_per_week, rep.average_opportunity, rep.win_rate);
+      days.c_str(), rep.new_per_week, rep.average_opportunity, rep.win_rate);
 }
 
 /// The coaching question the playbook would ask (§5).
