@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "funnelsim/error.hpp"
+#include "funnelsim/stats/civil_date.hpp"
 
 namespace funnelsim::analysis::crm {
 namespace {
@@ -325,13 +326,7 @@ std::optional<double> parse_iso_time(const std::string& text) {
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (month == 2 && day == 29 && !leap)
     return std::nullopt;
-  // Days from civil (Howard Hinnant's algorithm).
-  const int y = year - (month <= 2 ? 1 : 0);
-  const int era = y / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  double days = static_cast<double>(era) * 146097 + doe - 719468;
+  const double days = static_cast<double>(days_from_civil(year, month, day));
   if (text.size() == 10)
     return days;
   if (text[10] != 'T' && text[10] != ' ')
@@ -359,22 +354,6 @@ std::optional<double> parse_iso_time(const std::string& text) {
   if (hour > 23 || minute > 59 || second > 60)
     return std::nullopt;
   return days + (hour * 3600.0 + minute * 60.0 + second + fraction) / 86400.0;
-}
-
-std::string iso_date(double time) {
-  std::int64_t days = static_cast<std::int64_t>(std::floor(time)) + 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(year),
-                static_cast<long long>(month), static_cast<long long>(day));
-  return text;
 }
 
 const char* outcome_name(Outcome outcome) {

@@ -83,8 +83,6 @@ History parse_history(const std::string& opportunities_text, const std::string& 
 /// Days since 1970-01-01 of an ISO date `yyyy-mm-dd`, with an optional time
 /// (`Thh:mm[:ss[.fff]]`, `Z` or an offset ignored); nullopt when it is not one.
 std::optional<double> parse_iso_time(const std::string& text);
-/// yyyy-mm-dd of the day that holds `time`.
-std::string iso_date(double time);
 
 /// The opportunities of one variant:replication world of funnelsim's export.
 History select_world(const History& history, const std::string& world);
