@@ -140,7 +140,7 @@ TEST_CASE("A column map reads other names, and bad rows name file, line, column 
         crm::parse_history("Id,OwnerId,Amount,CreatedDate\n\"006A,x,1,2026-01-01\n",
                            MAINSTREAM_HISTORY, text_source());
       }),
-      Catch::Contains("Opportunity.csv:2:1: a quoted field that never ends"));
+      Catch::Contains("Opportunity.csv:2:1: opportunity_id: a quoted field that never ends"));
 }
 
 TEST_CASE("A history too thin for a fit is told so, stage by stage", "[crm]") {
