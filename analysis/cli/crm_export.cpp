@@ -9,28 +9,12 @@
 #include <unordered_map>
 
 #include "funnelsim/sim/runner.hpp"
+#include "funnelsim/stats/civil_date.hpp"
 
 namespace funnelsim::cli {
 namespace {
 
 constexpr double DAYS_PER_WEEK = 7.0;
-
-/// yyyy-mm-dd of `days` since 1970-01-01 (the civil calendar; Howard Hinnant's algorithm).
-std::string civil_date(std::int64_t days) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(year),
-                static_cast<long long>(month), static_cast<long long>(day));
-  return text;
-}
 
 /// The shortest text that reads back as the same double: amounts sum back to the results'.
 std::string exact(double value) {
@@ -181,8 +165,8 @@ class CrmWriter final : public sim::TraceObserver {
     return text;
   }
   std::string date_text(double time) const {
-    return civil_date(model_.calendar.start_date +
-                      static_cast<std::int64_t>(std::floor(time - start_)));
+    return analysis::iso_date(static_cast<double>(model_.calendar.start_date) +
+                              std::floor(time - start_));
   }
 
   void write(std::uint64_t serial, const Opportunity& o, int rep, sim::TraceEvent event,

@@ -17,6 +17,7 @@
 #include "funnelsim/results/results_file.hpp"
 #include "funnelsim/scenarios/load.hpp"
 #include "funnelsim/scenarios/snapshot.hpp"
+#include "funnelsim/stats/civil_date.hpp"
 #include "history_text.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
@@ -85,7 +86,7 @@ TEST_CASE("A mainstream CRM's two tables read as stays, outcomes and categories"
   CHECK(crm::stage_order(h, "all") == std::vector<std::string>{"Intent", "Solution"});
   // 2026-01-05 is day 20458 (calendar.start_date's default).
   CHECK(*crm::parse_iso_time("2026-01-05") == 20458.0);
-  CHECK(crm::iso_date(20458.75) == "2026-01-05");
+  CHECK(funnelsim::analysis::iso_date(20458.75) == "2026-01-05");
   CHECK(!crm::parse_iso_time("2026-02-30"));
   CHECK(!crm::parse_iso_time("05/01/2026"));
 }
@@ -120,11 +121,12 @@ TEST_CASE("A column map reads other names, and bad rows name file, line, column 
   CHECK_THAT(
       error_of([&] { crm::parse_history(MAINSTREAM_OPPORTUNITIES, history, text_source()); }),
       Catch::Contains("OpportunityHistory.csv:10:1: has 2 fields, the header 6"));
-  CHECK_THAT(error_of([&] {
-               crm::parse_history("Id,OwnerId,Amount,CreatedDate\n\"006A,x,1,2026-01-01\n",
-                                  MAINSTREAM_HISTORY, text_source());
-             }),
-             Catch::Contains("Opportunity.csv:2:1: a quoted field that never ends"));
+  CHECK_THAT(
+      error_of([&] {
+        crm::parse_history("Id,OwnerId,Amount,CreatedDate\n\"006A,x,1,2026-01-01\n",
+                           MAINSTREAM_HISTORY, text_source());
+      }),
+      Catch::Contains("Opportunity.csv:2:1: opportunity_id: a quoted field that never ends"));
 }
 
 TEST_CASE("A history too thin for a fit is told so, stage by stage", "[crm]") {
@@ -472,13 +474,14 @@ TEST_CASE("Diagnose's figures of a hand-made quarter, worked by hand", "[crm]") 
     const double closed = created + (k % 2 == 0 ? 10 : 2);
     const std::string id = "A" + std::to_string(k);
     const bool open = closed >= start + 91;
-    opportunities += id + ",Ann,2," + crm::iso_date(created) + "," + crm::iso_date(closed) + "," +
-                     (open ? "false" : "true") + ",false\n";
-    history += id + ",intent," + crm::iso_date(created) + "\n";
+    opportunities += id + ",Ann,2," + funnelsim::analysis::iso_date(created) + "," +
+                     funnelsim::analysis::iso_date(closed) + "," + (open ? "false" : "true") +
+                     ",false\n";
+    history += id + ",intent," + funnelsim::analysis::iso_date(created) + "\n";
     if (k % 2 == 0)
-      history += id + ",solution," + crm::iso_date(created + 4) + "\n";
+      history += id + ",solution," + funnelsim::analysis::iso_date(created + 4) + "\n";
     if (!open)
-      history += id + ",Closed Lost," + crm::iso_date(closed) + "\n";
+      history += id + ",Closed Lost," + funnelsim::analysis::iso_date(closed) + "\n";
   }
   opportunities += "B0,Bob,10,2026-01-05,2026-01-08,true,true\n";
   history +=
@@ -533,12 +536,13 @@ TEST_CASE("Censored stage advances and their errors, worked by hand", "[crm]") {
     const double created = start + n;
     ++n;
     for (std::size_t k = 0; k < stages.size(); ++k)
-      history += id + "," + stages[k] + "," + crm::iso_date(created + 3.0 * k) + "\n";
+      history +=
+          id + "," + stages[k] + "," + funnelsim::analysis::iso_date(created + 3.0 * k) + "\n";
     const double closed = created + 3.0 * static_cast<double>(stages.size());
     if (!end.empty())
-      history += id + "," + end + "," + crm::iso_date(closed) + "\n";
-    opportunities += id + ",R,2," + crm::iso_date(created) + "," +
-                     (end.empty() ? "" : crm::iso_date(closed)) + "," +
+      history += id + "," + end + "," + funnelsim::analysis::iso_date(closed) + "\n";
+    opportunities += id + ",R,2," + funnelsim::analysis::iso_date(created) + "," +
+                     (end.empty() ? "" : funnelsim::analysis::iso_date(closed)) + "," +
                      (end.empty() ? "false" : "true") + "," +
                      (end == "Closed Won" ? "true" : "false") + "\n";
   };

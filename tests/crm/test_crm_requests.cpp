@@ -13,6 +13,7 @@
 #include "funnelsim/crm/snapshot.hpp"
 #include "funnelsim/error.hpp"
 #include "funnelsim/scenarios/load.hpp"
+#include "funnelsim/stats/civil_date.hpp"
 #include "history_text.hpp"
 #include "support/shell.hpp"
 #include "support/temporary_directory.hpp"
@@ -26,6 +27,7 @@ const std::string CLI = FUNNELSIM_CLI;
 const std::string KNOWN = SOURCE + "/tests/crm/known.yaml";
 const std::string BRANCH = SOURCE + "/scenarios/branch.yaml";
 
+using funnelsim::analysis::iso_date;
 using funnelsim::testing::error_of;
 using funnelsim::testing::text_source;
 
@@ -46,16 +48,15 @@ crm::History two_reps() {
   for (int k = 0; k < 13; ++k) {
     const double created = start + 7 * k;
     const std::string s = "S" + std::to_string(k), w = "W" + std::to_string(k);
-    opportunities += s + ",Slow,2," + crm::iso_date(created) + "," + crm::iso_date(created + 12) +
-                     ",true,false\n";
-    history += s + ",intent," + crm::iso_date(created) + "\n" + s + ",Closed Lost," +
-               crm::iso_date(created + 12) + "\n";
-    opportunities += w + ",Steady,3," + crm::iso_date(created) + "," + crm::iso_date(created + 22) +
-                     ",true,true\n";
-    history += w + ",intent," + crm::iso_date(created) + "\n" + w + ",solution," +
-               crm::iso_date(created + 1) + "\n" + w + ",negotiation," +
-               crm::iso_date(created + 2) + "\n" + w + ",Closed Won," +
-               crm::iso_date(created + 22) + "\n";
+    opportunities +=
+        s + ",Slow,2," + iso_date(created) + "," + iso_date(created + 12) + ",true,false\n";
+    history += s + ",intent," + iso_date(created) + "\n" + s + ",Closed Lost," +
+               iso_date(created + 12) + "\n";
+    opportunities +=
+        w + ",Steady,3," + iso_date(created) + "," + iso_date(created + 22) + ",true,true\n";
+    history += w + ",intent," + iso_date(created) + "\n" + w + ",solution," +
+               iso_date(created + 1) + "\n" + w + ",negotiation," + iso_date(created + 2) + "\n" +
+               w + ",Closed Won," + iso_date(created + 22) + "\n";
   }
   return crm::parse_history(opportunities, history, text_source());
 }

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "funnelsim/error.hpp"
+#include "funnelsim/stats/civil_date.hpp"
 #include "funnelsim/stats/html.hpp"
 #include "funnelsim/stats/json.hpp"
 #include "html_style.hpp"

@@ -8,6 +8,7 @@
 #include "funnelsim/crm/calibrate.hpp"
 #include "funnelsim/error.hpp"
 #include "funnelsim/sim/model.hpp"
+#include "funnelsim/stats/civil_date.hpp"
 #include "funnelsim/stats/html.hpp"
 #include "funnelsim/stats/json.hpp"
 #include "html_style.hpp"

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "funnelsim/error.hpp"
+#include "funnelsim/stats/civil_date.hpp"
 
 namespace funnelsim::analysis::crm {
 namespace {
@@ -20,6 +21,9 @@ namespace {
 constexpr std::uintmax_t MAX_FILE_BYTES = std::uintmax_t{2} << 30;
 constexpr std::size_t MAX_FIELD_BYTES = 4096;
 constexpr std::size_t MAX_COLUMNS = 1024;
+/// The largest amount of one opportunity, in 万 (10 trillion yuan): far above any deal, and low
+/// enough that the sums calibrate and diagnose take over millions of rows stay exact to the 万.
+constexpr double MAX_AMOUNT = 1e9;
 
 [[noreturn]] void fail(const std::string& file, int line, int column, const std::string& key,
                        const std::string& message) {
@@ -46,13 +50,52 @@ struct Row {
   std::vector<Cell> cells;
 };
 
+/// The length of the UTF-8 sequence that starts at `text[i]` (a byte of 0x80 or more); 0 when
+/// it is not a valid one (a stray continuation byte, a truncated or overlong sequence, a
+/// surrogate, or a code point past U+10FFFF).
+std::size_t utf8_length(const std::string& text, std::size_t i) {
+  const auto byte = [&](std::size_t k) {
+    return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u;
+  };
+  const unsigned lead = byte(i);
+  std::size_t length = 0;
+  unsigned low = 0x80, high = 0xBF;  // the second byte's range (RFC 3629, section 4)
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    low = lead == 0xE0 ? 0xA0 : 0x80;
+    high = lead == 0xED ? 0x9F : 0xBF;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    low = lead == 0xF0 ? 0x90 : 0x80;
+    high = lead == 0xF4 ? 0x8F : 0xBF;
+  } else {
+    return 0;
+  }
+  if (byte(i + 1) < low || byte(i + 1) > high)
+    return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF)
+      return 0;
+  }
+  return length;
+}
+
 /// RFC 4180 rows with quoted fields (a quoted field may hold commas, doubled quotes and line
 /// breaks), one at a time, so that a large table is never held twice; a byte-order mark
-/// before the header is skipped, empty lines are skipped.
+/// before the header is skipped, empty lines are skipped. Every field is UTF-8 without control
+/// characters (a tab is text; a line break only inside quotes).
 class CsvReader {
  public:
   CsvReader(const std::string& text, const std::string& file)
-      : text_(text), file_(file), i_(text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0) {}
+      : text_(text),
+        file_(file),
+        i_(text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0),
+        line_start_(i_) {}
+
+  /// The key that errors name for the field at each position: set once the header is read.
+  void set_keys(std::vector<std::string> keys) { keys_ = std::move(keys); }
 
   /// The next row into `row`; false at the end.
   bool next(Row& row) {
@@ -67,12 +110,14 @@ class CsvReader {
       while (true) {
         Cell cell;
         cell.column = static_cast<int>(i - line_start + 1);
+        const std::size_t position = row.cells.size();
         const int cell_line = line;
         if (i < text.size() && text[i] == '"') {
+          const std::size_t opening = i;
           ++i;
           while (true) {
             if (i >= text.size())
-              fail(file, cell_line, cell.column, "", "a quoted field that never ends");
+              unterminated(cell_line, cell.column, position);
             if (text[i] == '"') {
               if (i + 1 < text.size() && text[i + 1] == '"') {
                 cell.text += '"';
@@ -86,21 +131,26 @@ class CsvReader {
               ++line;
               line_start = i + 1;
             }
-            cell.text += text[i++];
-            if (cell.text.size() > MAX_FIELD_BYTES)
-              fail(file, cell_line, cell.column, "", "a field longer than 4096 bytes");
+            take(cell, position, true);
+            if (cell.text.size() > MAX_FIELD_BYTES) {
+              // A quote that never closes reads the rest of the file as one field: say so
+              // rather than that the field is long.
+              if (!closes(opening + 1))
+                unterminated(cell_line, cell.column, position);
+              fail(file, cell_line, cell.column, key(position), "a field longer than 4096 bytes");
+            }
           }
           if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-            fail(file, line, static_cast<int>(i - line_start + 1), "",
+            fail(file, line, static_cast<int>(i - line_start + 1), key(position),
                  "text after a quoted field's closing quote");
         } else {
           while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
             if (text[i] == '"')
-              fail(file, line, static_cast<int>(i - line_start + 1), "",
+              fail(file, line, static_cast<int>(i - line_start + 1), key(position),
                    "a quote inside an unquoted field (quote the whole field, doubling quotes)");
-            cell.text += text[i++];
+            take(cell, position, false);
             if (cell.text.size() > MAX_FIELD_BYTES)
-              fail(file, line, cell.column, "", "a field longer than 4096 bytes");
+              fail(file, line, cell.column, key(position), "a field longer than 4096 bytes");
           }
         }
         row.cells.push_back(std::move(cell));
@@ -128,15 +178,75 @@ class CsvReader {
   int line() const { return line_; }
 
  private:
+  std::string key(std::size_t position) const {
+    return position < keys_.size() ? keys_[position] : std::string();
+  }
+
+  /// Appends the character at i_ (a byte, or a UTF-8 sequence) to `cell`, refusing control
+  /// characters (a NUL would cut names short where C strings are used) and invalid UTF-8.
+  void take(Cell& cell, std::size_t position, bool quoted) {
+    const auto byte = static_cast<unsigned char>(text_[i_]);
+    const int column = static_cast<int>(i_ - line_start_ + 1);
+    if (byte >= 0x80) {
+      const std::size_t length = utf8_length(text_, i_);
+      if (length == 0) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", byte);
+        fail(file_, line_, column, key(position),
+             std::string("invalid UTF-8 (byte ") + hex + "): save the table as UTF-8");
+      }
+      cell.text.append(text_, i_, length);
+      i_ += length;
+      return;
+    }
+    if ((byte < 0x20 && byte != '\t' && !(quoted && (byte == '\n' || byte == '\r'))) ||
+        byte == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", byte);
+      fail(file_, line_, column, key(position),
+           std::string("a control character (byte ") + hex + ") in a field");
+    }
+    cell.text += text_[i_++];
+  }
+
+  /// Whether a quoted field whose text starts at `from` has a closing quote (a quote that is
+  /// not one of a doubled pair) before the end of the text.
+  bool closes(std::size_t from) const {
+    for (std::size_t k = text_.find('"', from); k != std::string::npos;
+         k = text_.find('"', k + 2)) {
+      if (k + 1 >= text_.size() || text_[k + 1] != '"')
+        return true;
+    }
+    return false;
+  }
+
+  [[noreturn]] void unterminated(int line, int column, std::size_t position) const {
+    fail(file_, line, column, key(position),
+         "a quoted field that never ends: the quote opened at line " + std::to_string(line) +
+             " column " + std::to_string(column) + " never closes");
+  }
+
   const std::string& text_;
   const std::string& file_;
   std::size_t i_;
   int line_ = 1;
   std::size_t line_start_ = 0;
+  std::vector<std::string> keys_;
 };
 
 std::string read_file(const std::string& file) {
+  // A FIFO or a device would block the read or never end, and file_size fails on them with the
+  // system's "Operation not supported": look at what the path is before opening it.
   std::error_code error;
+  const auto status = std::filesystem::status(file, error);
+  if (error)
+    throw Error(ErrorKind::input, file + ": cannot read: " + error.message());
+  if (!std::filesystem::is_regular_file(status))
+    throw Error(
+        ErrorKind::input,
+        file + ": is not a regular file (" +
+            (std::filesystem::is_directory(status) ? "a folder" : "a FIFO, socket or device") +
+            "): name the table's CSV file");
   const auto size = std::filesystem::file_size(file, error);
   if (error)
     throw Error(ErrorKind::input, file + ": cannot read: " + error.message());
@@ -151,11 +261,14 @@ std::string read_file(const std::string& file) {
   return text;
 }
 
-/// A canonical column: its name, whether a table must have it, and the other names CRMs use.
+/// A canonical column: its name, whether a table must have it, the other names CRMs use, and
+/// names read only when none of those is in the header (a history table's own `Id` beside its
+/// `OpportunityId`, as Salesforce's OpportunityHistory has both).
 struct Column {
   const char* name;
   bool required;
   std::vector<const char*> aliases;
+  std::vector<const char*> fallbacks = {};
 };
 
 const std::vector<Column> OPPORTUNITY_COLUMNS = {
@@ -178,7 +291,7 @@ const std::vector<Column> OPPORTUNITY_COLUMNS = {
     {"replication", false, {}},
 };
 const std::vector<Column> HISTORY_COLUMNS = {
-    {"opportunity_id", true, {"opportunityid", "opportunity", "id"}},
+    {"opportunity_id", true, {"opportunityid", "opportunity"}, {"id"}},
     {"stage", true, {"stagename", "tostage", "newvalue"}},
     {"entered_date", true, {"createddate", "date", "changeddate", "enteredon"}},
     {"entered_day", false, {}},
@@ -188,39 +301,187 @@ const std::vector<Column> HISTORY_COLUMNS = {
     {"forecast_category", false, {"forecastcategory", "forecastcategoryname"}},
 };
 
-/// The columns of a table found in its header: canonical name -> index.
+/// "'Amount' (column 4)", for messages about a header's columns.
+std::string header_column(const Row& header, std::size_t index) {
+  return "'" + header.cells[index].text + "' (column " + std::to_string(index + 1) + ")";
+}
+
+/// The columns of a table found in its header: canonical name -> index. Two header columns
+/// that would both be read as one canonical column are refused, never resolved silently by
+/// their order: a --map names the one meant.
 std::map<std::string, std::size_t> locate(const Row& header, const std::vector<Column>& columns,
                                           const std::map<std::string, std::string>& map,
                                           const std::string& file) {
   std::map<std::string, std::size_t> found;
-  std::unordered_map<std::string, std::size_t> by_name;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_name;
   for (std::size_t i = 0; i < header.cells.size(); ++i)
-    by_name.emplace(normal(header.cells[i].text), i);
+    by_name[normal(header.cells[i].text)].push_back(i);
+  const auto at = [&](const std::string& name) -> const std::vector<std::size_t>& {
+    static const std::vector<std::size_t> none;
+    const auto it = by_name.find(normal(name));
+    return it == by_name.end() ? none : it->second;
+  };
+  const auto ambiguous = [&](const Column& column, std::size_t first, std::size_t second,
+                             const std::string& why) {
+    fail(file, 1, header.cells[second].column, column.name,
+         "columns " + header_column(header, first) + " and " + header_column(header, second) +
+             " are both " + why + "; name the one to read with --map " + column.name + "=COLUMN");
+  };
+  std::set<std::size_t> mapped;  ///< header columns a --map chose by its exact spelling
   for (const Column& column : columns) {
-    if (const auto mapped = map.find(column.name); mapped != map.end()) {
-      const auto at = by_name.find(normal(mapped->second));
-      if (at == by_name.end())
+    if (const auto entry = map.find(column.name); entry != map.end()) {
+      const std::vector<std::size_t>& matches = at(entry->second);
+      if (matches.empty())
         fail(file, 1, 1, column.name,
-             "no column '" + mapped->second + "' (named by --map " + column.name + "=" +
-                 mapped->second + ")");
-      found[column.name] = at->second;
+             "no column '" + entry->second + "' (named by --map " + column.name + "=" +
+                 entry->second + ")");
+      std::vector<std::size_t> exact;
+      for (const std::size_t i : matches) {
+        if (header.cells[i].text == entry->second)
+          exact.push_back(i);
+      }
+      if (matches.size() > 1 && exact.size() != 1)
+        fail(file, 1, header.cells[matches[1]].column, column.name,
+             "columns " + header_column(header, matches[0]) + " and " +
+                 header_column(header, matches[1]) + " both read as '" + entry->second +
+                 "' (named by --map " + column.name + "=" + entry->second +
+                 "): rename one of them");
+      found[column.name] = matches.size() > 1 ? exact[0] : matches[0];
+      if (matches.size() > 1)
+        mapped.insert(exact[0]);
       continue;
     }
     std::vector<std::string> names{normal(column.name)};
-    for (const char* alias : column.aliases)
-      names.push_back(alias);
+    for (const char* alias : column.aliases) {
+      if (std::find(names.begin(), names.end(), normal(alias)) == names.end())
+        names.push_back(normal(alias));
+    }
+    std::vector<std::size_t> candidates;
     for (const std::string& name : names) {
-      if (const auto at = by_name.find(name); at != by_name.end()) {
-        found[column.name] = at->second;
-        break;
+      for (const std::size_t i : at(name))
+        candidates.push_back(i);
+    }
+    if (candidates.size() > 1) {
+      std::sort(candidates.begin(), candidates.end());
+      ambiguous(column, candidates[0], candidates[1],
+                std::string("read as ") + column.name + " (by its name or a CRM's name for it)");
+    }
+    if (candidates.empty()) {
+      for (const char* fallback : column.fallbacks) {
+        if (!at(fallback).empty()) {
+          candidates.push_back(at(fallback)[0]);
+          break;
+        }
       }
     }
+    if (!candidates.empty())
+      found[column.name] = candidates[0];
     if (column.required && !found.count(column.name))
       fail(file, 1, 1, column.name,
            std::string("no column for '") + column.name + "' in the header; name it with --map " +
                column.name + "=COLUMN");
   }
+  // Two columns of one name, where the name is a canonical column's: even when a --map reads
+  // that column from elsewhere, which of the two holds it is a guess.
+  for (const Column& column : columns) {
+    const std::vector<std::size_t>& twins = at(column.name);
+    const auto chosen = found.find(column.name);
+    const bool resolved = chosen != found.end() && mapped.count(chosen->second) &&
+                          std::count(twins.begin(), twins.end(), chosen->second) != 0;
+    if (twins.size() > 1 && !resolved)
+      ambiguous(column, twins[0], twins[1], "named " + std::string(column.name));
+  }
   return found;
+}
+
+/// The time an ISO date (with an optional time) gives; nullopt with `why` set to what is wrong
+/// when it gives none: a shape other than an ISO date's, or a field out of its range.
+std::optional<double> read_iso_time(const std::string& text, std::string& why) {
+  const std::string shape = "must be an ISO date (yyyy-mm-dd, optionally with a time)";
+  int year = 0, month = 0, day = 0;
+  const auto digits = [&](std::size_t from, std::size_t n, int& out) {
+    out = 0;
+    for (std::size_t k = from; k < from + n; ++k) {
+      if (k >= text.size() || !std::isdigit(static_cast<unsigned char>(text[k])))
+        return false;
+      out = out * 10 + (text[k] - '0');
+    }
+    return true;
+  };
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-' || !digits(0, 4, year) ||
+      !digits(5, 2, month) || !digits(8, 2, day)) {
+    why = shape;
+    return std::nullopt;
+  }
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int month_days[] = {31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  // A CRM's dates are this century's; a year outside these is a typing or export error.
+  if (year < 1900 || year > 2200) {
+    why = "year " + std::to_string(year) + " is outside 1900..2200";
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12) {
+    why = "no such month: " + std::to_string(month) + " (months are 01..12)";
+    return std::nullopt;
+  }
+  if (day < 1 || day > month_days[month - 1]) {
+    why = "no such day: " + text.substr(0, 7) + " has " + std::to_string(month_days[month - 1]) +
+          " days";
+    return std::nullopt;
+  }
+  const double days = static_cast<double>(days_from_civil(year, month, day));
+  if (text.size() == 10)
+    return days;
+  int hour = 0, minute = 0, second = 0;
+  if ((text[10] != 'T' && text[10] != ' ') || !digits(11, 2, hour) || text.size() < 16 ||
+      text[13] != ':' || !digits(14, 2, minute)) {
+    why = shape;
+    return std::nullopt;
+  }
+  std::size_t k = 16;
+  double fraction = 0.0;
+  if (k < text.size() && text[k] == ':') {
+    if (!digits(k + 1, 2, second)) {
+      why = shape;
+      return std::nullopt;
+    }
+    k += 3;
+    if (k < text.size() && text[k] == '.') {
+      double scale = 0.1;
+      for (++k; k < text.size() && std::isdigit(static_cast<unsigned char>(text[k])); ++k) {
+        fraction += (text[k] - '0') * scale;
+        scale /= 10;
+      }
+    }
+  }
+  const std::string zone = text.substr(k);
+  if (!(zone.empty() || zone == "Z" || ((zone[0] == '+' || zone[0] == '-') && zone.size() <= 6))) {
+    why = shape;
+    return std::nullopt;
+  }
+  if (hour > 23) {
+    why = "hour " + std::to_string(hour) + " is out of range 00..23";
+    return std::nullopt;
+  }
+  if (minute > 59) {
+    why = "minute " + std::to_string(minute) + " is out of range 00..59";
+    return std::nullopt;
+  }
+  if (second > 60) {  // 60: a leap second
+    why = "second " + std::to_string(second) + " is out of range 00..60";
+    return std::nullopt;
+  }
+  return days + (hour * 3600.0 + minute * 60.0 + second + fraction) / 86400.0;
+}
+
+/// The key each field of a row is named by in errors: its canonical column, else its header.
+std::vector<std::string> keys(const Row& header, const std::map<std::string, std::size_t>& at) {
+  std::vector<std::string> names;
+  for (const Cell& cell : header.cells)
+    names.push_back(cell.text);
+  for (const auto& [name, index] : at)
+    names[index] = name;
+  return names;
 }
 
 /// A table's row with its canonical columns.
@@ -236,6 +497,8 @@ struct Fields {
   }
   std::string text(const char* name) const {
     const Cell* c = cell(name);
+    if (c && c->text.find_first_of("\r\n") != std::string::npos)
+      bad(name, "holds a line break");
     return c ? c->text : std::string();
   }
   [[noreturn]] void bad(const char* name, const std::string& message) const {
@@ -267,18 +530,31 @@ struct Fields {
     return x;
   }
   double time(const char* name) const {
-    const auto t = parse_iso_time(required(name));
+    std::string why;
+    const auto t = read_iso_time(required(name), why);
     if (!t)
-      bad(name,
-          "must be an ISO date (yyyy-mm-dd, optionally with a time), got '" + text(name) + "'");
+      bad(name, why + ", got '" + text(name) + "'");
     return *t;
   }
+  /// A yes/no column (IsWon, IsClosed): true/false, 1/0, yes/no, y/n or t/f in any case; empty
+  /// is unknown. Anything else is refused rather than read as false.
+  std::optional<bool> boolean(const char* name) const {
+    std::string value = text(name);
+    const std::size_t first = value.find_first_not_of(" \t");
+    value = first == std::string::npos
+                ? std::string()
+                : value.substr(first, value.find_last_not_of(" \t") - first + 1);
+    for (char& c : value)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (value.empty())
+      return std::nullopt;
+    if (value == "true" || value == "1" || value == "yes" || value == "y" || value == "t")
+      return true;
+    if (value == "false" || value == "0" || value == "no" || value == "n" || value == "f")
+      return false;
+    bad(name, "must be true or false (1/0, yes/no, y/n, t/f), got '" + text(name) + "'");
+  }
 };
-
-bool truthy(const std::string& text) {
-  const std::string n = normal(text);
-  return n == "true" || n == "1" || n == "yes" || n == "y" || n == "t";
-}
 
 /// A mainstream CRM's closed stage names.
 std::optional<Outcome> closed_stage(const std::string& stage) {
@@ -304,77 +580,14 @@ std::string category_of(const std::string& text) {
 }  // namespace
 
 std::optional<double> parse_iso_time(const std::string& text) {
-  int year = 0, month = 0, day = 0;
-  if (text.size() < 10 || text[4] != '-' || text[7] != '-')
-    return std::nullopt;
-  const auto digits = [&](std::size_t from, std::size_t n, int& out) {
-    out = 0;
-    for (std::size_t k = from; k < from + n; ++k) {
-      if (k >= text.size() || !std::isdigit(static_cast<unsigned char>(text[k])))
-        return false;
-      out = out * 10 + (text[k] - '0');
-    }
-    return true;
-  };
-  if (!digits(0, 4, year) || !digits(5, 2, month) || !digits(8, 2, day))
-    return std::nullopt;
-  static const int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 ||
-      day > month_days[month - 1])
-    return std::nullopt;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (month == 2 && day == 29 && !leap)
-    return std::nullopt;
-  // Days from civil (Howard Hinnant's algorithm).
-  const int y = year - (month <= 2 ? 1 : 0);
-  const int era = y / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  double days = static_cast<double>(era) * 146097 + doe - 719468;
-  if (text.size() == 10)
-    return days;
-  if (text[10] != 'T' && text[10] != ' ')
-    return std::nullopt;
-  int hour = 0, minute = 0, second = 0;
-  if (!digits(11, 2, hour) || text.size() < 16 || text[13] != ':' || !digits(14, 2, minute))
-    return std::nullopt;
-  std::size_t k = 16;
-  double fraction = 0.0;
-  if (k < text.size() && text[k] == ':') {
-    if (!digits(k + 1, 2, second))
-      return std::nullopt;
-    k += 3;
-    if (k < text.size() && text[k] == '.') {
-      double scale = 0.1;
-      for (++k; k < text.size() && std::isdigit(static_cast<unsigned char>(text[k])); ++k) {
-        fraction += (text[k] - '0') * scale;
-        scale /= 10;
-      }
-    }
-  }
-  const std::string zone = text.substr(k);
-  if (!(zone.empty() || zone == "Z" || ((zone[0] == '+' || zone[0] == '-') && zone.size() <= 6)))
-    return std::nullopt;
-  if (hour > 23 || minute > 59 || second > 60)
-    return std::nullopt;
-  return days + (hour * 3600.0 + minute * 60.0 + second + fraction) / 86400.0;
+  std::string why;
+  return read_iso_time(text, why);
 }
 
-std::string iso_date(double time) {
-  std::int64_t days = static_cast<std::int64_t>(std::floor(time)) + 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(year),
-                static_cast<long long>(month), static_cast<long long>(day));
-  return text;
+std::string iso_time_problem(const std::string& text) {
+  std::string why;
+  read_iso_time(text, why);
+  return why;
 }
 
 const char* outcome_name(Outcome outcome) {
@@ -426,7 +639,27 @@ void add_column_map(HistorySource& source, const std::string& entry) {
   if (!known)
     throw Error(ErrorKind::usage, "--map " + entry + ": '" + column + "' is not a column (" +
                                       canonical_columns() + ")");
-  source.column_map[column] = entry.substr(equals + 1);
+  const std::string name = entry.substr(equals + 1);
+  if (const auto earlier = source.column_map.find(column); earlier != source.column_map.end())
+    throw Error(ErrorKind::usage, "--map " + entry + ": " + column + " is mapped twice (--map " +
+                                      column + "=" + earlier->second + " too); give one");
+  // One of the user's columns read as two canonical columns of one table is a slip (the same
+  // name in the two tables is not: opportunity_id=Id names each table's own column).
+  for (const auto* table : {&OPPORTUNITY_COLUMNS, &HISTORY_COLUMNS}) {
+    const auto in_table = [&](const std::string& c) {
+      return std::any_of(table->begin(), table->end(),
+                         [&](const Column& candidate) { return c == candidate.name; });
+    };
+    if (!in_table(column))
+      continue;
+    for (const auto& [other, other_name] : source.column_map) {
+      if (in_table(other) && normal(other_name) == normal(name))
+        throw Error(ErrorKind::usage, "--map " + entry + ": column '" + name +
+                                          "' is already read as " + other + " (--map " + other +
+                                          "=" + other_name + ")");
+    }
+  }
+  source.column_map[column] = name;
 }
 
 History parse_history(const std::string& opportunities_text, const std::string& history_text,
@@ -442,6 +675,7 @@ History parse_history(const std::string& opportunities_text, const std::string& 
   if (!oreader.next(oheader))
     fail(ofile, 1, 1, "", "empty: no header");
   const auto oat = locate(oheader, OPPORTUNITY_COLUMNS, source.column_map, ofile);
+  oreader.set_keys(keys(oheader, oat));
   const bool exact_days = oat.count("created_day") != 0;
   history.has_segments = oat.count("segment") != 0;
   std::unordered_map<std::string, std::size_t> index;
@@ -499,7 +733,13 @@ History parse_history(const std::string& opportunities_text, const std::string& 
     o.amount = f.number("amount");
     if (o.amount < 0)
       f.bad("amount", "must not be negative, got " + f.text("amount"));
+    if (o.amount > MAX_AMOUNT)
+      f.bad("amount", "must be at most 1e9 万 (amounts are in 万: 10 trillion yuan), got " +
+                          f.text("amount"));
     // The outcome: funnelsim's column, or a mainstream CRM's IsWon/IsClosed or closed stage.
+    // The yes/no columns are checked even where the outcome column decides.
+    const std::optional<bool> is_closed = f.boolean("is_closed");
+    const std::optional<bool> is_won = f.boolean("is_won");
     if (f.has("outcome")) {
       const std::string n = normal(f.text("outcome"));
       if (n == "won" || n == "closedwon")
@@ -515,10 +755,10 @@ History parse_history(const std::string& opportunities_text, const std::string& 
       else
         f.bad("outcome",
               "must be won, lost, stalled, dropped or open, got '" + f.text("outcome") + "'");
-    } else if (f.has("is_closed") && !f.text("is_closed").empty()) {
-      o.outcome = !truthy(f.text("is_closed")) ? Outcome::open
-                  : truthy(f.text("is_won"))   ? Outcome::won
-                                               : Outcome::lost;
+    } else if (is_closed) {
+      o.outcome = !*is_closed              ? Outcome::open
+                  : is_won.value_or(false) ? Outcome::won
+                                           : Outcome::lost;
     } else if (f.has("last_stage")) {
       o.outcome = closed_stage(f.text("last_stage")).value_or(Outcome::open);
     }
@@ -541,6 +781,8 @@ History parse_history(const std::string& opportunities_text, const std::string& 
     lines.push_back(row.line);
     history.opportunities.push_back(std::move(o));
   }
+  if (history.opportunities.empty())
+    fail(ofile, 0, 0, "", "no opportunities (a header and no rows)");
   if (exact_days) {
     for (std::size_t k = 0; k < created_days.size(); ++k)
       history.opportunities[k].created = *origin + created_days[k];
@@ -560,6 +802,7 @@ History parse_history(const std::string& opportunities_text, const std::string& 
   if (!hreader.next(hheader))
     fail(hfile, 1, 1, "", "empty: no header");
   const auto hat = locate(hheader, HISTORY_COLUMNS, source.column_map, hfile);
+  hreader.set_keys(keys(hheader, hat));
   const bool history_days = hat.count("entered_day") != 0;
   if (history_days && !origin)
     fail(hfile, 1, 1, "entered_day",
@@ -604,6 +847,8 @@ History parse_history(const std::string& opportunities_text, const std::string& 
     }
     entries[found->second].push_back(std::move(e));
   }
+  if (std::all_of(entries.begin(), entries.end(), [](const auto& list) { return list.empty(); }))
+    fail(hfile, 0, 0, "", "no stage rows (a header and no rows)");
   double end = -INFINITY;
   for (std::size_t k = 0; k < entries.size(); ++k) {
     Opportunity& o = history.opportunities[k];

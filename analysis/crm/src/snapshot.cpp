@@ -7,6 +7,7 @@
 
 #include "funnelsim/error.hpp"
 #include "funnelsim/sim/model.hpp"
+#include "funnelsim/stats/civil_date.hpp"
 #include "funnelsim/stats/json.hpp"
 
 namespace funnelsim::analysis::crm {

@@ -6,6 +6,13 @@
 /// the mainstream CRMs' names built in (StageName, OwnerId, CreatedDate, ...) and a column map
 /// for others. Every bad row is an Error of kind input naming `file:line:column: column: what`.
 ///
+/// What is refused rather than guessed: a path that is not a regular file; a table with no
+/// header or no rows; two header columns that would both be read as one canonical column (a
+/// --map names the one meant); fields that are not UTF-8 or hold control characters (a tab
+/// aside); yes/no columns other than true/false, 1/0, yes/no, y/n, t/f; dates that are no day
+/// of a year 1900..2200; amounts outside [0, 1e9] 万 (sums over millions of rows must stay
+/// finite and exact to the 万); probabilities outside [0, 100].
+///
 /// Times are days since 1970-01-01, fractional: a date alone is its day's start; funnelsim's
 /// `*_day` columns give the exact time.
 
@@ -37,7 +44,7 @@ struct Opportunity {
   std::string source;  ///< "prospecting" (the rep's own) or a lead source's name
   bool existing = false;
   double created = 0.0;
-  double amount = 0.0;
+  double amount = 0.0;  ///< 万, in [0, 1e9]
   std::optional<double> closed;
   Outcome outcome = Outcome::open;
   std::vector<Stay> stays;  ///< in order; the last one is open unless the outcome is closed
@@ -66,8 +73,9 @@ struct HistorySource {
 /// DIR/stage_history.csv.
 HistorySource history_folder(const std::string& folder);
 
-/// Parses a `--map COLUMN=NAME` entry into `source`; throws a usage Error when malformed or when
-/// COLUMN is not one of the canonical columns.
+/// Parses a `--map COLUMN=NAME` entry into `source`; throws a usage Error when malformed, when
+/// COLUMN is not one of the canonical columns, when COLUMN is mapped already, or when NAME is
+/// already mapped to another canonical column of the same table.
 void add_column_map(HistorySource& source, const std::string& entry);
 
 /// The canonical columns a map may name, for messages and help.
@@ -80,11 +88,12 @@ History read_history(const HistorySource& source);
 History parse_history(const std::string& opportunities_text, const std::string& history_text,
                       const HistorySource& source);
 
-/// Days since 1970-01-01 of an ISO date `yyyy-mm-dd`, with an optional time
-/// (`Thh:mm[:ss[.fff]]`, `Z` or an offset ignored); nullopt when it is not one.
+/// Days since 1970-01-01 of an ISO date `yyyy-mm-dd` of a year 1900..2200, with an optional
+/// time (`Thh:mm[:ss[.fff]]`, `Z` or an offset ignored); nullopt when it is not one.
 std::optional<double> parse_iso_time(const std::string& text);
-/// yyyy-mm-dd of the day that holds `time`.
-std::string iso_date(double time);
+/// Why parse_iso_time reads no time from `text` (its shape, or which field is out of range:
+/// "no such day: 2026-02 has 28 days"); empty when it reads one.
+std::string iso_time_problem(const std::string& text);
 
 /// The opportunities of one variant:replication world of funnelsim's export.
 History select_world(const History& history, const std::string& world);
