@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "funnelsim/exercise/exercise.hpp"
+#include "funnelsim/scenarios/answers.hpp"
 
 namespace funnelsim::cli {
 
@@ -21,6 +22,11 @@ struct ExerciseCase {
   std::function<analysis::exercise::Marking(const std::string& answers_file)> mark;
   /// The marking of no answers at all: every question a miss.
   std::function<analysis::exercise::Marking()> unanswered;
+  /// As mark, but an answer that cannot be read is left out of the marking (a miss) and
+  /// returned apart (`exercise grade`); an InputError only when the whole file is unreadable.
+  std::function<analysis::exercise::Marking(const std::string& answers_file,
+                                            std::vector<scenarios::UnreadableAnswer>& unreadable)>
+      mark_readable;
 };
 
 struct ExerciseKind {
@@ -54,6 +60,9 @@ std::string render_handout_file(const std::string& markdown, const std::string& 
 std::array<unsigned char, 32> read_class_secret(const std::string& path);
 /// The seed behind a case code, which only the secret can give.
 std::uint64_t class_case_seed(const std::array<unsigned char, 32>& secret, const std::string& code);
+/// Whether `code` has a class code's shape: four groups of four of Crockford's base32 digits
+/// (0-9 and A-Z without I, L, O and U), joined by '-'.
+bool is_class_code(const std::string& code);
 
 /// --difficulty, --lang and --scenario, as every exercise command takes them.
 void add_case_options(CLI::App& command, std::string& difficulty, std::string& language,

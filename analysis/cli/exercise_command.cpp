@@ -13,6 +13,7 @@
 #include "handout_html.hpp"
 #include "options.hpp"
 #include "output_file.hpp"
+#include "text.hpp"
 
 namespace funnelsim::cli {
 namespace {
@@ -63,13 +64,29 @@ int write_handout(const HandoutArgs& args) {
   return SUCCESS;
 }
 
-void print_marking(const exercise::Marking& marking) {
+void print_marking(const exercise::Marking& marking, bool chinese) {
   for (const exercise::MarkedAnswer& answer : marking.answers) {
     std::printf("%s %s: %s", answer.correct ? "✓" : "✗", answer.key.c_str(), answer.given.c_str());
     if (!answer.correct)
-      std::printf(" (key: %s)", answer.expected.c_str());
+      std::printf(chinese ? "（答案：%s）" : " (key: %s)", answer.expected.c_str());
     std::printf("\n    %s\n", answer.explanation.c_str());
   }
+}
+
+/// The summary line of a check, in the handout's language: "gap case 7 (normal): 4 of 6 right",
+/// or in the course's Chinese "gap 案例 7（难度 普通）：6 题答对 4 题" (the words of the handouts'
+/// titles: 案例, 难度 简单/普通/困难).
+std::string check_summary(const CheckArgs& args, int right, std::size_t total) {
+  const std::string name = args.code.empty() ? std::to_string(args.seed) : args.code;
+  if (args.language == "zh") {
+    const char* difficulty = args.difficulty == "easy"     ? "简单"
+                             : args.difficulty == "normal" ? "普通"
+                                                           : "困难";
+    return format("%s 案例 %s（难度 %s）：%zu 题答对 %d 题", args.kind.c_str(), name.c_str(),
+                  difficulty, total, right);
+  }
+  return format("%s case %s (%s): %d of %zu right", args.kind.c_str(), name.c_str(),
+                args.difficulty.c_str(), right, total);
 }
 
 int check(const CheckArgs& args) {
@@ -77,6 +94,11 @@ int check(const CheckArgs& args) {
     throw UsageError("--code and --secret go together (a class's case)");
   if (!args.code.empty() && args.seed != 0)
     throw UsageError("give --seed, or --code with --secret, not both");
+  if (!args.code.empty() && !is_class_code(args.code)) {
+    throw UsageError("--code '" + args.code +
+                     "' is not a class's case code: four groups of four of 0-9 and A-Z without "
+                     "I, L, O and U, joined by '-', as the handout prints it");
+  }
   exercise::CaseOptions options =
       case_options(args.seed, args.difficulty, args.language, args.scenario);
   if (!args.code.empty()) {
@@ -85,10 +107,8 @@ int check(const CheckArgs& args) {
   }
   const ExerciseCase exercise_case = make_exercise_case(args.kind, options);
   const exercise::Marking marking = exercise_case.mark(args.answers);
-  std::printf("%s case %s (%s): %d of %zu right\n\n", args.kind.c_str(),
-              args.code.empty() ? std::to_string(args.seed).c_str() : args.code.c_str(),
-              args.difficulty.c_str(), marking.correct(), marking.answers.size());
-  print_marking(marking);
+  std::printf("%s\n\n", check_summary(args, marking.correct(), marking.answers.size()).c_str());
+  print_marking(marking, args.language == "zh");
   // A script marking a trainee reads the status: 0 only when every answer is right.
   return marking.all_correct() ? SUCCESS : RUNTIME_FAILURE;
 }

@@ -24,9 +24,10 @@ bool stderr_is_terminal() {
   return isatty(STDERR_FILENO) == 1;
 }
 
-ProgressBar::ProgressBar(bool enabled, std::string label)
+ProgressBar::ProgressBar(bool enabled, std::string label, std::string unit)
     : enabled_(enabled),
       label_(std::move(label)),
+      unit_(std::move(unit)),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
@@ -48,8 +49,9 @@ void ProgressBar::update(std::size_t done, std::size_t total) {
   constexpr int WIDTH = 28;
   std::string bar(static_cast<std::size_t>(fraction * WIDTH), '#');
   bar.resize(WIDTH, '.');
-  std::fprintf(stderr, "\r%s [%s] %zu/%zu replications  %.0f/s  %s left ", label_.c_str(),
-               bar.c_str(), done, total, rate, clock_time(left).c_str());
+  // A slow count (PDF handouts, a few seconds each) shows its rate with decimals.
+  std::fprintf(stderr, "\r%s [%s] %zu/%zu %s  %.*f/s  %s left ", label_.c_str(), bar.c_str(), done,
+               total, unit_.c_str(), rate < 10.0 ? 2 : 0, rate, clock_time(left).c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

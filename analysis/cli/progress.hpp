@@ -10,10 +10,10 @@
 namespace funnelsim::cli {
 
 /// Redraws one line on stderr at most ten times a second. Draws nothing unless `enabled`
-/// (a terminal on stderr and no --quiet).
+/// (a terminal on stderr and no --quiet). `unit` names what is counted ("handouts").
 class ProgressBar {
  public:
-  ProgressBar(bool enabled, std::string label);
+  ProgressBar(bool enabled, std::string label, std::string unit = "replications");
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -26,6 +26,7 @@ class ProgressBar {
   bool enabled_;
   bool drawn_ = false;
   std::string label_;
+  std::string unit_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
 };

@@ -34,3 +34,34 @@ TEST_CASE("CSV numbers read back as the same double, NaN empty, infinity inf", "
 TEST_CASE("The byte-order mark is UTF-8's EF BB BF", "[csv]") {
   CHECK(std::string(UTF8_BOM) == std::string("\xEF\xBB\xBF"));
 }
+
+TEST_CASE("CSV text a spreadsheet would run as a formula gets a leading single quote", "[csv]") {
+  // OWASP's list: = + - @ tab CR at the start. Each comes back with a ' in front, and the
+  // reader's csv_text_value gives the original text back.
+  CHECK(csv_text("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  CHECK(csv_text("+1+cmd") == "'+1+cmd");
+  CHECK(csv_text("-2+3") == "'-2+3");
+  CHECK(csv_text("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(csv_text("\tTab") == "'\tTab");
+  CHECK(csv_text("\rCR") == "\"'\rCR\"");
+  CHECK(csv_text("=") == "'=");
+  // Plain numbers are numbers to a spreadsheet, not formulas: left as they are.
+  CHECK(csv_text("-12.5") == "-12.5");
+  CHECK(csv_text("+3") == "+3");
+  CHECK(csv_text("-1e3") == "-1e3");
+  CHECK(csv_text("-") == "'-");
+  CHECK(csv_text("-.") == "'-.");
+  CHECK(csv_text("-1e") == "'-1e");
+  // A = later in the text is harmless, and so is a leading ' before plain text; a ' before a
+  // formula gets one more, so that the reader can tell "'=x" from "=x".
+  CHECK(csv_text("Wang=1") == "Wang=1");
+  CHECK(csv_text("'quoted") == "'quoted");
+  CHECK(csv_text("'=x") == "''=x");
+  for (const std::string text :
+       {"=1+1", "+x", "-y", "@z", "\tt", "plain", "'=kept", "''@x", "'quoted", "-5", "'"}) {
+    std::string field = csv_text(text);
+    if (field.front() == '"')
+      field = field.substr(1, field.size() - 2);  // no inner quotes in these
+    CHECK(funnelsim::analysis::csv_text_value(field) == text);
+  }
+}

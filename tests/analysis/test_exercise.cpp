@@ -698,7 +698,7 @@ TEST_CASE(
   REQUIRE(graded.exit_code == 0);
   std::printf("a class of 30: generated, answered and graded in %.2f s\n", seconds);
   const std::string book = read_text(gradebook);
-  CHECK(book.rfind("trainee,code,question,given,expected,right\n", 0) == 0);
+  CHECK(book.rfind("trainee,code,question,given,expected,right,note\n", 0) == 0);
   CHECK(std::count(book.begin(), book.end(), '\n') == 1 + 30 * 6);
   CHECK(std::count(book.begin(), book.end(), 'y') >= 20 * 6);  // "yes" in the right column
   CHECK_THAT(graded.output, Catch::Contains("学员3") && Catch::Contains("6 of 6 right") &&

@@ -228,7 +228,7 @@ TEST_CASE(
   const auto marked = run_cli("exercise check standard-funnel --seed 4 --lang zh " +
                               (scratch / "answers.yaml").string());
   CHECK(marked.exit_code == 0);
-  CHECK_THAT(marked.output, Catch::Contains("8 of 8 right"));
+  CHECK_THAT(marked.output, Catch::Contains("8 题答对 8 题"));  // --lang zh: the summary in Chinese
   // A misspelt key is the loader's InputError, located.
   write(scratch / "bad.yaml", "quarter_quota: 1\nrepz: 3\n");
   const auto bad = run_cli("exercise check standard-funnel --seed 4 --lang zh " +

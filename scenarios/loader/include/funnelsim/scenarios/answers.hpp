@@ -41,4 +41,28 @@ std::vector<Answer> load_answers_file(const std::string& path, const AnswerSpec&
 std::vector<Answer> load_answers_text(const std::string& text, const std::string& source_name,
                                       const AnswerSpec& spec);
 
+/// An answer the file gives but that cannot be read: an unknown key, a duplicate, a value that
+/// is not one of the choices, not a finite number, or not a single value.
+struct UnreadableAnswer {
+  std::string key;       ///< the key as written (an exercise's question, or not one)
+  std::string text;      ///< the value as written: the scalar, or how YAML reads it ("a list")
+  std::string location;  ///< "answers.yaml:3:5"
+  std::string problem;   ///< why it cannot be read, as the strict loader's error says it
+};
+
+/// What can be read of an answers file: every readable answer, and the others apart.
+struct ReadableAnswers {
+  std::vector<Answer> answers;
+  std::vector<UnreadableAnswer> unreadable;
+};
+
+/// As load_answers_file, but one bad answer does not cost the others (`exercise grade` marks a
+/// whole class): each answer that load_answers_file would refuse goes to `unreadable` instead;
+/// an answer given twice is unreadable, both times, since it is not clear which one counts.
+/// Still throws InputError for what spoils the whole file: it cannot be read, is not YAML,
+/// is not a mapping, or lacks the section the answers sit in.
+ReadableAnswers load_readable_answers_file(const std::string& path, const AnswerSpec& spec);
+ReadableAnswers load_readable_answers_text(const std::string& text, const std::string& source_name,
+                                           const AnswerSpec& spec);
+
 }  // namespace funnelsim::scenarios
