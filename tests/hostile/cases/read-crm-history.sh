@@ -16,15 +16,15 @@ mkdir order && cp crm/opportunities.csv order/ && printf 'opportunity_id,stage,e
 echo precious >precious.txt
 ln -s precious.txt link.yaml
 begin
-expect 2 --message 'opportunities\.csv:2:1: a quoted field that never ends' -- \
+expect 2 --message 'opportunities\.csv:2:1: opportunity_id: a quoted field that never ends: the quote opened at line 2 column 1' -- \
   funnelsim calibrate quote -o s.yaml
-expect 2 --message 'opportunities\.csv:1:1: opportunity_id: no column for' -- \
+expect 2 --message 'opportunities\.csv:1:3: a control character' -- \
   funnelsim calibrate binary -o s.yaml
-expect 2 --message 'opportunities\.csv:2:1: a field longer than 4096 bytes' -- \
+expect 2 --message 'opportunities\.csv:2:1: (opportunity_id: )?a field longer than 4096 bytes' -- \
   funnelsim snapshot long --as-of 2026-01-02 --quota 1
 expect 2 --message 'stage_history\.csv: cannot read' -- \
   funnelsim diagnose nohistory --quarter 2026-Q1
-expect 2 --message 'opportunities\.csv:2:5: created_date: must be an ISO date' -- \
+expect 2 --message 'opportunities\.csv:2:5: created_date: .*2026-02 has 28 days' -- \
   funnelsim calibrate dates -o s.yaml
 expect 2 --message 'stage_history\.csv:2:[0-9]+: left_date: is before the stage was entered' -- \
   funnelsim calibrate order -o s.yaml
