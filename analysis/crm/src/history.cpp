@@ -13,6 +13,7 @@
 
 #include "funnelsim/error.hpp"
 #include "funnelsim/stats/civil_date.hpp"
+#include "funnelsim/utf8.hpp"
 
 namespace funnelsim::analysis::crm {
 namespace {
@@ -49,38 +50,6 @@ struct Row {
   int line = 0;
   std::vector<Cell> cells;
 };
-
-/// The length of the UTF-8 sequence that starts at `text[i]` (a byte of 0x80 or more); 0 when
-/// it is not a valid one (a stray continuation byte, a truncated or overlong sequence, a
-/// surrogate, or a code point past U+10FFFF).
-std::size_t utf8_length(const std::string& text, std::size_t i) {
-  const auto byte = [&](std::size_t k) {
-    return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u;
-  };
-  const unsigned lead = byte(i);
-  std::size_t length = 0;
-  unsigned low = 0x80, high = 0xBF;  // the second byte's range (RFC 3629, section 4)
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    low = lead == 0xE0 ? 0xA0 : 0x80;
-    high = lead == 0xED ? 0x9F : 0xBF;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    low = lead == 0xF0 ? 0x90 : 0x80;
-    high = lead == 0xF4 ? 0x8F : 0xBF;
-  } else {
-    return 0;
-  }
-  if (byte(i + 1) < low || byte(i + 1) > high)
-    return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF)
-      return 0;
-  }
-  return length;
-}
 
 /// RFC 4180 rows with quoted fields (a quoted field may hold commas, doubled quotes and line
 /// breaks), one at a time, so that a large table is never held twice; a byte-order mark
@@ -188,7 +157,7 @@ class CsvReader {
     const auto byte = static_cast<unsigned char>(text_[i_]);
     const int column = static_cast<int>(i_ - line_start_ + 1);
     if (byte >= 0x80) {
-      const std::size_t length = utf8_length(text_, i_);
+      const std::size_t length = utf8_sequence_length(text_, i_);
       if (length == 0) {
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02X", byte);
